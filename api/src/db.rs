@@ -1,0 +1,84 @@
+//! Connecting to the database (embedded SQLite by default, PostgreSQL by URL) and migrating it.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+use crate::config::Config;
+
+/// Counts the SQL statements the server has run: the N+1 guard in tests reads it, and so will
+/// `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Opens (creating if needed) and migrates the configured database.
+pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") && config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("cannot create data directory {}", config.data_dir.display())
+        })?;
+    }
+    connect_url(&url).await
+}
+
+pub async fn connect_url(url: &str) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            // WAL lets readers work while a write is in progress; foreign keys are enforced.
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    let mut connection = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact(url)))?;
+    let counter = StatementCounter::default();
+    let count = counter.0.clone();
+    connection.set_metric_callback(move |_| {
+        count.fetch_add(1, Ordering::Relaxed);
+    });
+    Migrator::up(&connection, None)
+        .await
+        .context("database migration failed")?;
+    tracing::info!(backend = ?connection.get_database_backend(), "database ready");
+    Ok((connection, counter))
+}
+
+pub fn is_postgres(connection: &DatabaseConnection) -> bool {
+    connection.get_database_backend() == DatabaseBackend::Postgres
+}
+
+/// A URL without its password, for logs and errors.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

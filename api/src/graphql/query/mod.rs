@@ -1,0 +1,16 @@
+//! The query root, merged from one object per domain.
+
+mod commitment;
+mod corridor;
+mod recruiter;
+mod training;
+mod verification;
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(
+    recruiter::RecruiterQuery,
+    verification::VerificationQuery,
+    corridor::CorridorQuery,
+    commitment::CommitmentQuery,
+    training::TrainingQuery,
+);

@@ -1,0 +1,126 @@
+use async_graphql::{Context, ID, Object};
+use sea_orm::EntityTrait;
+
+use crate::{
+    error::AppError,
+    graphql::{
+        self,
+        types::{
+            Certification, Commitment, CountedConnection, MarkRight, Node, Organisation, Recruiter,
+            TrainingListing, TrainingProvider, connection,
+        },
+    },
+    ids::{self, Kind},
+    service::{
+        page::PageArgs,
+        recruiter::{self, RecruiterFilter, RecruiterOrder},
+    },
+};
+
+#[derive(Default)]
+pub struct RecruiterQuery;
+
+#[Object]
+impl RecruiterQuery {
+    /// Fetches any record by its global ID; null if it does not exist (or was archived).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let (kind, key) = ids::decode_id(&id)?;
+        let db = graphql::db(ctx)?;
+        let live = |archived_at: Option<chrono::DateTime<chrono::Utc>>| archived_at.is_none();
+        let node = match kind {
+            Kind::Recruiter => recruiter::find_by_id(db, key)
+                .await?
+                .map(|row| Node::Recruiter(Recruiter(row))),
+            Kind::Certification => entity::certification::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::Certification(Certification(row))),
+            Kind::TrademarkRight => entity::trademark_right::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::MarkRight(MarkRight(row))),
+            Kind::Organisation => entity::organisation::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::Organisation(Organisation(row))),
+            Kind::Commitment => entity::commitment::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::Commitment(Commitment(row))),
+            Kind::TrainingProvider => entity::training_provider::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::TrainingProvider(TrainingProvider(row))),
+            Kind::TrainingListing => entity::training_listing::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::TrainingListing(TrainingListing(row))),
+        };
+        Ok(node)
+    }
+
+    /// One recruiter, by `id` or by `slug` (case-insensitive). Unknown ones are `NOT_FOUND`.
+    async fn recruiter(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Recruiter>> {
+        let db = graphql::db(ctx)?;
+        let found = match (id, slug) {
+            (Some(id), None) => {
+                recruiter::find_by_id(db, ids::decode_id_of(Kind::Recruiter, &id)?).await?
+            }
+            (None, Some(slug)) => recruiter::find_by_slug(db, &slug).await?,
+            _ => return Err(AppError::bad_input("pass exactly one of `id` or `slug`").into()),
+        };
+        match found {
+            Some(row) => Ok(Some(Recruiter(row))),
+            None => Err(AppError::NotFound(
+                "no recruiter with that id or slug: check it, or search by name".to_owned(),
+            )
+            .into()),
+        }
+    }
+
+    /// Recruiters matching a filter, in pages of at most 100.
+    #[allow(clippy::too_many_arguments)]
+    async fn recruiters(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<RecruiterFilter>,
+        order_by: Option<RecruiterOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<Recruiter>> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let listing = recruiter::list(
+            graphql::db(ctx)?,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            &args,
+            graphql::facts(ctx)?.today,
+        )
+        .await?;
+        Ok(connection(listing, Recruiter))
+    }
+}

@@ -1,0 +1,52 @@
+use async_graphql::{Context, Object};
+
+use crate::{
+    graphql::{
+        self,
+        types::{CountedConnection, TrainingListing, TrainingProvider, connection},
+    },
+    service::{
+        page::PageArgs,
+        training::{self, TrainingListingFilter, TrainingProviderFilter},
+    },
+};
+
+#[derive(Default)]
+pub struct TrainingQuery;
+
+#[Object]
+impl TrainingQuery {
+    /// Training providers, by name.
+    async fn training_providers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TrainingProviderFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<TrainingProvider>> {
+        let listing = training::providers(
+            graphql::db(ctx)?,
+            &filter.unwrap_or_default(),
+            &PageArgs::forward(first, after),
+        )
+        .await?;
+        Ok(connection(listing, TrainingProvider))
+    }
+
+    /// Training listings, soonest first.
+    async fn training_listings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TrainingListingFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<TrainingListing>> {
+        let listing = training::listings(
+            graphql::db(ctx)?,
+            &filter.unwrap_or_default(),
+            &PageArgs::forward(first, after),
+        )
+        .await?;
+        Ok(connection(listing, TrainingListing))
+    }
+}

@@ -1,0 +1,205 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{certification, status_change};
+
+use super::{CorridorRef, Recruiter, json_list};
+use crate::{
+    graphql,
+    ids::{self, Kind},
+    interchange::CorridorRecord,
+    service::certification::{self as lifecycle, CertificationStatus},
+};
+
+/// A recruiter's certification against the ethical-recruitment standard.
+#[derive(Clone)]
+pub struct Certification(pub certification::Model);
+
+/// What a certification covers.
+#[derive(SimpleObject)]
+pub struct CertificationScope {
+    pub corridors: Vec<CorridorRef>,
+    pub sectors: Vec<String>,
+}
+
+/// One public entry of a certification's status history.
+#[derive(SimpleObject)]
+pub struct StatusChange {
+    /// Absent for the first entry (the application).
+    #[graphql(name = "from")]
+    pub from_status: Option<CertificationStatus>,
+    #[graphql(name = "to")]
+    pub to_status: CertificationStatus,
+    pub at: DateTime<Utc>,
+    /// Public reason category, e.g. `audit_passed`.
+    pub reason_category: String,
+    /// The organisation that recorded it: the secretariat or a certification body.
+    pub recorded_by: String,
+}
+
+impl From<status_change::Model> for StatusChange {
+    fn from(model: status_change::Model) -> Self {
+        Self {
+            from_status: model
+                .from_status
+                .as_deref()
+                .and_then(CertificationStatus::parse),
+            to_status: CertificationStatus::parse(&model.to_status)
+                .unwrap_or(CertificationStatus::Applicant),
+            at: model.at,
+            reason_category: model.reason,
+            recorded_by: model.recorded_by,
+        }
+    }
+}
+
+#[Object]
+impl Certification {
+    pub(crate) async fn id(&self) -> ID {
+        ID(ids::encode_id(Kind::Certification, self.0.id))
+    }
+
+    async fn certificate_number(&self) -> &str {
+        &self.0.certificate_number
+    }
+
+    /// Status today: a `CERTIFIED` record past its expiry date shows as `EXPIRED`.
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CertificationStatus> {
+        Ok(lifecycle::status_today(&self.0, graphql::facts(ctx)?.today))
+    }
+
+    /// The last status recorded in the lifecycle, before dates are taken into account.
+    async fn recorded_status(&self) -> CertificationStatus {
+        lifecycle::stored_status(&self.0)
+    }
+
+    /// Certified today.
+    async fn certified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(lifecycle::status_today(&self.0, graphql::facts(ctx)?.today)
+            == CertificationStatus::Certified)
+    }
+
+    async fn scheme(&self) -> &str {
+        &self.0.scheme
+    }
+
+    /// The certification body that audited.
+    async fn certification_body(&self) -> Option<&str> {
+        self.0.certification_body.as_deref()
+    }
+
+    async fn issued_on(&self) -> Option<NaiveDate> {
+        self.0.issued_on
+    }
+
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.0.expires_on
+    }
+
+    /// The next surveillance or recertification audit, from the scheme's audit policy.
+    async fn next_audit_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
+        let today = graphql::facts(ctx)?.today;
+        let status = lifecycle::status_today(&self.0, today);
+        if !matches!(
+            status,
+            CertificationStatus::Certified | CertificationStatus::Suspended
+        ) {
+            return Ok(None);
+        }
+        let loaders = graphql::loaders(ctx)?;
+        let (history, policies) = futures_util::try_join!(
+            loaders.history.load_one(self.0.id),
+            loaders.policies.load_one(())
+        )?;
+        let policy = lifecycle::policy_for(&policies.unwrap_or_default(), &self.0.scheme);
+        Ok(lifecycle::next_audit_due(
+            status,
+            &history.unwrap_or_default(),
+            policy,
+            today,
+        ))
+    }
+
+    async fn scope(&self) -> CertificationScope {
+        CertificationScope {
+            corridors: json_list::<CorridorRecord>(&self.0.scope_corridors)
+                .into_iter()
+                .map(CorridorRef::from)
+                .collect(),
+            sectors: json_list(&self.0.scope_sectors),
+        }
+    }
+
+    /// Every status transition, oldest first; kept forever.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
+        let history = graphql::loaders(ctx)?
+            .history
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(history.into_iter().map(StatusChange::from).collect())
+    }
+
+    async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {
+        Ok(graphql::loaders(ctx)?
+            .recruiter
+            .load_one(self.0.recruiter_id)
+            .await?
+            .map(Recruiter))
+    }
+}
+
+/// The answer to "is this certificate genuine and valid today?".
+pub struct CertificateVerification {
+    pub number: String,
+    pub certification: Option<certification::Model>,
+    pub checked_at: DateTime<Utc>,
+    pub today: NaiveDate,
+}
+
+#[Object]
+impl CertificateVerification {
+    /// The number as it was asked for.
+    async fn number(&self) -> &str {
+        &self.number
+    }
+
+    /// Whether the directory knows this certificate number.
+    async fn found(&self) -> bool {
+        self.certification.is_some()
+    }
+
+    /// Whether the certificate is valid today.
+    async fn certified(&self) -> bool {
+        self.certification.as_ref().is_some_and(|certification| {
+            lifecycle::status_today(certification, self.today) == CertificationStatus::Certified
+        })
+    }
+
+    async fn status(&self) -> Option<CertificationStatus> {
+        self.certification
+            .as_ref()
+            .map(|certification| lifecycle::status_today(certification, self.today))
+    }
+
+    /// When the check was made.
+    async fn checked_at(&self) -> DateTime<Utc> {
+        self.checked_at
+    }
+
+    /// The holder.
+    async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {
+        let Some(certification) = &self.certification else {
+            return Ok(None);
+        };
+        Ok(graphql::loaders(ctx)?
+            .recruiter
+            .load_one(certification.recruiter_id)
+            .await?
+            .map(Recruiter))
+    }
+
+    /// Scope, validity and status history.
+    async fn certification(&self) -> Option<Certification> {
+        self.certification.clone().map(Certification)
+    }
+}

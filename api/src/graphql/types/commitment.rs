@@ -1,0 +1,103 @@
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use entity::{commitment, organisation};
+
+use super::{CorridorRef, json_list};
+use crate::{
+    graphql,
+    ids::{self, Kind},
+    interchange::CorridorRecord,
+    vocab::{CommitmentScope, CommitmentStatus, OrganisationKind},
+};
+
+/// A brand, supplier, employer or industry association.
+#[derive(Clone)]
+pub struct Organisation(pub organisation::Model);
+
+#[Object]
+impl Organisation {
+    pub(crate) async fn id(&self) -> ID {
+        ID(ids::encode_id(Kind::Organisation, self.0.id))
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn kind(&self) -> OrganisationKind {
+        OrganisationKind::parse(&self.0.kind).unwrap_or(OrganisationKind::Employer)
+    }
+
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+
+    async fn sector(&self) -> Option<&str> {
+        self.0.sector.as_deref()
+    }
+
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// Its public Employer Pays commitments, oldest first.
+    async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
+        let commitments = graphql::loaders(ctx)?
+            .commitments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(commitments.into_iter().map(Commitment).collect())
+    }
+}
+
+/// A public commitment to the Employer Pays Principle: no worker pays recruitment fees or
+/// related costs.
+pub struct Commitment(pub commitment::Model);
+
+#[Object]
+impl Commitment {
+    pub(crate) async fn id(&self) -> ID {
+        ID(ids::encode_id(Kind::Commitment, self.0.id))
+    }
+
+    async fn framework(&self) -> &str {
+        &self.0.framework
+    }
+
+    async fn scope(&self) -> CommitmentScope {
+        CommitmentScope::parse(&self.0.scope).unwrap_or(CommitmentScope::OwnOperations)
+    }
+
+    async fn sectors(&self) -> Vec<String> {
+        json_list(&self.0.sectors)
+    }
+
+    async fn corridors(&self) -> Vec<CorridorRef> {
+        json_list::<CorridorRecord>(&self.0.corridors)
+            .into_iter()
+            .map(CorridorRef::from)
+            .collect()
+    }
+
+    async fn made_on(&self) -> NaiveDate {
+        self.0.made_on
+    }
+
+    /// Address of the public statement.
+    async fn statement_url(&self) -> Option<&str> {
+        self.0.statement_url.as_deref()
+    }
+
+    async fn status(&self) -> CommitmentStatus {
+        CommitmentStatus::parse(&self.0.status).unwrap_or(CommitmentStatus::Lapsed)
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        Ok(graphql::loaders(ctx)?
+            .organisation
+            .load_one(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+}

@@ -1,0 +1,131 @@
+use async_graphql::{Context, Object};
+
+use super::{Commitment, CountedConnection, Recruiter, TrainingListing, connection};
+use crate::{
+    graphql,
+    service::{
+        commitment,
+        page::PageArgs,
+        recruiter::{
+            self, CorridorInput, OrderDirection, RecruiterFilter, RecruiterOrder,
+            RecruiterOrderField,
+        },
+        training::{self, TrainingListingFilter},
+    },
+};
+
+/// A migration corridor and what the directory knows about it.
+pub struct Corridor {
+    pub origin: String,
+    pub destination: String,
+}
+
+impl Corridor {
+    fn input(&self) -> CorridorInput {
+        CorridorInput {
+            origin: Some(self.origin.clone()),
+            destination: Some(self.destination.clone()),
+        }
+    }
+}
+
+#[Object]
+impl Corridor {
+    async fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    async fn destination(&self) -> &str {
+        &self.destination
+    }
+
+    /// Recruiters serving the corridor, those certified today first, then by name.
+    async fn recruiters(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Only recruiters certified today.", default = false)] certified_only: bool,
+    ) -> async_graphql::Result<CountedConnection<Recruiter>> {
+        let filter = RecruiterFilter {
+            corridor: Some(self.input()),
+            certified: certified_only.then_some(true),
+            ..Default::default()
+        };
+        let order = RecruiterOrder {
+            field: RecruiterOrderField::CertifiedFirst,
+            direction: OrderDirection::Asc,
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let listing = recruiter::list(
+            graphql::db(ctx)?,
+            &filter,
+            order,
+            &args,
+            graphql::facts(ctx)?.today,
+        )
+        .await?;
+        Ok(connection(listing, Recruiter))
+    }
+
+    /// How many recruiters serving the corridor are certified today.
+    async fn certified_recruiter_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let filter = RecruiterFilter {
+            corridor: Some(self.input()),
+            certified: Some(true),
+            ..Default::default()
+        };
+        let args = PageArgs::forward(Some(0), None);
+        let listing = recruiter::list(
+            graphql::db(ctx)?,
+            &filter,
+            RecruiterOrder::default(),
+            &args,
+            graphql::facts(ctx)?.today,
+        )
+        .await?;
+        Ok(listing.counter.count(graphql::db(ctx)?).await?)
+    }
+
+    /// Employer Pays commitments that cover the corridor, most recent first.
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<Commitment>> {
+        let condition = commitment::covering_corridor(&self.input())?;
+        let listing = commitment::list(
+            graphql::db(ctx)?,
+            condition,
+            &PageArgs::forward(first, after),
+        )
+        .await?;
+        Ok(connection(listing, Commitment))
+    }
+
+    /// Training held in the corridor's countries (pre-departure at origin, post-arrival at
+    /// destination, and training for recruiters and employers on either side), soonest first.
+    async fn training_listings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<TrainingListing>> {
+        let filter = TrainingListingFilter {
+            countries: Some(vec![self.origin.clone(), self.destination.clone()]),
+            ..Default::default()
+        };
+        let listing =
+            training::listings(graphql::db(ctx)?, &filter, &PageArgs::forward(first, after))
+                .await?;
+        Ok(connection(listing, TrainingListing))
+    }
+}

@@ -1,0 +1,25 @@
+//! GraphQL output types. They wrap entity models so that IDs, names and deprecations of the
+//! public API stay free of the database layout.
+
+mod certification;
+mod commitment;
+mod connection;
+mod corridor;
+mod node;
+mod recruiter;
+mod trademark;
+mod training;
+
+pub use certification::{CertificateVerification, Certification, StatusChange};
+pub use commitment::{Commitment, Organisation};
+pub use connection::{CountedConnection, connection};
+pub use corridor::Corridor;
+pub use node::Node;
+pub use recruiter::{CorridorRef, Licence, Recruiter};
+pub use trademark::{MarkRight, MarkUseVerification};
+pub use training::{Fee, TrainingListing, TrainingProvider};
+
+/// Reads a JSON array column written by the service layer.
+pub(crate) fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
+}

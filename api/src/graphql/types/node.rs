@@ -1,0 +1,19 @@
+use async_graphql::{ID, Interface};
+
+use super::{
+    Certification, Commitment, MarkRight, Organisation, Recruiter, TrainingListing,
+    TrainingProvider,
+};
+
+/// Any record with a global ID; fetch it again with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Recruiter(Recruiter),
+    Certification(Certification),
+    MarkRight(MarkRight),
+    Organisation(Organisation),
+    Commitment(Commitment),
+    TrainingProvider(TrainingProvider),
+    TrainingListing(TrainingListing),
+}

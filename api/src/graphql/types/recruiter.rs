@@ -1,0 +1,211 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{licence, recruiter};
+
+use super::{Certification, MarkRight, json_list};
+use crate::{
+    graphql,
+    ids::{self, Kind},
+    interchange::CorridorRecord,
+    service::certification::{CertificationStatus, status_today},
+    vocab::{CbpLevel, LicenceStatus},
+};
+
+/// A labour recruitment agency that recruits across borders.
+#[derive(Clone)]
+pub struct Recruiter(pub recruiter::Model);
+
+/// A migration corridor: country of origin -> country of destination.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
+pub struct CorridorRef {
+    pub origin: String,
+    pub destination: String,
+}
+
+impl From<CorridorRecord> for CorridorRef {
+    fn from(record: CorridorRecord) -> Self {
+        Self {
+            origin: record.origin,
+            destination: record.destination,
+        }
+    }
+}
+
+#[Object]
+impl Recruiter {
+    pub(crate) async fn id(&self) -> ID {
+        ID(ids::encode_id(Kind::Recruiter, self.0.id))
+    }
+
+    /// Stable, URL-friendly identifier; looked up case-insensitively.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn legal_name(&self) -> &str {
+        &self.0.legal_name
+    }
+
+    async fn trading_names(&self) -> Vec<String> {
+        json_list(&self.0.trading_names)
+    }
+
+    /// Names the agency was known by before; searchable so that old names lead here.
+    async fn former_names(&self) -> Vec<String> {
+        json_list(&self.0.former_names)
+    }
+
+    /// Country of registration (ISO 3166-1 alpha-2).
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// The organisation's public contact address.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// The organisation's public telephone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Languages served (ISO 639-1).
+    async fn languages(&self) -> Vec<String> {
+        json_list(&self.0.languages)
+    }
+
+    async fn sectors(&self) -> Vec<String> {
+        json_list(&self.0.sectors)
+    }
+
+    async fn corridors(&self) -> Vec<CorridorRef> {
+        json_list::<CorridorRecord>(&self.0.corridors)
+            .into_iter()
+            .map(CorridorRef::from)
+            .collect()
+    }
+
+    /// Capacity-building level reached; independent of certification.
+    async fn cbp_level(&self) -> CbpLevel {
+        CbpLevel::parse(&self.0.cbp_level).unwrap_or(CbpLevel::None)
+    }
+
+    /// Certified today: a certification is `CERTIFIED` and not past its expiry date.
+    async fn certified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let today = graphql::facts(ctx)?.today;
+        let certifications = graphql::loaders(ctx)?
+            .certifications
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(certifications.iter().any(|certification| {
+            status_today(certification, today) == CertificationStatus::Certified
+        }))
+    }
+
+    async fn certifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Certification>> {
+        let certifications = graphql::loaders(ctx)?
+            .certifications
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(certifications.into_iter().map(Certification).collect())
+    }
+
+    /// National recruitment licences; separate facts from certification.
+    async fn licences(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Licence>> {
+        let licences = graphql::loaders(ctx)?
+            .licences
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(licences.into_iter().map(Licence).collect())
+    }
+
+    /// Rights to display the certification mark.
+    async fn mark_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MarkRight>> {
+        let rights = graphql::loaders(ctx)?
+            .rights
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rights.into_iter().map(MarkRight).collect())
+    }
+
+    /// Recruiters at the other end of its corridors (sending or receiving side).
+    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruiter>> {
+        let loaders = graphql::loaders(ctx)?;
+        let partner_ids = loaders
+            .partners
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let partners = loaders
+            .recruiter
+            .load_many(partner_ids.iter().copied())
+            .await?;
+        Ok(partner_ids
+            .iter()
+            .filter_map(|id| partners.get(id).cloned().map(Recruiter))
+            .collect())
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A national recruitment licence.
+pub struct Licence(pub licence::Model);
+
+#[Object]
+impl Licence {
+    async fn issuing_authority(&self) -> &str {
+        &self.0.issuing_authority
+    }
+
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+
+    async fn licence_number(&self) -> &str {
+        &self.0.licence_number
+    }
+
+    async fn status(&self) -> LicenceStatus {
+        LicenceStatus::parse(&self.0.status).unwrap_or(LicenceStatus::Expired)
+    }
+
+    async fn valid_from(&self) -> Option<NaiveDate> {
+        self.0.valid_from
+    }
+
+    async fn valid_until(&self) -> Option<NaiveDate> {
+        self.0.valid_until
+    }
+
+    /// `VALID` and within its dates today.
+    async fn valid_today(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let today = graphql::facts(ctx)?.today;
+        let started = self.0.valid_from.is_none_or(|from| from <= today);
+        let not_ended = self.0.valid_until.is_none_or(|until| until >= today);
+        Ok(self.0.status == "valid" && started && not_ended)
+    }
+}

@@ -1,0 +1,115 @@
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use entity::trademark_right;
+
+use super::{Recruiter, json_list};
+use crate::{
+    graphql,
+    ids::{self, Kind},
+    service::{
+        certification::{CertificationStatus, status_today},
+        trademark::{MarkUse, MarkUseStatus, right_status_today},
+    },
+    vocab::{MarkRightStatus, Medium},
+};
+
+/// The right of a certified recruiter to display the certification mark.
+pub struct MarkRight(pub trademark_right::Model);
+
+#[Object]
+impl MarkRight {
+    pub(crate) async fn id(&self) -> ID {
+        ID(ids::encode_id(Kind::TrademarkRight, self.0.id))
+    }
+
+    async fn licence_number(&self) -> &str {
+        &self.0.licence_number
+    }
+
+    async fn mark(&self) -> &str {
+        &self.0.mark
+    }
+
+    async fn media(&self) -> Vec<Medium> {
+        json_list::<String>(&self.0.media)
+            .iter()
+            .filter_map(|medium| Medium::parse(medium))
+            .collect()
+    }
+
+    /// Web domains allowed to display the mark.
+    async fn domains(&self) -> Vec<String> {
+        json_list(&self.0.domains)
+    }
+
+    async fn granted_on(&self) -> NaiveDate {
+        self.0.granted_on
+    }
+
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.0.expires_on
+    }
+
+    /// The recorded status; see `inForce` for whether the right applies today.
+    async fn status(&self) -> MarkRightStatus {
+        MarkRightStatus::parse(&self.0.status).unwrap_or(MarkRightStatus::Revoked)
+    }
+
+    /// Active, within its dates, and its recruiter certified today.
+    async fn in_force(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let today = graphql::facts(ctx)?.today;
+        let certifications = graphql::loaders(ctx)?
+            .certifications
+            .load_one(self.0.recruiter_id)
+            .await?
+            .unwrap_or_default();
+        let certified = certifications.iter().any(|certification| {
+            status_today(certification, today) == CertificationStatus::Certified
+        });
+        Ok(right_status_today(&self.0, certified, today) == MarkUseStatus::Allowed)
+    }
+
+    async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {
+        Ok(graphql::loaders(ctx)?
+            .recruiter
+            .load_one(self.0.recruiter_id)
+            .await?
+            .map(Recruiter))
+    }
+}
+
+/// Whether a website may display the certification mark today, and for whom.
+pub struct MarkUseVerification(pub MarkUse);
+
+#[Object]
+impl MarkUseVerification {
+    /// The domain checked, normalised (no scheme, `www.` or path).
+    async fn domain(&self) -> &str {
+        &self.0.domain
+    }
+
+    async fn allowed(&self) -> bool {
+        self.0.status == MarkUseStatus::Allowed
+    }
+
+    async fn status(&self) -> MarkUseStatus {
+        self.0.status
+    }
+
+    /// A sentence a person can read.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    async fn recruiter(&self) -> Option<Recruiter> {
+        self.0
+            .recruiter
+            .clone()
+            .filter(|recruiter| recruiter.archived_at.is_none())
+            .map(Recruiter)
+    }
+
+    async fn mark_right(&self) -> Option<MarkRight> {
+        self.0.right.clone().map(MarkRight)
+    }
+}

@@ -1,0 +1,62 @@
+//! The HTTP front door: GraphQL, GraphiQL and health endpoints.
+
+use actix_web::{HttpResponse, Responder, get, web};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use sea_orm::DatabaseConnection;
+
+use crate::graphql::schema::{self, DirectorySchema};
+
+/// What every request handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: DirectorySchema,
+    pub db: DatabaseConnection,
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(graphiql)
+        .service(healthz)
+        .service(readyz)
+        .route("/graphql", web::post().to(graphql))
+        .route("/graphql", web::get().to(graphql));
+}
+
+async fn graphql(state: web::Data<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+    let request = schema::prepare(request.into_inner(), &state.db);
+    state.schema.execute(request).await.into()
+}
+
+/// GraphiQL, for a person exploring the API.
+#[get("/")]
+async fn graphiql() -> impl Responder {
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("Ethical recruitment directory")
+        .finish();
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+/// The process is alive.
+#[get("/healthz")]
+async fn healthz() -> impl Responder {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// The process can serve: the database answers.
+#[get("/readyz")]
+async fn readyz(state: web::Data<AppState>) -> impl Responder {
+    match state.db.ping().await {
+        Ok(()) => {
+            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" }))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}

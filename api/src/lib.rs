@@ -1,0 +1,13 @@
+//! The directory's API: configuration, database, services and the GraphQL/HTTP front door.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod interchange;
+// TEMP pub mod sample;
+pub mod service;
+pub mod vocab;

@@ -1,0 +1,11 @@
+//! Domain services: one module per concept. GraphQL resolvers call these; so do the CLI
+//! commands. They take a database connection and return `AppResult`.
+
+pub mod certification;
+pub mod changes;
+pub mod commitment;
+pub mod import;
+pub mod page;
+pub mod recruiter;
+pub mod trademark;
+pub mod training;

@@ -1,0 +1,309 @@
+//! Finding recruiters: filters, orderings and lookups by id or slug.
+
+use chrono::NaiveDate;
+use entity::{recruiter, recruiter_corridor, recruiter_language, recruiter_sector};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, Query},
+};
+use serde_json::{Value as Json, json};
+
+use super::{
+    certification::{self, CertificationStatus},
+    page::{self, KeyKind, Listing, Ordering, PageArgs},
+};
+use crate::{
+    error::{AppError, AppResult},
+    vocab::{self, CbpLevel},
+};
+
+/// An origin -> destination pair; either end may be left out to mean "any".
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+pub struct CorridorInput {
+    /// Country of origin (ISO 3166-1 alpha-2).
+    pub origin: Option<String>,
+    /// Country of destination (ISO 3166-1 alpha-2).
+    pub destination: Option<String>,
+}
+
+impl CorridorInput {
+    pub fn validate(&self) -> AppResult<()> {
+        if self.origin.is_none() && self.destination.is_none() {
+            return Err(AppError::bad_input(
+                "corridor needs an `origin`, a `destination` or both",
+            ));
+        }
+        for code in self.origin.iter().chain(&self.destination) {
+            vocab::check_country(code).map_err(AppError::BadInput)?;
+        }
+        Ok(())
+    }
+}
+
+/// Narrows a list of recruiters; every criterion given must hold.
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+pub struct RecruiterFilter {
+    /// Country of registration (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Recruiters serving this corridor.
+    pub corridor: Option<CorridorInput>,
+    /// Recruiters serving any of these sectors.
+    pub sectors: Option<Vec<String>>,
+    /// Recruiters serving any of these languages (ISO 639-1).
+    pub languages: Option<Vec<String>>,
+    /// `true`: certified today (status and validity dates); `false`: not certified today.
+    pub certified: Option<bool>,
+    /// Recruiters holding a certification whose status today is one of these.
+    pub certification_status: Option<Vec<CertificationStatus>>,
+    /// Recruiters at one of these capacity-building levels.
+    pub cbp_level: Option<Vec<CbpLevel>>,
+}
+
+impl RecruiterFilter {
+    /// Checks every value and turns the filter into an SQL condition on `recruiter`.
+    pub fn condition(&self, today: NaiveDate) -> AppResult<Condition> {
+        use sea_orm::sea_query::ExprTrait;
+        let id = || Expr::col((recruiter::Entity, recruiter::Column::Id));
+        let mut condition = Condition::all().add(recruiter::Column::ArchivedAt.is_null());
+        if let Some(country) = &self.country {
+            vocab::check_country(country).map_err(AppError::BadInput)?;
+            condition = condition.add(recruiter::Column::Country.eq(country.as_str()));
+        }
+        if let Some(corridor) = &self.corridor {
+            corridor.validate()?;
+            let mut serving = Query::select();
+            serving
+                .column(recruiter_corridor::Column::RecruiterId)
+                .from(recruiter_corridor::Entity);
+            if let Some(origin) = &corridor.origin {
+                serving.and_where(recruiter_corridor::Column::Origin.eq(origin.as_str()));
+            }
+            if let Some(destination) = &corridor.destination {
+                serving.and_where(recruiter_corridor::Column::Destination.eq(destination.as_str()));
+            }
+            condition = condition.add(id().in_subquery(serving.to_owned()));
+        }
+        if let Some(sectors) = self.sectors.as_ref().filter(|sectors| !sectors.is_empty()) {
+            for sector in sectors {
+                vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
+            }
+            let serving = Query::select()
+                .column(recruiter_sector::Column::RecruiterId)
+                .from(recruiter_sector::Entity)
+                .and_where(recruiter_sector::Column::Sector.is_in(sectors.iter().cloned()))
+                .to_owned();
+            condition = condition.add(id().in_subquery(serving));
+        }
+        if let Some(languages) = self
+            .languages
+            .as_ref()
+            .filter(|languages| !languages.is_empty())
+        {
+            for language in languages {
+                vocab::check_language(language).map_err(AppError::BadInput)?;
+            }
+            let speaking = Query::select()
+                .column(recruiter_language::Column::RecruiterId)
+                .from(recruiter_language::Entity)
+                .and_where(recruiter_language::Column::Language.is_in(languages.iter().cloned()))
+                .to_owned();
+            condition = condition.add(id().in_subquery(speaking));
+        }
+        if let Some(certified) = self.certified {
+            let certified_ids =
+                certification::recruiters_with_status(&[CertificationStatus::Certified], today);
+            condition = condition.add(if certified {
+                id().in_subquery(certified_ids)
+            } else {
+                id().not_in_subquery(certified_ids)
+            });
+        }
+        if let Some(statuses) = self
+            .certification_status
+            .as_ref()
+            .filter(|statuses| !statuses.is_empty())
+        {
+            condition = condition
+                .add(id().in_subquery(certification::recruiters_with_status(statuses, today)));
+        }
+        if let Some(levels) = self.cbp_level.as_ref().filter(|levels| !levels.is_empty()) {
+            condition = condition
+                .add(recruiter::Column::CbpLevel.is_in(levels.iter().map(|level| level.as_str())));
+        }
+        Ok(condition)
+    }
+}
+
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecruiterOrderField {
+    /// By legal name.
+    #[default]
+    Name,
+    /// By country of registration, then legal name.
+    Country,
+    /// Most recently changed last (first with `DESC`).
+    UpdatedAt,
+    /// Recruiters certified today first, then by legal name.
+    CertifiedFirst,
+}
+
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+#[derive(async_graphql::InputObject, Debug, Clone, Copy, Default)]
+pub struct RecruiterOrder {
+    #[graphql(default)]
+    pub field: RecruiterOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+fn ordering(order: RecruiterOrder, today: NaiveDate) -> Ordering {
+    let column = |column: recruiter::Column| Expr::col((recruiter::Entity, column));
+    let (name, exprs, kinds) = match order.field {
+        RecruiterOrderField::Name => (
+            "name",
+            vec![
+                column(recruiter::Column::LegalName),
+                column(recruiter::Column::Id),
+            ],
+            vec![KeyKind::Text, KeyKind::Int],
+        ),
+        RecruiterOrderField::Country => (
+            "country",
+            vec![
+                column(recruiter::Column::Country),
+                column(recruiter::Column::LegalName),
+                column(recruiter::Column::Id),
+            ],
+            vec![KeyKind::Text, KeyKind::Text, KeyKind::Int],
+        ),
+        RecruiterOrderField::UpdatedAt => (
+            "updated_at",
+            vec![
+                column(recruiter::Column::UpdatedAt),
+                column(recruiter::Column::Id),
+            ],
+            vec![KeyKind::Time, KeyKind::Int],
+        ),
+        RecruiterOrderField::CertifiedFirst => {
+            // 0 for recruiters certified today, 1 for the others.
+            let rank = Expr::case(certification::recruiter_certified_expr(today), 0).finally(1);
+            (
+                "certified_first",
+                vec![
+                    rank.into(),
+                    column(recruiter::Column::LegalName),
+                    column(recruiter::Column::Id),
+                ],
+                vec![KeyKind::Int, KeyKind::Text, KeyKind::Int],
+            )
+        }
+    };
+    let descending = order.direction == OrderDirection::Desc;
+    let direction = if descending { "desc" } else { "asc" };
+    Ordering {
+        name: format!("{name}_{direction}"),
+        exprs,
+        kinds,
+        descending,
+    }
+}
+
+/// One page of recruiters matching `filter`.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &RecruiterFilter,
+    order: RecruiterOrder,
+    args: &PageArgs,
+    today: NaiveDate,
+) -> AppResult<Listing<recruiter::Model>> {
+    let select = recruiter::Entity::find().filter(filter.condition(today)?);
+    let ordering = ordering(order, today);
+    if order.field != RecruiterOrderField::CertifiedFirst {
+        return page::fetch(db, select, &ordering, args, |row| {
+            sort_key(order.field, row, 0)
+        })
+        .await;
+    }
+    // The rank is computed in SQL; read it back for the page's rows to build their cursors.
+    let mut listing = page::fetch(db, select, &ordering, args, |_| Vec::new()).await?;
+    let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.id).collect();
+    let certified = certified_among(db, &ids, today).await?;
+    for (cursor, row) in &mut listing.edges {
+        let rank = if certified.contains(&row.id) { 0 } else { 1 };
+        *cursor = ordering.encode(sort_key(order.field, row, rank));
+    }
+    Ok(listing)
+}
+
+fn sort_key(field: RecruiterOrderField, row: &recruiter::Model, rank: i64) -> Vec<Json> {
+    match field {
+        RecruiterOrderField::Name => vec![json!(row.legal_name), json!(row.id)],
+        RecruiterOrderField::Country => {
+            vec![json!(row.country), json!(row.legal_name), json!(row.id)]
+        }
+        RecruiterOrderField::UpdatedAt => vec![json!(row.updated_at.to_rfc3339()), json!(row.id)],
+        RecruiterOrderField::CertifiedFirst => {
+            vec![json!(rank), json!(row.legal_name), json!(row.id)]
+        }
+    }
+}
+
+/// The recruiters among `ids` that are certified today.
+pub async fn certified_among(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    today: NaiveDate,
+) -> AppResult<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<i64> = entity::certification::Entity::find()
+        .select_only()
+        .column(entity::certification::Column::RecruiterId)
+        .filter(certification::effective_status_condition(
+            CertificationStatus::Certified,
+            today,
+        ))
+        .filter(entity::certification::Column::RecruiterId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<recruiter::Model>> {
+    Ok(recruiter::Entity::find_by_id(id)
+        .filter(recruiter::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Looks a slug up case- and space-insensitively.
+pub async fn find_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> AppResult<Option<recruiter::Model>> {
+    Ok(recruiter::Entity::find()
+        .filter(recruiter::Column::SlugKey.eq(vocab::normalise_key(slug)))
+        .filter(recruiter::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Whether the directory holds any recruiter yet (decides whether to load the sample).
+pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
+    Ok(recruiter::Entity::find()
+        .select_only()
+        .column(recruiter::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_none())
+}

@@ -1,0 +1,321 @@
+//! Controlled vocabularies and the format rules every record obeys (`shared/spec/domain.md`).
+//!
+//! The checks return a message a person can act on; callers add where it happened (an import
+//! line, a mutation argument) and turn it into a `BAD_USER_INPUT`.
+
+/// Defines a closed vocabulary once: the Rust enum, its GraphQL enum (SCREAMING_SNAKE_CASE) and
+/// its interchange spelling (lower snake_case).
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$variant_meta])* $variant),+ }
+
+        impl $name {
+            pub const VALUES: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Capacity-building level a recruiter has reached.
+    CbpLevel {
+        None = "none",
+        Entry = "entry",
+        #[graphql(name = "LEVEL_1")]
+        Level1 = "level_1",
+        #[graphql(name = "LEVEL_2")]
+        Level2 = "level_2",
+        #[graphql(name = "LEVEL_3")]
+        Level3 = "level_3",
+    }
+);
+vocabulary!(LicenceStatus { Valid = "valid", Suspended = "suspended", Revoked = "revoked", Expired = "expired" });
+vocabulary!(Medium { Website = "website", Print = "print", SocialMedia = "social_media", Signage = "signage" });
+vocabulary!(
+    /// The stored status of a mark right; whether it is in force also depends on its recruiter.
+    MarkRightStatus { Active = "active", Suspended = "suspended", Revoked = "revoked" }
+);
+vocabulary!(OrganisationKind {
+    Brand = "brand",
+    Supplier = "supplier",
+    Employer = "employer",
+    IndustryAssociation = "industry_association",
+});
+vocabulary!(CommitmentScope {
+    OwnOperations = "own_operations",
+    DirectSuppliers = "direct_suppliers",
+    WholeSupplyChain = "whole_supply_chain",
+});
+vocabulary!(CommitmentStatus { Active = "active", Lapsed = "lapsed", Withdrawn = "withdrawn" });
+vocabulary!(ProviderKind {
+    Ngo = "ngo",
+    TrainingInstitute = "training_institute",
+    University = "university",
+    TradeUnion = "trade_union",
+    InternationalOrganisation = "international_organisation",
+    Consultancy = "consultancy",
+    CertificationBody = "certification_body",
+    Government = "government",
+});
+vocabulary!(Programme {
+    CbpEntry = "cbp_entry",
+    #[graphql(name = "CBP_LEVEL_1")]
+    CbpLevel1 = "cbp_level_1",
+    #[graphql(name = "CBP_LEVEL_2")]
+    CbpLevel2 = "cbp_level_2",
+    #[graphql(name = "CBP_LEVEL_3")]
+    CbpLevel3 = "cbp_level_3",
+    EmployerTraining = "employer_training",
+    SupplierTraining = "supplier_training",
+    BrandTraining = "brand_training",
+    GovernmentLicensing = "government_licensing",
+    GovernmentInspection = "government_inspection",
+    ConsularTraining = "consular_training",
+    CivilSocietyTraining = "civil_society_training",
+    SocialAuditorCourse = "social_auditor_course",
+    PreDepartureOrientation = "pre_departure_orientation",
+    PostArrivalOrientation = "post_arrival_orientation",
+});
+vocabulary!(Audience {
+    Recruiters = "recruiters",
+    Employers = "employers",
+    Suppliers = "suppliers",
+    Brands = "brands",
+    GovernmentOfficials = "government_officials",
+    CivilSociety = "civil_society",
+    SocialAuditors = "social_auditors",
+    MigrantWorkers = "migrant_workers",
+});
+vocabulary!(Delivery { Online = "online", InPerson = "in_person", Blended = "blended" });
+
+/// Sectors stay strings in the API (the list grows with the scheme) but are checked here.
+pub const SECTORS: &[&str] = &[
+    "agriculture",
+    "apparel",
+    "automotive",
+    "cleaning_facilities",
+    "construction",
+    "domestic_work",
+    "electronics",
+    "facilities_management",
+    "fishing",
+    "food_beverage",
+    "health_care",
+    "hospitality",
+    "logistics",
+    "manufacturing",
+    "oil_gas",
+    "retail",
+    "seafood",
+    "security",
+    "transport_logistics",
+    "other",
+];
+
+/// A message about a value that broke a rule.
+pub type Violation = String;
+
+pub fn check_vocab(value: &str, what: &str, allowed: &[&str]) -> Result<(), Violation> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown {what} `{}`: use one of {}",
+        shorten(value),
+        allowed.join(", ")
+    ))
+}
+
+/// ISO 3166-1 alpha-2, upper case (`NP`, `QA`).
+pub fn check_country(code: &str) -> Result<(), Violation> {
+    let well_formed = code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase());
+    if well_formed && rust_iso3166::from_alpha2(code).is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown country code `{}`: use an ISO 3166-1 alpha-2 code in upper case, such as `NP` or `QA`",
+        shorten(code)
+    ))
+}
+
+/// ISO 639-1, lower case (`ne`, `en`).
+pub fn check_language(code: &str) -> Result<(), Violation> {
+    let well_formed = code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_lowercase());
+    if well_formed && isolang::Language::from_639_1(code).is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown language code `{}`: use an ISO 639-1 code in lower case, such as `ne` or `en`",
+        shorten(code)
+    ))
+}
+
+/// ISO 4217 (`USD`).
+pub fn check_currency(code: &str) -> Result<(), Violation> {
+    if iso_currency::Currency::from_code(code).is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown currency `{}`: use an ISO 4217 code such as `USD`",
+        shorten(code)
+    ))
+}
+
+pub fn check_not_blank(value: &str, what: &str) -> Result<(), Violation> {
+    if value.trim().is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if value.chars().count() > 500 {
+        return Err(format!("{what} is longer than 500 characters"));
+    }
+    Ok(())
+}
+
+/// A slug is lower-case ASCII letters, digits and single hyphens.
+pub fn check_slug(slug: &str) -> Result<(), Violation> {
+    let valid = !slug.is_empty()
+        && slug.len() <= 120
+        && slug
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if valid {
+        return Ok(());
+    }
+    Err(format!(
+        "invalid slug `{}`: use lower-case letters, digits and single hyphens",
+        shorten(slug)
+    ))
+}
+
+/// An absolute `http(s)` address.
+pub fn check_url(url: &str, what: &str) -> Result<(), Violation> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "{what} `{}` is not an absolute http(s) address",
+            shorten(url)
+        )),
+    }
+}
+
+pub fn check_date_order(
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+    start_name: &str,
+    end_name: &str,
+) -> Result<(), Violation> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => Err(format!(
+            "{end_name} ({end}) is before {start_name} ({start})"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The form identifiers are compared in: case- and whitespace-insensitive.
+pub fn normalise_key(identifier: &str) -> String {
+    identifier
+        .chars()
+        .filter(|character| !character.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A web host as allowed to show the mark: lower case, no scheme, path, port, `www.` or final dot.
+pub fn normalise_domain(input: &str) -> String {
+    let lowered = input.trim().to_lowercase();
+    let without_scheme = lowered.split("://").last().unwrap_or_default();
+    let host_and_port = without_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = host_and_port.rsplit('@').next().unwrap_or_default();
+    let host = host
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.');
+    host.strip_prefix("www.").unwrap_or(host).to_owned()
+}
+
+pub fn check_domain(domain: &str) -> Result<(), Violation> {
+    let valid = domain.len() <= 253
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if valid {
+        return Ok(());
+    }
+    Err(format!(
+        "invalid web domain `{}`: use a host name such as `example.com.np`",
+        shorten(domain)
+    ))
+}
+
+fn shorten(value: &str) -> String {
+    let short: String = value.chars().take(60).collect();
+    if short.len() < value.len() {
+        format!("{short}...")
+    } else {
+        short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_the_iso_standards() {
+        assert!(check_country("NP").is_ok());
+        for bad in ["np", "XX", "NPL", "", "N"] {
+            assert!(check_country(bad).is_err(), "{bad}");
+        }
+        assert!(check_language("ne").is_ok());
+        for bad in ["NE", "xx", "nep", ""] {
+            assert!(check_language(bad).is_err(), "{bad}");
+        }
+        assert!(check_currency("USD").is_ok());
+        assert!(check_currency("XYZ").is_err());
+    }
+
+    #[test]
+    fn identifiers_compare_without_case_and_spaces() {
+        assert_eq!(normalise_key(" ERS-NP 2024-0000001 "), "ers-np2024-0000001");
+        assert_eq!(
+            normalise_domain("https://WWW.Example.com.np:443/path?x"),
+            "example.com.np"
+        );
+        assert_eq!(normalise_domain("example.org."), "example.org");
+        assert!(check_domain("example.com.np").is_ok());
+        assert!(check_domain("exa mple.com").is_err());
+        assert!(check_slug("himalayan-overseas").is_ok());
+        assert!(check_slug("Himalayan").is_err());
+    }
+}

@@ -1,0 +1,32 @@
+//! A recruiter's certification against the standard; `status` is the stored lifecycle state.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "certification")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub external_id: String,
+    pub recruiter_id: i64,
+    pub certificate_number: String,
+    pub number_key: String,
+    pub scheme: String,
+    pub certification_body: Option<String>,
+    pub status: String,
+    pub issued_on: Option<Date>,
+    pub expires_on: Option<Date>,
+    #[sea_orm(column_type = "Text")]
+    pub scope_corridors: String,
+    #[sea_orm(column_type = "Text")]
+    pub scope_sectors: String,
+    pub version: i32,
+    pub archived_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! SeaORM entities of the directory, one module per table (see `migration/` for the schema).
+//! Relations are resolved by the API's batch loaders, so the entities declare none.
+
+pub mod audit_log;
+pub mod audit_policy;
+pub mod certification;
+pub mod change_log;
+pub mod commitment;
+pub mod commitment_corridor;
+pub mod licence;
+pub mod organisation;
+pub mod recruiter;
+pub mod recruiter_corridor;
+pub mod recruiter_language;
+pub mod recruiter_partner;
+pub mod recruiter_sector;
+pub mod status_change;
+pub mod trademark_domain;
+pub mod trademark_right;
+pub mod training_listing;
+pub mod training_provider;

@@ -1,0 +1,25 @@
+//! A brand, supplier, employer or industry association.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organisation")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub sector: Option<String>,
+    pub website: Option<String>,
+    pub version: i32,
+    pub archived_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

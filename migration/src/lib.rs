@@ -1,0 +1,14 @@
+//! Database migrations, identical for SQLite and PostgreSQL; they run on every start.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_directory;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_directory::Migration)]
+    }
+}
