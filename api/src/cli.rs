@@ -51,13 +51,14 @@ pub fn main() -> anyhow::Result<()> {
 
 /// Opens the database, loads the sample directory into an empty one, and serves HTTP.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let (db, _statements) = db::connect(&config).await?;
+    let (db, statements) = db::connect(&config).await?;
     if config.sample_data && recruiter::is_empty(&db).await? {
         load_sample(&db).await?;
     }
     let state = AppState {
         schema: schema::build(db.clone()),
         db,
+        statements,
     };
     let server = HttpServer::new(move || {
         App::new()
@@ -86,7 +87,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn load_sample(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
-    let records: Vec<_> = Vec::<crate::interchange::Record>::new()
+    let records: Vec<_> = crate::sample::sample_directory()
         .into_iter()
         .enumerate()
         .map(|(index, record)| (index + 1, record))

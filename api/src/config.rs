@@ -8,22 +8,22 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address the HTTP server listens on (port 0 picks a free port).
-    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, global = true, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
     /// Directory for the embedded database and the search index.
-    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    #[arg(long, global = true, env = "DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
     /// `sqlite://...` or `postgres://...`; unset: an SQLite file under `DATA_DIR`.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
     /// Comma-separated origins allowed by CORS, or `*`.
-    #[arg(long, env = "CORS_ORIGINS", default_value = "*")]
+    #[arg(long, global = true, env = "CORS_ORIGINS", default_value = "*")]
     pub cors_origins: String,
     /// Load the sample directory when the database is empty.
-    #[arg(long, env = "SAMPLE_DATA", default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(long, global = true, env = "SAMPLE_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub sample_data: bool,
     /// Exit when standard input closes: lets a test harness own the server's lifetime.
-    #[arg(long, hide = true)]
+    #[arg(long, global = true, hide = true)]
     pub exit_on_stdin_close: bool,
 }
 

@@ -8,6 +8,6 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod interchange;
-// TEMP pub mod sample;
+pub mod sample;
 pub mod service;
 pub mod vocab;

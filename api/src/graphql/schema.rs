@@ -22,3 +22,8 @@ pub fn prepare(request: async_graphql::Request, db: &DatabaseConnection) -> asyn
         .data(super::Loaders::new(db))
         .data(super::RequestFacts::now())
 }
+
+/// The schema's SDL, for the contract snapshot test and for clients' code generators.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish().sdl()
+}

@@ -5,13 +5,17 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::schema::{self, DirectorySchema};
+use crate::{
+    db::StatementCounter,
+    graphql::schema::{self, DirectorySchema},
+};
 
 /// What every request handler shares; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub schema: DirectorySchema,
     pub db: DatabaseConnection,
+    pub statements: StatementCounter,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -19,6 +23,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(graphiql)
         .service(healthz)
         .service(readyz)
+        .service(metrics)
         .route("/graphql", web::post().to(graphql))
         .route("/graphql", web::get().to(graphql));
 }
@@ -59,4 +64,16 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
                 .json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }))
         }
     }
+}
+
+/// Prometheus text exposition.
+#[get("/metrics")]
+async fn metrics(state: web::Data<AppState>) -> impl Responder {
+    let body = format!(
+        "# HELP directory_sql_statements_total SQL statements run since the server started.\n\
+         # TYPE directory_sql_statements_total counter\n\
+         directory_sql_statements_total {}\n",
+        state.statements.get()
+    );
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }

@@ -231,7 +231,7 @@ pub async fn list(
         .await;
     }
     // The rank is computed in SQL; read it back for the page's rows to build their cursors.
-    let mut listing = page::fetch(db, select, &ordering, args, |_| Vec::new()).await?;
+    let mut listing = page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 1)).await?;
     let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.id).collect();
     let certified = certified_among(db, &ids, today).await?;
     for (cursor, row) in &mut listing.edges {

@@ -1,0 +1,213 @@
+//! Test harness: starts the real `directory` binary on a free port and speaks HTTP to it.
+//!
+//! With `DATABASE_URL=postgres://...` every server gets a fresh PostgreSQL database (dropped
+//! afterwards); otherwise an SQLite file in a temporary directory. When `CI=true`, a missing
+//! PostgreSQL fails the run instead of being skipped.
+
+#![allow(dead_code)]
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+
+pub struct Server {
+    child: Child,
+    pub url: String,
+    _data_dir: tempfile::TempDir,
+    postgres: Option<PostgresDatabase>,
+}
+
+static SHARED: std::sync::OnceLock<std::sync::Mutex<Server>> = std::sync::OnceLock::new();
+
+/// One server with the sample directory, shared by the read-only tests of a test binary. It
+/// stops when the test process exits (its standard input closes).
+pub fn shared_url() -> String {
+    SHARED.get_or_init(|| std::sync::Mutex::new(Server::start())).lock().map(|server| server.url.clone()).unwrap_or_default()
+}
+
+/// A client for the shared server.
+pub fn shared() -> Client {
+    Client::new(shared_url())
+}
+
+static NEXT_DATABASE: AtomicUsize = AtomicUsize::new(0);
+
+/// A PostgreSQL database made for one server.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    fn create(admin_url: &str) -> Self {
+        let name = format!("dirtest_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
+        run_sql(admin_url, &drop_stale_databases_sql(std::process::id()));
+        run_sql(admin_url, &format!("CREATE DATABASE {name}"));
+        Self { admin_url: admin_url.to_owned(), name }
+    }
+
+    fn url(&self) -> String {
+        let base = self.admin_url.rsplit_once('/').map_or(self.admin_url.as_str(), |(base, _)| base);
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        run_sql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}
+
+/// Databases of earlier test processes (a shared server's database outlives its process) are
+/// dropped once nobody is connected to them; this process's own are left alone.
+fn drop_stale_databases_sql(own_pid: u32) -> String {
+    format!(
+        "DO $$ DECLARE db record; BEGIN \
+           FOR db IN SELECT datname FROM pg_database \
+                     WHERE datname LIKE 'dirtest\\_%' AND datname NOT LIKE 'dirtest\\_{own_pid}\\_%' LOOP \
+             IF NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = db.datname) THEN \
+               BEGIN EXECUTE 'DROP DATABASE IF EXISTS ' || quote_ident(db.datname); \
+               EXCEPTION WHEN OTHERS THEN NULL; END; \
+             END IF; \
+           END LOOP; END $$"
+    )
+}
+
+/// Runs one statement on its own runtime (usable from `Drop` and from any test runtime).
+fn run_sql(url: &str, sql: &str) {
+    let url = url.to_owned();
+    let sql = sql.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let connection = sea_orm::Database::connect(&url)
+                .await
+                .unwrap_or_else(|error| panic!("PostgreSQL at DATABASE_URL is not reachable: {error}"));
+            if let Err(error) = connection.execute_unprepared(&sql).await {
+                if !sql.starts_with("DO ") {
+                    panic!("{sql}: {error}");
+                }
+            }
+        });
+    })
+    .join()
+    .expect("sql thread");
+}
+
+pub fn database_url() -> Option<String> {
+    std::env::var("DATABASE_URL").ok().filter(|url| url.starts_with("postgres"))
+}
+
+impl Server {
+    /// A server with the sample directory.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temporary directory");
+        let postgres = database_url().map(|url| PostgresDatabase::create(&url));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
+        command
+            .arg("serve")
+            .arg("--exit-on-stdin-close")
+            .env("BIND", "127.0.0.1:0")
+            .env("DATA_DIR", data_dir.path())
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(postgres) = &postgres {
+            command.env("DATABASE_URL", postgres.url());
+        }
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start the directory binary");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("directory listening on ") {
+                    let _ = sender.send(url.to_owned());
+                }
+            }
+        });
+        let url = receiver.recv_timeout(Duration::from_secs(120)).expect("the server printed its address");
+        Self { child, url, _data_dir: data_dir, postgres }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(self.url.clone())
+    }
+}
+
+/// Speaks HTTP to a server, as a partner's client would. One per test: an HTTP client is
+/// bound to the runtime of the test that made it.
+pub struct Client {
+    pub url: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(url: String) -> Self {
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+        Self { url, http }
+    }
+
+    /// POSTs a GraphQL query and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        assert!(response.status().is_success(), "HTTP {}", response.status());
+        response.json().await.expect("JSON body")
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Runs a query that must fail and returns its first error's code and message.
+    pub async fn error(&self, query: &str, variables: Value) -> (String, String) {
+        let body = self.graphql(query, variables).await;
+        let error = &body["errors"][0];
+        assert!(error.is_object(), "expected an error: {body:#}");
+        (error["extensions"]["code"].as_str().unwrap_or_default().to_owned(), error["message"].as_str().unwrap_or_default().to_owned())
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.url)).send().await.expect("request")
+    }
+
+    /// The server's SQL statement counter, from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self.get("/metrics").await.text().await.expect("metrics");
+        text.lines()
+            .find_map(|line| line.strip_prefix("directory_sql_statements_total "))
+            .and_then(|value| value.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        drop(self.postgres.take());
+    }
+}
