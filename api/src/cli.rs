@@ -5,7 +5,10 @@ use clap::{Parser, Subcommand};
 use tokio::io::AsyncReadExt;
 use tracing_subscriber::EnvFilter;
 
+use std::{path::PathBuf, time::Duration};
+
 use crate::{
+    auth::{self, Role},
     config::Config,
     db,
     graphql::schema,
@@ -30,6 +33,28 @@ struct Cli {
 enum Command {
     /// Run the API (the default).
     Serve,
+    /// Import a JSON Lines file of the open-data format (`-` for standard input): all or
+    /// nothing, and re-importing the same file changes nothing.
+    Import {
+        file: PathBuf,
+    },
+    /// Mint a signed token for an operator (needs the signing secret or private key).
+    Token {
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Who the token is for; recorded in the audit trail.
+        #[arg(long)]
+        sub: String,
+        /// The certification body a certifier acts for.
+        #[arg(long)]
+        body: Option<String>,
+        /// How long the token is valid, e.g. `1h`, `30m`, `7d`.
+        #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+        /// PEM private key, for RS256 and ES256.
+        #[arg(long)]
+        private_key: Option<PathBuf>,
+    },
 }
 
 /// Entry point of the binary.
@@ -45,6 +70,12 @@ pub fn main() -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
+            Command::Import { file } => import_file(&cli.config, &file).await,
+            Command::Token { role, sub, body, ttl, private_key } => {
+                let token = auth::mint(&cli.config, private_key.as_deref(), &sub, role, body.as_deref(), ttl)?;
+                println!("{token}");
+                Ok(())
+            }
         }
     })
 }
@@ -59,6 +90,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         schema: schema::build(db.clone()),
         db,
         statements,
+        verifier: crate::auth::Verifier::from_config(&config)?,
     };
     let server = HttpServer::new(move || {
         App::new()
@@ -107,6 +139,48 @@ async fn load_sample(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
                 "the sample directory is invalid ({total} errors), first: {:?}",
                 errors.first()
             )
+        }
+        Err(import::ImportError::Failed(error)) => Err(error.into()),
+    }
+}
+
+/// `directory import FILE`: prints what was written, or every bad line (up to a limit).
+async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let text = if file.as_os_str() == "-" {
+        let mut text = String::new();
+        tokio::io::stdin().read_to_string(&mut text).await?;
+        text
+    } else {
+        tokio::fs::read_to_string(file).await.map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?
+    };
+    let (db, _) = db::connect(config).await?;
+    let started = std::time::Instant::now();
+    match import::import_text(&db, &text, &Actor::system("cli-import")).await {
+        Ok(summary) => {
+            println!(
+                "imported {} records in {:.1}s ({} recruiters, {} certifications, {} trademark rights, {} organisations, \
+                 {} commitments, {} training providers, {} training listings; {} unchanged)",
+                summary.total(),
+                started.elapsed().as_secs_f64(),
+                summary.recruiters,
+                summary.certifications,
+                summary.trademark_rights,
+                summary.organisations,
+                summary.commitments,
+                summary.training_providers,
+                summary.training_listings,
+                summary.unchanged
+            );
+            Ok(())
+        }
+        Err(import::ImportError::Invalid { errors, total }) => {
+            for error in &errors {
+                eprintln!("line {}: {}", error.line, error.message);
+            }
+            if total > errors.len() {
+                eprintln!("... and {} more", total - errors.len());
+            }
+            anyhow::bail!("{total} errors: nothing was imported")
         }
         Err(import::ImportError::Failed(error)) => Err(error.into()),
     }

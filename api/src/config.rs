@@ -22,6 +22,22 @@ pub struct Config {
     /// Load the sample directory when the database is empty.
     #[arg(long, global = true, env = "SAMPLE_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub sample_data: bool,
+    /// Shared secret for HS256 tokens. Unset (and no public key): a secret generated once and
+    /// kept in `DATA_DIR/jwt-secret`, which `directory token` on the same machine also reads.
+    #[arg(long, global = true, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM file of the public key for RS256 or ES256 tokens (then `JWT_ALGORITHM` says which).
+    #[arg(long, global = true, env = "JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// `HS256`, `RS256` or `ES256`: the only algorithm accepted.
+    #[arg(long, global = true, env = "JWT_ALGORITHM", default_value = "HS256")]
+    pub jwt_algorithm: String,
+    /// Required `iss` claim of tokens.
+    #[arg(long, global = true, env = "JWT_ISSUER", default_value = "directory")]
+    pub jwt_issuer: String,
+    /// Required `aud` claim of tokens.
+    #[arg(long, global = true, env = "JWT_AUDIENCE", default_value = "directory-api")]
+    pub jwt_audience: String,
     /// Exit when standard input closes: lets a test harness own the server's lifetime.
     #[arg(long, global = true, hide = true)]
     pub exit_on_stdin_close: bool,

@@ -36,37 +36,47 @@ impl Record {
 }
 
 /// An origin -> destination pair of ISO 3166-1 alpha-2 codes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "CorridorPairInput")]
 pub struct CorridorRecord {
     pub origin: String,
     pub destination: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "RecruiterInput")]
 pub struct RecruiterRecord {
     pub external_id: String,
     pub legal_name: String,
     #[serde(default)]
+    #[graphql(default)]
     pub trading_names: Vec<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub former_names: Vec<String>,
     pub slug: String,
     /// ISO 3166-1 alpha-2 country of registration.
     pub country: String,
     #[serde(default)]
+    #[graphql(default)]
     pub city: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub address: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub website: Option<String>,
     /// The organisation's public contact address (never a person's private one).
     #[serde(default)]
+    #[graphql(default)]
     pub email: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub phone: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub description: Option<String>,
     /// ISO 639-1 codes.
     pub languages: Vec<String>,
@@ -76,14 +86,17 @@ pub struct RecruiterRecord {
     /// `none`, `entry`, `level_1`, `level_2`, `level_3`.
     pub cbp_level: String,
     #[serde(default)]
+    #[graphql(default)]
     pub licences: Vec<LicenceRecord>,
     /// External ids of recruiters at the other end of its corridors.
     #[serde(default)]
+    #[graphql(default)]
     pub partners: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "LicenceInput")]
 pub struct LicenceRecord {
     pub issuing_authority: String,
     pub country: String,
@@ -130,8 +143,9 @@ pub struct StatusChangeRecord {
     pub recorded_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "MarkRightInput")]
 pub struct TrademarkRightRecord {
     pub external_id: String,
     pub recruiter: String,
@@ -147,8 +161,9 @@ pub struct TrademarkRightRecord {
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "OrganisationInput")]
 pub struct OrganisationRecord {
     pub external_id: String,
     pub name: String,
@@ -156,13 +171,16 @@ pub struct OrganisationRecord {
     pub kind: String,
     pub country: String,
     #[serde(default)]
+    #[graphql(default)]
     pub sector: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "CommitmentInput")]
 pub struct CommitmentRecord {
     pub external_id: String,
     pub organisation: String,
@@ -170,18 +188,22 @@ pub struct CommitmentRecord {
     /// `own_operations`, `direct_suppliers`, `whole_supply_chain`.
     pub scope: String,
     #[serde(default)]
+    #[graphql(default)]
     pub sectors: Vec<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub corridors: Vec<CorridorRecord>,
     pub made_on: NaiveDate,
     #[serde(default)]
+    #[graphql(default)]
     pub statement_url: Option<String>,
     /// `active`, `lapsed`, `withdrawn`.
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "TrainingProviderInput")]
 pub struct TrainingProviderRecord {
     pub external_id: String,
     pub name: String,
@@ -191,11 +213,13 @@ pub struct TrainingProviderRecord {
     pub countries: Vec<String>,
     pub languages: Vec<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "TrainingListingInput")]
 pub struct TrainingListingRecord {
     pub external_id: String,
     pub provider: String,
@@ -206,23 +230,30 @@ pub struct TrainingListingRecord {
     /// `online`, `in_person`, `blended`.
     pub delivery: String,
     #[serde(default)]
+    #[graphql(default)]
     pub country: Option<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub city: Option<String>,
     pub languages: Vec<String>,
     #[serde(default)]
+    #[graphql(default)]
     pub starts_on: Option<NaiveDate>,
     #[serde(default)]
+    #[graphql(default)]
     pub ends_on: Option<NaiveDate>,
     /// Null when free.
     #[serde(default)]
+    #[graphql(default)]
     pub fee: Option<FeeRecord>,
     #[serde(default)]
+    #[graphql(default)]
     pub registration_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
+#[graphql(name = "FeeInput")]
 pub struct FeeRecord {
     /// Decimal string, e.g. `"50.00"`.
     pub amount: String,

@@ -1,5 +1,6 @@
 //! The directory's API: configuration, database, services and the GraphQL/HTTP front door.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

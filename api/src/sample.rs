@@ -9,6 +9,7 @@
 //! and every certification history follows the lifecycle of `shared/spec/domain.md`.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -34,7 +35,8 @@ pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     // (in memory first touched) than generating them.
     let mut out = Vec::with_capacity(recruiters);
     generate_recruiters(&mut rng, recruiters, &mut out);
-    let (certifications, rights) = generate_certifications(&mut rng, recruiters_in(&out), recruiters);
+    let (certifications, rights) =
+        generate_certifications(&mut rng, recruiters_in(&out), recruiters);
 
     // Commitments and orientation listings use corridors that recruiters actually serve, so a
     // corridor page is never empty. Sorted, so that their order does not depend on hashing.
@@ -95,6 +97,8 @@ const CERTIFIED_SHARE: f64 = 0.75;
 const SECOND_CERTIFICATION_SHARE: f64 = 0.05;
 /// Share of recruiters that used to trade under another name.
 const FORMER_NAME_SHARE: f64 = 0.05;
+/// Where each country's licence serials start.
+const LICENCE_SERIAL_START: u32 = 100;
 /// Tries with plain names before a city is added to the name to tell agencies apart.
 const PLAIN_NAME_TRIES: usize = 4;
 /// Tries in one country before the agency is registered in another one.
@@ -157,7 +161,12 @@ struct Entity {
 }
 
 const fn ent(latin: &'static str, before: &'static str, after: &'static str) -> Entity {
-    Entity { latin, before, after, plain_only: false }
+    Entity {
+        latin,
+        before,
+        after,
+        plain_only: false,
+    }
 }
 
 struct Style {
@@ -178,6 +187,14 @@ struct Style {
     joiner: &'static str,
     /// Between the legal form and the name in the own language.
     entity_gap: &'static str,
+}
+
+impl Style {
+    /// Whether the style has no own-language forms (its names are written in English or in a
+    /// language written in Latin script, such as Indonesian or German).
+    fn is_latin_only(&self) -> bool {
+        self.places.iter().all(|w| w.1.is_empty())
+    }
 }
 
 const BASE_STYLE: Style = Style {
@@ -824,7 +841,12 @@ const ARABIC: Style = Style {
         ("Human Resources", "للموارد البشرية"),
     ],
     entities: &[
-        Entity { latin: "Office", before: "مكتب", after: "", plain_only: true },
+        Entity {
+            latin: "Office",
+            before: "مكتب",
+            after: "",
+            plain_only: true,
+        },
         ent("Company", "شركة", ""),
         ent("Establishment", "مؤسسة", ""),
         ent("W.L.L.", "شركة", "ذ.م.م"),
@@ -1430,7 +1452,12 @@ struct City {
 }
 
 const fn city(name: &'static str, native: &'static str, area: &'static str) -> City {
-    City { name, native, area, code: "" }
+    City {
+        name,
+        native,
+        area,
+        code: "",
+    }
 }
 
 const fn city_coded(
@@ -1439,7 +1466,12 @@ const fn city_coded(
     area: &'static str,
     code: &'static str,
 ) -> City {
-    City { name, native, area, code }
+    City {
+        name,
+        native,
+        area,
+        code,
+    }
 }
 
 struct Country {
@@ -1959,7 +1991,12 @@ const COUNTRIES: &[Country] = &[
         phone: "+974 4### ####",
         address: "Office {n}, {s}, {c}",
         cities: GULF_CITIES_QA,
-        streets: &["Al Sadd Street", "C Ring Road", "Salwa Road", "Al Matar Street"],
+        streets: &[
+            "Al Sadd Street",
+            "C Ring Road",
+            "Salwa Road",
+            "Al Matar Street",
+        ],
         languages: &["ar"],
         authority: "Ministry of Labour",
         styles: &[(&ARABIC, 1)],
@@ -2065,7 +2102,12 @@ const COUNTRIES: &[Country] = &[
             city("Salmiya", "السالمية", ""),
             city("Jahra", "الجهراء", ""),
         ],
-        streets: &["Fahad Al-Salem Street", "Gulf Road", "Tunis Street", "Airport Road"],
+        streets: &[
+            "Fahad Al-Salem Street",
+            "Gulf Road",
+            "Tunis Street",
+            "Airport Road",
+        ],
         languages: &["ar"],
         authority: "Public Authority for Manpower",
         styles: &[(&ARABIC, 1)],
@@ -2094,13 +2136,23 @@ const COUNTRIES: &[Country] = &[
             city("Nizwa", "نزوى", ""),
             city("Sur", "صور", ""),
         ],
-        streets: &["Sultan Qaboos Street", "Al Khuwair Street", "Dohat Al Adab Street"],
+        streets: &[
+            "Sultan Qaboos Street",
+            "Al Khuwair Street",
+            "Dohat Al Adab Street",
+        ],
         languages: &["ar"],
         authority: "Ministry of Labour",
         styles: &[(&ARABIC, 1)],
         weight: 3,
         destinations: &[],
-        sectors: &["construction", "domestic_work", "fishing", "oil_gas", "hospitality"],
+        sectors: &[
+            "construction",
+            "domestic_work",
+            "fishing",
+            "oil_gas",
+            "hospitality",
+        ],
         currency: "USD",
     },
     Country {
@@ -2116,7 +2168,12 @@ const COUNTRIES: &[Country] = &[
             city("Riffa", "الرفاع", ""),
             city("Isa Town", "مدينة عيسى", ""),
         ],
-        streets: &["Government Avenue", "Exhibition Road", "Sheikh Isa Avenue", "Budaiya Highway"],
+        streets: &[
+            "Government Avenue",
+            "Exhibition Road",
+            "Sheikh Isa Avenue",
+            "Budaiya Highway",
+        ],
         languages: &["ar"],
         authority: "Labour Market Regulatory Authority",
         styles: &[(&ARABIC, 1)],
@@ -2219,7 +2276,14 @@ const COUNTRIES: &[Country] = &[
             city_coded("Hiroshima", "広島", "82", "34"),
             city_coded("Sendai", "仙台", "22", "04"),
         ],
-        streets: &["Sakae", "Honcho", "Ekimae", "Chuo", "Minami-machi", "Kita-machi"],
+        streets: &[
+            "Sakae",
+            "Honcho",
+            "Ekimae",
+            "Chuo",
+            "Minami-machi",
+            "Kita-machi",
+        ],
         languages: &["ja"],
         authority: "Ministry of Health, Labour and Welfare",
         styles: &[(&JAPANESE, 1)],
@@ -2265,7 +2329,13 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&KOREAN, 1)],
         weight: 5,
         destinations: &[],
-        sectors: &["manufacturing", "agriculture", "fishing", "construction", "seafood"],
+        sectors: &[
+            "manufacturing",
+            "agriculture",
+            "fishing",
+            "construction",
+            "seafood",
+        ],
         currency: "KRW",
     },
     Country {
@@ -2397,7 +2467,13 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&BRITISH, 1)],
         weight: 4,
         destinations: &[],
-        sectors: &["agriculture", "health_care", "food_beverage", "logistics", "hospitality"],
+        sectors: &[
+            "agriculture",
+            "health_care",
+            "food_beverage",
+            "logistics",
+            "hospitality",
+        ],
         currency: "GBP",
     },
     Country {
@@ -2431,7 +2507,13 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&GERMAN, 1)],
         weight: 3,
         destinations: &[],
-        sectors: &["health_care", "hospitality", "logistics", "construction", "automotive"],
+        sectors: &[
+            "health_care",
+            "hospitality",
+            "logistics",
+            "construction",
+            "automotive",
+        ],
         currency: "EUR",
     },
     Country {
@@ -2463,7 +2545,13 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&CHINESE_TW, 1)],
         weight: 5,
         destinations: &[],
-        sectors: &["manufacturing", "electronics", "fishing", "domestic_work", "health_care"],
+        sectors: &[
+            "manufacturing",
+            "electronics",
+            "fishing",
+            "domestic_work",
+            "health_care",
+        ],
         currency: "TWD",
     },
 ];
@@ -2530,7 +2618,7 @@ fn sector_adjective(sector: &str) -> &str {
         "oil_gas" => "oil and gas",
         "food_beverage" => "food and beverage",
         "health_care" => "health care",
-        "facilities_management" => "facilities",
+        "facilities_management" => "facilities management",
         "other" => "general",
         s => s,
     }
@@ -2599,30 +2687,49 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// (origin, destination) ISO codes.
 type Corridor = (&'static str, &'static str);
 
-fn pick<'a, T>(rng: &mut Random, items: &'a [T]) -> &'a T {
+/// One of `items` (a copy: the tables hold codes, words and references).
+fn pick<T: Copy>(rng: &mut Random, items: &[T]) -> T {
+    *pick_ref(rng, items)
+}
+
+fn pick_ref<'a, T>(rng: &mut Random, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
 /// One of `items`, each as likely as its weight.
-fn pick_weighted<'a, T>(rng: &mut Random, items: &'a [(T, u32)]) -> &'a T {
+fn pick_weighted<T: Copy>(rng: &mut Random, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut ticket = rng.random_range(0..total);
-    for (item, weight) in items {
-        if ticket < *weight {
+    for &(item, weight) in items {
+        if ticket < weight {
             return item;
         }
         ticket -= weight;
     }
-    &items[items.len() - 1].0
+    items[items.len() - 1].0
 }
 
-/// `k` distinct items (or all of them), kept in table order.
+/// `k` distinct items (or all of them), kept in table order. The tables are short, so a bit
+/// set of drawn positions does it without a scratch vector.
 fn pick_distinct<T: Copy>(rng: &mut Random, items: &[T], k: usize) -> Vec<T> {
-    let mut indices: Vec<usize> = (0..items.len()).collect();
-    indices.shuffle(rng);
-    indices.truncate(k.min(items.len()));
-    indices.sort_unstable();
-    indices.into_iter().map(|i| items[i]).collect()
+    let k = k.min(items.len());
+    if items.len() > 64 {
+        let mut indices: Vec<usize> = (0..items.len()).collect();
+        indices.shuffle(rng);
+        indices.truncate(k);
+        indices.sort_unstable();
+        return indices.into_iter().map(|i| items[i]).collect();
+    }
+    let mut chosen = 0u64;
+    while (chosen.count_ones() as usize) < k {
+        chosen |= 1 << rng.random_range(0..items.len());
+    }
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| chosen >> i & 1 == 1)
+        .map(|(_, item)| *item)
+        .collect()
 }
 
 fn date_between(rng: &mut Random, from: NaiveDate, to: NaiveDate) -> NaiveDate {
@@ -2652,18 +2759,38 @@ fn push_unique<'a>(list: &mut Vec<&'a str>, item: &'a str) {
 }
 
 /// "a", "a and b", "a, b and c".
-fn english_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", head.join(", "), last.as_ref())
+fn english_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let last = items.len().saturating_sub(1);
+    let mut out = String::with_capacity(48);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(if i == last { " and " } else { ", " });
         }
+        out.push_str(item);
     }
+    out
+}
+
+/// `prefix` and `n` zero-padded to `width` digits ("rec-0000042"); cheaper than `format!`,
+/// which shows at 100 000 recruiters.
+fn serial_id(prefix: &str, n: usize, width: usize) -> String {
+    let mut digits = [b'0'; 20];
+    let mut rest = n;
+    let mut len = 0;
+    while rest > 0 || len == 0 {
+        digits[19 - len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    let len = len.max(width).min(20);
+    let mut out = String::with_capacity(prefix.len() + len);
+    out.push_str(prefix);
+    out.extend(digits[20 - len..].iter().map(|&d| char::from(d)));
+    out
 }
 
 /// Lower-cased, without whitespace: how the directory compares quoted names and numbers.
+#[cfg(test)]
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().filter(|c| !c.is_whitespace()) {
@@ -2683,12 +2810,16 @@ fn fold_char(c: char) -> Option<&'static str> {
         | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' => "a",
         'ç' => "c",
         'đ' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => "e",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => {
+            "e"
+        }
         'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ỉ' | 'ị' => "i",
         'ñ' => "n",
         'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ơ' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ'
         | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ư' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => "u",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ư' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => {
+            "u"
+        }
         'ý' | 'ÿ' | 'ỳ' | 'ỵ' | 'ỷ' | 'ỹ' => "y",
         'ß' => "ss",
         'œ' => "oe",
@@ -2709,7 +2840,11 @@ fn slugify(text: &str) -> String {
 fn slugify_into(text: &str, slug: &mut String) {
     let mut gap = false;
     for c in text.chars() {
-        let c = if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) };
+        let c = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        };
         let piece: Option<&str> = fold_char(c);
         let mut push = |s: &str| {
             if gap && !slug.is_empty() {
@@ -2731,17 +2866,21 @@ fn slugify_into(text: &str, slug: &mut String) {
 
 /// Fills a pattern: `{a}` with `area`, each `#` with a random digit.
 fn phone_number(rng: &mut Random, pattern: &str, area: &str) -> String {
-    let filled = pattern.replace("{a}", area);
-    filled
-        .chars()
-        .map(|c| {
+    let mut out = String::with_capacity(pattern.len() + area.len());
+    let (before, after) = pattern.split_once("{a}").unwrap_or((pattern, ""));
+    for (i, part) in [before, after].into_iter().enumerate() {
+        if i == 1 {
+            out.push_str(area);
+        }
+        for c in part.chars() {
             if c == '#' {
-                char::from(b'0' + rng.random_range(0..10u8))
+                out.push(char::from(b'0' + rng.random_range(0..10u8)));
             } else {
-                c
+                out.push(c);
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// Fills an address pattern (see [`Country::address`]).
@@ -2752,8 +2891,12 @@ fn address(rng: &mut Random, pattern: &str, street: &str, city: &str) -> String 
         out.push_str(&rest[..start]);
         let key = &rest[start..start + 3];
         match key {
-            "{n}" => out.push_str(&rng.random_range(1..=250u32).to_string()),
-            "{m}" => out.push_str(&rng.random_range(1..=20u32).to_string()),
+            "{n}" => {
+                let _ = write!(out, "{}", rng.random_range(1..=250u32));
+            }
+            "{m}" => {
+                let _ = write!(out, "{}", rng.random_range(1..=20u32));
+            }
             "{s}" => out.push_str(street),
             _ => out.push_str(city),
         }
@@ -2788,27 +2931,57 @@ struct AgencyName {
     city: Option<&'static City>,
 }
 
-/// Slugs and names already taken (names compared the way the directory compares them), and the
-/// buffers the name loop reuses so that a rejected try allocates nothing.
+/// Slugs and names already taken, and the buffers the name loop reuses so that a rejected try
+/// allocates nothing.
+///
+/// The sets hold 64-bit hashes rather than the strings: a collision can only make a free name
+/// look taken (the loop then draws another), never let a duplicate through, and at 100 000
+/// recruiters it saves a copy of every name.
 #[derive(Default)]
 struct Registry {
-    slugs: FastSet<String>,
-    names: FastSet<String>,
+    slugs: FastSet<u64>,
+    names: FastSet<u64>,
     short: String,
     slug: String,
 }
 
+/// Hash of a name as the directory compares names: lower-cased, without whitespace.
+fn name_key(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii() {
+            hasher.add(u64::from(c.to_ascii_lowercase()));
+        } else {
+            for lower in c.to_lowercase() {
+                hasher.add(u64::from(lower));
+            }
+        }
+    }
+    hasher.finish()
+}
+
+fn slug_key(slug: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(slug.as_bytes());
+    hasher.write_u8(0xff);
+    hasher.finish()
+}
+
 impl Registry {
-    /// Takes the slug and the names if none of them is taken yet.
+    /// Takes the slug and the names (at most four) if none of them is taken yet.
     fn claim(&mut self, slug: &str, names: &[&str]) -> bool {
-        let keys: Vec<String> = names.iter().map(|n| normalise(n)).collect();
+        let mut keys = [0u64; 4];
+        let keys = &mut keys[..names.len()];
+        for (key, name) in keys.iter_mut().zip(names) {
+            *key = name_key(name);
+        }
         let free = keys
             .iter()
             .enumerate()
             .all(|(i, k)| !self.names.contains(k) && !keys[..i].contains(k));
         if free {
-            self.slugs.insert(slug.to_string());
-            self.names.extend(keys);
+            self.slugs.insert(slug_key(slug));
+            self.names.extend(keys.iter().copied());
         }
         free
     }
@@ -2824,7 +2997,7 @@ impl Registry {
         }
         self.slug.clear();
         slugify_into(&self.short, &mut self.slug);
-        !self.slugs.contains(self.slug.as_str())
+        !self.slugs.contains(&slug_key(&self.slug))
     }
 }
 
@@ -2834,7 +3007,13 @@ fn own_form(w: W) -> &'static str {
 
 /// Appends the words of a name in the given order; `form` picks the English or the
 /// own-language form.
-fn write_parts(out: &mut String, order: Order, parts: &Parts, form: fn(W) -> &'static str, joiner: &str) {
+fn write_parts(
+    out: &mut String,
+    order: Order,
+    parts: &Parts,
+    form: fn(W) -> &'static str,
+    joiner: &str,
+) {
     let (a, p, m, c) = (
         parts.adjective.map(form),
         Some(form(parts.place)),
@@ -2858,12 +3037,12 @@ fn write_parts(out: &mut String, order: Order, parts: &Parts, form: fn(W) -> &'s
 
 fn draw_parts(rng: &mut Random, style: &'static Style, city: Option<&'static City>) -> Parts {
     let adjective = (!style.adjectives.is_empty() && rng.random_bool(style.adjective_share))
-        .then(|| *pick(rng, style.adjectives));
-    let place = *pick(rng, style.places);
+        .then(|| pick(rng, style.adjectives));
+    let place = pick(rng, style.places);
     let modifier = (!style.modifiers.is_empty() && rng.random_bool(style.modifier_share))
-        .then(|| *pick(rng, style.modifiers));
-    let core = *pick(rng, style.cores);
-    let mut entity = pick(rng, style.entities);
+        .then(|| pick(rng, style.modifiers));
+    let core = pick(rng, style.cores);
+    let mut entity = pick_ref(rng, style.entities);
     if entity.plain_only && modifier.is_some() {
         entity = style
             .entities
@@ -2871,7 +3050,14 @@ fn draw_parts(rng: &mut Random, style: &'static Style, city: Option<&'static Cit
             .find(|e| !e.plain_only)
             .expect("a style has a legal form usable with a modifier");
     }
-    Parts { adjective, place, modifier, core, entity, city }
+    Parts {
+        adjective,
+        place,
+        modifier,
+        core,
+        entity,
+        city,
+    }
 }
 
 fn with_legal_form(name: &str, legal_form: &str) -> String {
@@ -2884,25 +3070,33 @@ fn with_legal_form(name: &str, legal_form: &str) -> String {
 
 /// The name in the style's own language and script, with its legal form.
 fn own_language_name(style: &Style, parts: &Parts) -> String {
-    let mut core = String::with_capacity(64);
-    write_parts(&mut core, style.order, parts, own_form, style.joiner);
-    if let Some(city) = parts.city {
-        core.push(' ');
-        core.push_str(city.native);
+    let mut name = String::with_capacity(96);
+    if !parts.entity.before.is_empty() {
+        name.push_str(parts.entity.before);
+        name.push_str(style.entity_gap);
     }
-    [parts.entity.before, core.as_str(), parts.entity.after]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(style.entity_gap)
+    write_parts(&mut name, style.order, parts, own_form, style.joiner);
+    if let Some(city) = parts.city {
+        name.push(' ');
+        name.push_str(city.native);
+    }
+    if !parts.entity.after.is_empty() {
+        name.push_str(style.entity_gap);
+        name.push_str(parts.entity.after);
+    }
+    name
 }
 
 /// Draws a name not yet used in the directory for an agency of `country`. After a few tries the
 /// name carries a city (as branches and namesakes do); `None` when the country's names run out.
-fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<AgencyName> {
+fn draw_agency_name(
+    rng: &mut Random,
+    reg: &mut Registry,
+    country: &'static Country,
+) -> Option<AgencyName> {
     for attempt in 0..NAME_TRIES {
-        let style = *pick_weighted(rng, country.styles);
-        let city = (attempt >= PLAIN_NAME_TRIES).then(|| pick(rng, country.cities));
+        let style = pick_weighted(rng, country.styles);
+        let city = (attempt >= PLAIN_NAME_TRIES).then(|| pick_ref(rng, country.cities));
         let parts = draw_parts(rng, style, city);
         if city.is_some_and(|c| parts.place.0.contains(c.name)) {
             continue;
@@ -2918,11 +3112,12 @@ fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Coun
             english.clone()
         };
         let mut trading = Vec::new();
-        if normalise(&legal) != normalise(&english) {
+        // Names equal but for case or spaces are caught by `claim` below.
+        if legal != english {
             if rng.random_bool(style.trading_share) {
                 trading.push(english);
             }
-        } else if normalise(&short) != normalise(&legal) && rng.random_bool(0.25) {
+        } else if short != legal && rng.random_bool(0.25) {
             trading.push(short.clone());
         }
         let mut all: Vec<&str> = vec![&legal];
@@ -2930,20 +3125,36 @@ fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Coun
         if !reg.claim(&slug, &all) {
             continue;
         }
-        return Some(AgencyName { legal, trading, short, slug, city });
+        return Some(AgencyName {
+            legal,
+            trading,
+            short,
+            slug,
+            city,
+        });
     }
     None
 }
 
 /// A name the agency traded under before (in English), reserved so nobody else takes it.
-fn draw_former_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<String> {
+fn draw_former_name(
+    rng: &mut Random,
+    reg: &mut Registry,
+    country: &'static Country,
+) -> Option<String> {
     for _ in 0..PLAIN_NAME_TRIES {
-        let style = *pick_weighted(rng, country.styles);
+        let style = pick_weighted(rng, country.styles);
         let parts = draw_parts(rng, style, None);
         if !reg.try_slug(style, &parts) {
             continue;
         }
-        let name = with_legal_form(&reg.short, parts.entity.latin);
+        // As registered: in the Latin-script styles that is the own form ("PT ..."), in the
+        // others the English one.
+        let name = if style.is_latin_only() {
+            own_language_name(style, &parts)
+        } else {
+            with_legal_form(&reg.short, parts.entity.latin)
+        };
         let slug = reg.slug.clone();
         if reg.claim(&slug, &[&name]) {
             return Some(name);
@@ -2957,7 +3168,7 @@ fn draw_former_name(rng: &mut Random, reg: &mut Registry, country: &'static Coun
 // ---------------------------------------------------------------------------------------------
 
 fn recruiter_id(index: usize) -> String {
-    format!("rec-{:07}", index + 1)
+    serial_id("rec-", index + 1, 7)
 }
 
 /// Everything the generator keeps while it adds recruiters one by one.
@@ -2970,6 +3181,8 @@ struct RecruiterState {
     receivers: FastMap<Corridor, Vec<usize>>,
     origins: Vec<(&'static Country, u32)>,
     destinations: Vec<(&'static Country, u32)>,
+    /// For each destination, the countries whose workers go there.
+    sources: FastMap<&'static str, Vec<&'static str>>,
 }
 
 fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
@@ -2987,6 +3200,16 @@ fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
         receivers: FastMap::default(),
         origins: by_weight(true),
         destinations: by_weight(false),
+        sources: COUNTRIES
+            .iter()
+            .map(|d| {
+                let from = COUNTRIES
+                    .iter()
+                    .filter(|o| o.destinations.contains(&d.code))
+                    .map(|o| o.code);
+                (d.code, from.collect())
+            })
+            .collect(),
     };
     for i in 0..count {
         out.push(Record::Recruiter(recruiter(rng, &mut state, i)));
@@ -2995,10 +3218,18 @@ fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
 
 /// Picks a country of registration and a free name there, moving to another country when the
 /// names of one run out (only happens at very large sizes).
-fn draw_registration(rng: &mut Random, state: &mut RecruiterState, receiving: bool) -> (&'static Country, AgencyName) {
+fn draw_registration(
+    rng: &mut Random,
+    state: &mut RecruiterState,
+    receiving: bool,
+) -> (&'static Country, AgencyName) {
     for _ in 0..1_000 {
-        let pool = if receiving { &state.destinations } else { &state.origins };
-        let country = *pick_weighted(rng, pool);
+        let pool = if receiving {
+            &state.destinations
+        } else {
+            &state.origins
+        };
+        let country = pick_weighted(rng, pool);
         if let Some(name) = draw_agency_name(rng, &mut state.reg, country) {
             return (country, name);
         }
@@ -3009,24 +3240,44 @@ fn draw_registration(rng: &mut Random, state: &mut RecruiterState, receiving: bo
 fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> RecruiterRecord {
     let receiving = rng.random_bool(RECEIVING_SHARE);
     let (home, name) = draw_registration(rng, state, receiving);
-    let city = name.city.unwrap_or_else(|| pick(rng, home.cities));
-    let corridors = draw_corridors(rng, home, receiving);
+    let city = name.city.unwrap_or_else(|| pick_ref(rng, home.cities));
+    let corridors = draw_corridors(
+        rng,
+        home,
+        receiving.then(|| state.sources[home.code].as_slice()),
+    );
     let sectors = draw_sectors(rng, &corridors);
     let languages = draw_languages(rng, home, &corridors, receiving);
     let partners = link_partners(rng, state, index, &corridors, receiving);
     let licences = draw_licences(rng, state, home, city);
     let former_names = if rng.random_bool(FORMER_NAME_SHARE) {
-        draw_former_name(rng, &mut state.reg, home).into_iter().collect()
+        draw_former_name(rng, &mut state.reg, home)
+            .into_iter()
+            .collect()
     } else {
         Vec::new()
     };
 
-    let street = *pick(rng, home.streets);
-    let host = format!("{}.{}", name.slug.replace('-', ""), home.tld);
-    let mailbox = *pick(rng, &["info", "office", "contact"]);
-    let profile = Profile { home, city, corridors, sectors, languages, receiving };
+    let street = pick(rng, home.streets);
+    let mut host: String = name.slug.split('-').collect();
+    host.push('.');
+    host.push_str(home.tld);
+    let mailbox = pick(rng, &["info", "office", "contact"]);
+    let profile = Profile {
+        home,
+        city,
+        corridors,
+        sectors,
+        languages,
+        receiving,
+    };
     let description = describe(rng, &name.short, &profile);
-    let Profile { corridors, sectors, languages, .. } = profile;
+    let Profile {
+        corridors,
+        sectors,
+        languages,
+        ..
+    } = profile;
 
     RecruiterRecord {
         external_id: recruiter_id(index),
@@ -3037,19 +3288,28 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
         country: home.code.to_string(),
         city: Some(city.name.to_string()),
         address: Some(address(rng, home.address, street, city.name)),
-        website: Some(format!("https://www.{host}")),
-        email: Some(format!("{mailbox}@{host}")),
+        website: Some(["https://www.", &host].concat()),
+        email: Some([mailbox, "@", &host].concat()),
         phone: Some(phone_number(rng, home.phone, city.area)),
         description: Some(description),
         languages: languages.iter().map(|l| l.to_string()).collect(),
         sectors: sectors.iter().map(|s| s.to_string()).collect(),
         corridors: corridors
             .iter()
-            .map(|(o, d)| CorridorRecord { origin: o.to_string(), destination: d.to_string() })
+            .map(|(o, d)| CorridorRecord {
+                origin: o.to_string(),
+                destination: d.to_string(),
+            })
             .collect(),
         cbp_level: pick_weighted(
             rng,
-            &[("none", 30), ("entry", 25), ("level_1", 20), ("level_2", 15), ("level_3", 10)],
+            &[
+                ("none", 30),
+                ("entry", 25),
+                ("level_1", 20),
+                ("level_2", 15),
+                ("level_3", 10),
+            ],
         )
         .to_string(),
         licences,
@@ -3057,16 +3317,19 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
     }
 }
 
-/// 1-3 corridors: from the home country for a sending agency, into it for a receiving one.
-fn draw_corridors(rng: &mut Random, home: &'static Country, receiving: bool) -> Vec<Corridor> {
-    let k = *pick_weighted(rng, &[(1usize, 50), (2, 35), (3, 15)]);
-    if receiving {
-        let sources: Vec<&'static str> = COUNTRIES
-            .iter()
-            .filter(|c| c.destinations.contains(&home.code))
-            .map(|c| c.code)
-            .collect();
-        pick_distinct(rng, &sources, k).into_iter().map(|o| (o, home.code)).collect()
+/// 1-3 corridors: from the home country for a sending agency, into it from `sources` for a
+/// receiving one.
+fn draw_corridors(
+    rng: &mut Random,
+    home: &'static Country,
+    sources: Option<&[&'static str]>,
+) -> Vec<Corridor> {
+    let k = pick_weighted(rng, &[(1usize, 50), (2, 35), (3, 15)]);
+    if let Some(sources) = sources {
+        pick_distinct(rng, sources, k)
+            .into_iter()
+            .map(|o| (o, home.code))
+            .collect()
     } else {
         pick_distinct(rng, home.destinations, k)
             .into_iter()
@@ -3077,32 +3340,38 @@ fn draw_corridors(rng: &mut Random, home: &'static Country, receiving: bool) -> 
 
 /// 1-3 sectors among those hiring migrant workers at the destinations, sorted.
 fn draw_sectors(rng: &mut Random, corridors: &[Corridor]) -> Vec<&'static str> {
-    let mut candidates: Vec<&'static str> = Vec::new();
-    for (_, destination) in corridors {
-        for sector in country(destination).sectors {
-            push_unique(&mut candidates, sector);
+    let k = pick_weighted(rng, &[(1usize, 35), (2, 40), (3, 25)]);
+    let mut sectors = Vec::with_capacity(k);
+    for _ in 0..4 * k {
+        let (_, destination) = pick(rng, corridors);
+        push_unique(&mut sectors, pick(rng, country(destination).sectors));
+        if sectors.len() == k {
+            break;
         }
     }
-    let k = *pick_weighted(rng, &[(1usize, 35), (2, 40), (3, 25)]);
-    let mut sectors = pick_distinct(rng, &candidates, k);
     sectors.sort_unstable();
     sectors
 }
 
 /// The home language, English, sometimes a second home language and the language spoken at the
 /// other end (a destination's for senders, the workers' for receivers).
-fn draw_languages(rng: &mut Random, home: &'static Country, corridors: &[Corridor], receiving: bool) -> Vec<&'static str> {
+fn draw_languages(
+    rng: &mut Random,
+    home: &'static Country,
+    corridors: &[Corridor],
+    receiving: bool,
+) -> Vec<&'static str> {
     let mut languages = vec![home.languages[0]];
     push_unique(&mut languages, "en");
     if home.languages.len() > 1 && rng.random_bool(0.4) {
-        push_unique(&mut languages, *pick(rng, &home.languages[1..]));
+        push_unique(&mut languages, pick(rng, &home.languages[1..]));
     }
     if receiving {
         for (origin, _) in corridors {
             push_unique(&mut languages, country(origin).languages[0]);
         }
     } else if rng.random_bool(0.3) {
-        let (_, destination) = *pick(rng, corridors);
+        let (_, destination) = pick(rng, corridors);
         push_unique(&mut languages, country(destination).languages[0]);
     }
     languages
@@ -3110,7 +3379,13 @@ fn draw_languages(rng: &mut Random, home: &'static Country, corridors: &[Corrido
 
 /// Links a sending agency to receiving agencies on its corridors (and the other way round),
 /// only to recruiters generated before it so that references point backwards.
-fn link_partners(rng: &mut Random, state: &mut RecruiterState, index: usize, corridors: &[Corridor], receiving: bool) -> Vec<String> {
+fn link_partners(
+    rng: &mut Random,
+    state: &mut RecruiterState,
+    index: usize,
+    corridors: &[Corridor],
+    receiving: bool,
+) -> Vec<String> {
     let (mine, others) = if receiving {
         (&mut state.receivers, &state.senders)
     } else {
@@ -3120,7 +3395,7 @@ fn link_partners(rng: &mut Random, state: &mut RecruiterState, index: usize, cor
     if rng.random_bool(if receiving { 0.35 } else { 0.5 }) {
         for corridor in corridors {
             if let Some(candidates) = others.get(corridor) {
-                let partner = recruiter_id(*pick(rng, candidates));
+                let partner = recruiter_id(pick(rng, candidates));
                 if !partners.contains(&partner) {
                     partners.push(partner);
                 }
@@ -3137,8 +3412,21 @@ fn link_partners(rng: &mut Random, state: &mut RecruiterState, index: usize, cor
 }
 
 /// The national licence (and, for some, the previous one it replaced).
-fn draw_licences(rng: &mut Random, state: &mut RecruiterState, home: &'static Country, city: &'static City) -> Vec<LicenceRecord> {
-    let status = *pick_weighted(rng, &[("valid", 86), ("suspended", 5), ("revoked", 4), ("expired", 5)]);
+fn draw_licences(
+    rng: &mut Random,
+    state: &mut RecruiterState,
+    home: &'static Country,
+    city: &'static City,
+) -> Vec<LicenceRecord> {
+    let status = pick_weighted(
+        rng,
+        &[
+            ("valid", 86),
+            ("suspended", 5),
+            ("revoked", 4),
+            ("expired", 5),
+        ],
+    );
     let valid_until = match status {
         "valid" => date_between(rng, ymd(2026, 11, 1), ymd(2030, 6, 30)),
         "expired" => date_between(rng, ymd(2021, 1, 1), ymd(2026, 6, 30)),
@@ -3146,7 +3434,15 @@ fn draw_licences(rng: &mut Random, state: &mut RecruiterState, home: &'static Co
     };
     let term = rng.random_range(2..=5);
     let valid_from = sub_years(valid_until, term) + Duration::days(1);
-    let mut licences = vec![licence(rng, state, home, city, status, valid_from, valid_until)];
+    let mut licences = vec![licence(
+        rng,
+        state,
+        home,
+        city,
+        status,
+        valid_from,
+        valid_until,
+    )];
     if rng.random_bool(0.15) {
         let until = valid_from - Duration::days(1);
         let from = sub_years(until, rng.random_range(2..=5)) + Duration::days(1);
@@ -3164,7 +3460,11 @@ fn licence(
     valid_from: NaiveDate,
     valid_until: NaiveDate,
 ) -> LicenceRecord {
-    let serial = state.licence_serials.entry(home.code).or_insert(0);
+    // Registers started long before the directory: numbers do not begin at 1.
+    let serial = state
+        .licence_serials
+        .entry(home.code)
+        .or_insert(LICENCE_SERIAL_START);
     *serial += 1;
     LicenceRecord {
         issuing_authority: home.authority.to_string(),
@@ -3178,7 +3478,13 @@ fn licence(
 
 /// A licence number in the style of the issuing country; `serial` makes it unique, the prefixes
 /// keep countries apart.
-fn licence_number(rng: &mut Random, home: &Country, city: &City, serial: u32, from: NaiveDate) -> String {
+fn licence_number(
+    rng: &mut Random,
+    home: &Country,
+    city: &City,
+    serial: u32,
+    from: NaiveDate,
+) -> String {
     let year = from.year();
     match home.code {
         "NP" => {
@@ -3195,7 +3501,11 @@ fn licence_number(rng: &mut Random, home: &Country, city: &City, serial: u32, fr
         "PK" => format!("{serial:04}/{}", city.code),
         "LK" => format!("RA/{serial:04}"),
         "PH" => {
-            let office = if from < ymd(2023, 2, 3) { "POEA" } else { "DMW" };
+            let office = if from < ymd(2023, 2, 3) {
+                "POEA"
+            } else {
+                "DMW"
+            };
             format!("{office}-{serial:03}-LB-{}-R", from.format("%m%d%Y"))
         }
         "ID" => format!("KEP.{serial}/PPTKLN/{year}"),
@@ -3238,47 +3548,84 @@ struct Profile {
 
 /// One or two sentences on what the agency does, where and for whom.
 fn describe(rng: &mut Random, short: &str, profile: &Profile) -> String {
-    let Profile { home, city, corridors, sectors, languages, receiving } = profile;
-    let workers = english_list(&sectors.iter().map(|s| sector_adjective(s)).collect::<Vec<_>>());
-    let langs = english_list(&languages.iter().map(|l| language_name(l)).collect::<Vec<_>>());
+    let Profile {
+        home,
+        city,
+        corridors,
+        sectors,
+        languages,
+        receiving,
+    } = profile;
+    let workers = english_list(sectors.iter().map(|s| sector_adjective(s)));
+    let langs = english_list(languages.iter().map(|l| language_name(l)));
     let city = city.name;
     let country_name = home.name;
-    let mut text = if *receiving {
-        let origins = english_list(&corridors.iter().map(|(o, _)| country(o).name).collect::<Vec<_>>());
-        let first = match rng.random_range(0..2) {
-            0 => format!("{short} places workers from {origins} with {workers} employers in {country_name}."),
-            _ => format!(
+    let mut text = String::with_capacity(256);
+    // Writing to a String cannot fail.
+    if *receiving {
+        let origins = english_list(corridors.iter().map(|(o, _)| country(o).name));
+        let _ = match rng.random_range(0..2) {
+            0 => write!(
+                text,
+                "{short} places workers from {origins} with {workers} employers in {country_name}."
+            ),
+            _ => write!(
+                text,
                 "{short} is a receiving agency in {city} that brings {workers} workers from {origins} to employers across {country_name}."
             ),
         };
-        let second = match rng.random_range(0..4) {
-            0 => format!(" Its {city} office arranges work permits, arrival and accommodation checks."),
-            1 => format!(" It works with partner agencies in {origins}."),
-            2 => format!(" Staff speak {langs}."),
-            _ => String::new(),
+        let _ = match rng.random_range(0..4) {
+            0 => write!(
+                text,
+                " Its {city} office arranges work permits, arrival and accommodation checks."
+            ),
+            1 => write!(text, " It works with partner agencies in {origins}."),
+            2 => write!(text, " Staff speak {langs}."),
+            _ => Ok(()),
         };
-        first + &second
     } else {
-        let destinations = english_list(&corridors.iter().map(|(_, d)| country(d).name).collect::<Vec<_>>());
-        let first = match rng.random_range(0..3) {
-            0 => format!("{short} recruits {workers} workers in {country_name} for employers in {destinations}."),
-            1 => format!("{short} is a recruitment agency in {city} placing {workers} workers with employers in {destinations}."),
-            _ => format!("Based in {city}, {short} selects and prepares {workers} workers for jobs in {destinations}."),
+        let destinations = english_list(corridors.iter().map(|(_, d)| country(d).name));
+        let _ = match rng.random_range(0..3) {
+            0 => write!(
+                text,
+                "{short} recruits {workers} workers in {country_name} for employers in {destinations}."
+            ),
+            1 => write!(
+                text,
+                "{short} is a recruitment agency in {city} placing {workers} workers with employers in {destinations}."
+            ),
+            _ => write!(
+                text,
+                "Based in {city}, {short} selects and prepares {workers} workers for jobs in {destinations}."
+            ),
         };
         let (_, main_destination) = corridors[0];
-        let second = match rng.random_range(0..5) {
-            0 => format!(" Trade tests and interviews are held at its {city} office."),
-            1 => format!(" Orientation sessions are given in {langs}."),
-            2 => format!(" It has been recruiting since {}.", rng.random_range(1995..=2020)),
-            3 => format!(
+        // The last sentence only adds something when there is more than one sector or corridor.
+        let choices = if sectors.len() + corridors.len() > 2 {
+            5
+        } else {
+            4
+        };
+        let _ = match rng.random_range(0..choices) {
+            0 => write!(
+                text,
+                " Trade tests and interviews are held at its {city} office."
+            ),
+            1 => write!(text, " Orientation sessions are given in {langs}."),
+            2 => write!(
+                text,
+                " It has been recruiting since {}.",
+                rng.random_range(1995..=2020)
+            ),
+            3 => Ok(()),
+            _ => write!(
+                text,
                 " Most of its placements are in {} in {}.",
                 sector_noun(sectors[0]),
                 country(main_destination).name
             ),
-            _ => String::new(),
         };
-        first + &second
-    };
+    }
     text.shrink_to_fit();
     text
 }
@@ -3345,7 +3692,10 @@ impl Deck {
             .iter()
             .flat_map(|(plan, n)| std::iter::repeat_n(*plan, *n))
             .collect();
-        Deck { cards, next: usize::MAX }
+        Deck {
+            cards,
+            next: usize::MAX,
+        }
     }
 
     fn draw(&mut self, rng: &mut Random) -> Plan {
@@ -3376,6 +3726,9 @@ struct Step {
     gap: Gap,
 }
 
+/// Room for the longest story (four steps today).
+const MAX_STEPS: usize = 6;
+
 /// The steps of a plan; `anchor` is the step whose date is drawn from `window` (the first
 /// certification, or the application), the others follow from it.
 struct Script {
@@ -3385,41 +3738,100 @@ struct Script {
 }
 
 fn applied() -> Step {
-    Step { to: "applicant", reason: "application_received", by_body: false, gap: Gap::Days(0, 0) }
+    Step {
+        to: "applicant",
+        reason: "application_received",
+        by_body: false,
+        gap: Gap::Days(0, 0),
+    }
 }
 fn reapplied(lo: i64, hi: i64) -> Step {
-    Step { to: "applicant", reason: "application_received", by_body: false, gap: Gap::Days(lo, hi) }
+    Step {
+        to: "applicant",
+        reason: "application_received",
+        by_body: false,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn deferred() -> Step {
-    Step { to: "deferred", reason: "information_requested", by_body: false, gap: Gap::Days(10, 40) }
+    Step {
+        to: "deferred",
+        reason: "information_requested",
+        by_body: false,
+        gap: Gap::Days(10, 40),
+    }
 }
 /// Back from `deferred` once the missing information arrived.
 fn supplied() -> Step {
-    Step { to: "applicant", reason: "application_received", by_body: false, gap: Gap::Days(7, 40) }
+    Step {
+        to: "applicant",
+        reason: "application_received",
+        by_body: false,
+        gap: Gap::Days(7, 40),
+    }
 }
 fn certified(lo: i64, hi: i64) -> Step {
-    Step { to: "certified", reason: "audit_passed", by_body: true, gap: Gap::Days(lo, hi) }
+    Step {
+        to: "certified",
+        reason: "audit_passed",
+        by_body: true,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn rejected(lo: i64, hi: i64) -> Step {
-    Step { to: "rejected", reason: "application_rejected", by_body: true, gap: Gap::Days(lo, hi) }
+    Step {
+        to: "rejected",
+        reason: "application_rejected",
+        by_body: true,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn suspended(rng: &mut Random, lo: i64, hi: i64) -> Step {
-    let reason = *pick(rng, &["complaint_upheld", "audit_nonconformity"]);
-    Step { to: "suspended", reason, by_body: true, gap: Gap::Days(lo, hi) }
+    let reason = pick(rng, &["complaint_upheld", "audit_nonconformity"]);
+    Step {
+        to: "suspended",
+        reason,
+        by_body: true,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn reinstated(lo: i64, hi: i64) -> Step {
-    Step { to: "certified", reason: "corrective_action_completed", by_body: true, gap: Gap::Days(lo, hi) }
+    Step {
+        to: "certified",
+        reason: "corrective_action_completed",
+        by_body: true,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn recertified() -> Step {
-    Step { to: "certified", reason: "recertified", by_body: true, gap: Gap::BeforeExpiry(20, 60) }
+    Step {
+        to: "certified",
+        reason: "recertified",
+        by_body: true,
+        gap: Gap::BeforeExpiry(20, 60),
+    }
 }
 fn withdrawn(rng: &mut Random, after_suspension: bool, lo: i64, hi: i64) -> Step {
     let voluntary = !after_suspension && rng.random_bool(0.7);
-    let reason = if voluntary { "voluntary_withdrawal" } else { "unresolved_nonconformity" };
-    Step { to: "withdrawn", reason, by_body: !voluntary, gap: Gap::Days(lo, hi) }
+    let reason = if voluntary {
+        "voluntary_withdrawal"
+    } else {
+        "unresolved_nonconformity"
+    };
+    Step {
+        to: "withdrawn",
+        reason,
+        by_body: !voluntary,
+        gap: Gap::Days(lo, hi),
+    }
 }
 fn expired() -> Step {
-    Step { to: "expired", reason: "certificate_expired", by_body: false, gap: Gap::DayAfterExpiry }
+    Step {
+        to: "expired",
+        reason: "certificate_expired",
+        by_body: false,
+        gap: Gap::DayAfterExpiry,
+    }
 }
 
 /// The steps and date window of a plan. The windows keep every date between 2019-01-01 and
@@ -3428,11 +3840,18 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
     let recent = (ymd(2024, 6, 2), ymd(2026, 9, 30));
     let (steps, anchor, window) = match plan {
         Plan::Certified => (vec![applied(), certified(60, 180)], 1, recent),
-        Plan::CertifiedAfterDeferral => {
-            (vec![applied(), deferred(), supplied(), certified(45, 150)], 3, recent)
-        }
+        Plan::CertifiedAfterDeferral => (
+            vec![applied(), deferred(), supplied(), certified(45, 150)],
+            3,
+            recent,
+        ),
         Plan::CertifiedAfterReapplication => (
-            vec![applied(), rejected(60, 150), reapplied(90, 300), certified(60, 150)],
+            vec![
+                applied(),
+                rejected(60, 150),
+                reapplied(90, 300),
+                certified(60, 150),
+            ],
             3,
             recent,
         ),
@@ -3442,7 +3861,12 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2021, 6, 1), ymd(2023, 8, 31)),
         ),
         Plan::Reinstated => (
-            vec![applied(), certified(60, 180), suspended(rng, 60, 240), reinstated(30, 120)],
+            vec![
+                applied(),
+                certified(60, 180),
+                suspended(rng, 60, 240),
+                reinstated(30, 120),
+            ],
             1,
             (ymd(2024, 6, 2), ymd(2025, 10, 31)),
         ),
@@ -3458,11 +3882,20 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2020, 1, 1), ymd(2023, 3, 31)),
         ),
         Plan::ApplicantAfterWithdrawal => (
-            vec![applied(), certified(60, 180), withdrawn(rng, false, 120, 600), reapplied(60, 300)],
+            vec![
+                applied(),
+                certified(60, 180),
+                withdrawn(rng, false, 120, 600),
+                reapplied(60, 300),
+            ],
             1,
             (ymd(2020, 1, 1), ymd(2023, 12, 31)),
         ),
-        Plan::Deferred => (vec![applied(), deferred()], 0, (ymd(2026, 1, 1), ymd(2026, 9, 15))),
+        Plan::Deferred => (
+            vec![applied(), deferred()],
+            0,
+            (ymd(2026, 1, 1), ymd(2026, 9, 15)),
+        ),
         Plan::Rejected => (
             vec![applied(), rejected(60, 200)],
             0,
@@ -3479,7 +3912,11 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2023, 6, 1), ymd(2025, 12, 31)),
         ),
         Plan::Withdrawn => (
-            vec![applied(), certified(60, 180), withdrawn(rng, false, 90, 700)],
+            vec![
+                applied(),
+                certified(60, 180),
+                withdrawn(rng, false, 90, 700),
+            ],
             1,
             (ymd(2019, 9, 1), ymd(2024, 10, 31)),
         ),
@@ -3504,12 +3941,20 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2019, 11, 1), ymd(2021, 9, 30)),
         ),
         Plan::OldWithdrawn => (
-            vec![applied(), certified(60, 180), withdrawn(rng, false, 90, 700)],
+            vec![
+                applied(),
+                certified(60, 180),
+                withdrawn(rng, false, 90, 700),
+            ],
             1,
             (ymd(2019, 9, 1), ymd(2022, 6, 30)),
         ),
     };
-    Script { steps, anchor, window }
+    Script {
+        steps,
+        anchor,
+        window,
+    }
 }
 
 /// Three years of validity from the day of (re)certification.
@@ -3523,21 +3968,25 @@ fn starts_validity(from: Option<&str>, to: &str) -> bool {
 }
 
 /// Dates every step of a script, none before `not_before`, and writes the public history.
-fn history(rng: &mut Random, script: &Script, body: &str, not_before: NaiveDate) -> Vec<StatusChangeRecord> {
+fn history(
+    rng: &mut Random,
+    script: &Script,
+    body: &str,
+    not_before: NaiveDate,
+) -> Vec<StatusChangeRecord> {
     let steps = &script.steps;
-    let gaps: Vec<i64> = steps
-        .iter()
-        .map(|s| match s.gap {
-            Gap::Days(lo, hi) => rng.random_range(lo..=hi),
-            _ => 0,
-        })
-        .collect();
+    let mut gaps = [0i64; MAX_STEPS];
+    for (gap, step) in gaps.iter_mut().zip(steps) {
+        if let Gap::Days(lo, hi) = step.gap {
+            *gap = rng.random_range(lo..=hi);
+        }
+    }
     let lead: i64 = gaps[1..=script.anchor].iter().sum();
     let lo = script.window.0.max(not_before + Duration::days(lead + 1));
     let hi = script.window.1;
     let anchor = date_between(rng, lo.min(hi), hi);
 
-    let mut dates = vec![anchor; steps.len()];
+    let mut dates = [anchor; MAX_STEPS];
     for k in (0..script.anchor).rev() {
         dates[k] = dates[k + 1] - Duration::days(gaps[k + 1]);
     }
@@ -3549,7 +3998,9 @@ fn history(rng: &mut Random, script: &Script, body: &str, not_before: NaiveDate)
             let expiry = issued.map(certificate_expiry);
             dates[k] = match step.gap {
                 Gap::Days(..) => dates[k - 1] + Duration::days(gaps[k]),
-                Gap::DayAfterExpiry => expiry.expect("expiry follows a certification") + Duration::days(1),
+                Gap::DayAfterExpiry => {
+                    expiry.expect("expiry follows a certification") + Duration::days(1)
+                }
                 Gap::BeforeExpiry(lo, hi) => {
                     expiry.expect("recertification follows a certification")
                         - Duration::days(rng.random_range(lo..=hi))
@@ -3579,19 +4030,21 @@ fn history(rng: &mut Random, script: &Script, body: &str, not_before: NaiveDate)
 fn issued_on(history: &[StatusChangeRecord]) -> Option<NaiveDate> {
     history
         .iter()
-        .filter(|h| starts_validity(h.from.as_deref(), &h.to))
+        .rev()
+        .find(|h| starts_validity(h.from.as_deref(), &h.to))
         .map(|h| h.at.date_naive())
-        .last()
 }
 
-/// A non-empty part of `items`, in its order.
+/// A non-empty part of `items` (a corridor or sector list, at most three), in its order.
 fn some_of<T: Clone>(rng: &mut Random, items: &[T]) -> Vec<T> {
-    let k = rng.random_range(1..=items.len());
-    let mut indices: Vec<usize> = (0..items.len()).collect();
-    indices.shuffle(rng);
-    indices.truncate(k);
-    indices.sort_unstable();
-    indices.into_iter().map(|i| items[i].clone()).collect()
+    let subsets = 1u64 << items.len().min(63);
+    let chosen = rng.random_range(1..subsets);
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| chosen >> i & 1 == 1)
+        .map(|(_, item)| item.clone())
+        .collect()
 }
 
 fn certification(
@@ -3601,18 +4054,28 @@ fn certification(
     plan: Plan,
     not_before: NaiveDate,
 ) -> CertificationRecord {
-    let body = *pick(rng, CERTIFICATION_BODIES);
+    let body = pick(rng, CERTIFICATION_BODIES);
     let script = script(rng, plan);
     let status_history = history(rng, &script, body, not_before);
     let issued = issued_on(&status_history);
-    let year = issued.unwrap_or(status_history[0].at.date_naive()).year();
+    // The number keeps the year of first issue (or of application) across recertifications.
+    let year = status_history
+        .iter()
+        .find(|h| h.to == "certified")
+        .unwrap_or(&status_history[0])
+        .at
+        .year();
     CertificationRecord {
-        external_id: format!("cert-{serial:07}"),
+        external_id: serial_id("cert-", serial, 7),
         recruiter: recruiter.external_id.clone(),
         certificate_number: format!("ERS-{}-{year}-{serial:07}", recruiter.country),
         scheme: SCHEME.to_string(),
         certification_body: Some(body.to_string()),
-        status: status_history.last().expect("a history has entries").to.clone(),
+        status: status_history
+            .last()
+            .expect("a history has entries")
+            .to
+            .clone(),
         issued_on: issued,
         expires_on: issued.map(certificate_expiry),
         scope_corridors: some_of(rng, &recruiter.corridors),
@@ -3635,9 +4098,24 @@ fn generate_certifications<'a>(
             continue;
         }
         let current = if rng.random_bool(SECOND_CERTIFICATION_SHARE) {
-            let old_plan = if rng.random_bool(0.5) { Plan::OldExpired } else { Plan::OldWithdrawn };
-            let old = certification(rng, recruiter, certifications.len() + 1, old_plan, history_start());
-            let ended = old.status_history.last().expect("a history has entries").at.date_naive();
+            let old_plan = if rng.random_bool(0.5) {
+                Plan::OldExpired
+            } else {
+                Plan::OldWithdrawn
+            };
+            let old = certification(
+                rng,
+                recruiter,
+                certifications.len() + 1,
+                old_plan,
+                history_start(),
+            );
+            let ended = old
+                .status_history
+                .last()
+                .expect("a history has entries")
+                .at
+                .date_naive();
             certifications.push(old);
             certification(
                 rng,
@@ -3648,7 +4126,13 @@ fn generate_certifications<'a>(
             )
         } else {
             let plan = deck.draw(rng);
-            certification(rng, recruiter, certifications.len() + 1, plan, history_start())
+            certification(
+                rng,
+                recruiter,
+                certifications.len() + 1,
+                plan,
+                history_start(),
+            )
         };
         if let Some(right) = trademark_right(rng, recruiter, &current, rights.len() + 1) {
             rights.push(right);
@@ -3682,7 +4166,7 @@ fn trademark_right(
         }
     }
     Some(TrademarkRightRecord {
-        external_id: format!("tm-{serial:07}"),
+        external_id: serial_id("tm-", serial, 7),
         recruiter: recruiter.external_id.clone(),
         licence_number: format!("TM-{}-{serial:07}", recruiter.country),
         mark: MARK.to_string(),
@@ -3706,6 +4190,7 @@ fn website_host(url: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// (name, kind, country, sector, host of the website)
+#[rustfmt::skip]
 const ORGANISATIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("Northwind Outfitters plc", "brand", "GB", "apparel", "northwindoutfitters.co.uk"),
     ("Larkspur Home AB", "brand", "SE", "retail", "larkspurhome.se"),
@@ -3759,6 +4244,8 @@ const ORGANISATIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("British Growers' Responsible Labour Group", "industry_association", "GB", "agriculture", "bgrlg.org.uk"),
 ];
 
+const EMPLOYER_PAYS: &str = "Employer Pays Principle";
+
 /// Frameworks other than the Employer Pays Principle that organisations commit to.
 const OTHER_FRAMEWORKS: &[&str] = &[
     "Dhaka Principles for Migration with Dignity",
@@ -3782,21 +4269,27 @@ fn organisations() -> Vec<OrganisationRecord> {
     ORGANISATIONS
         .iter()
         .enumerate()
-        .map(|(i, (name, kind, country, sector, host))| OrganisationRecord {
-            external_id: organisation_id(i),
-            name: name.to_string(),
-            kind: kind.to_string(),
-            country: country.to_string(),
-            sector: Some(sector.to_string()),
-            website: Some(format!("https://www.{host}")),
-        })
+        .map(
+            |(i, (name, kind, country, sector, host))| OrganisationRecord {
+                external_id: organisation_id(i),
+                name: name.to_string(),
+                kind: kind.to_string(),
+                country: country.to_string(),
+                sector: Some(sector.to_string()),
+                website: Some(format!("https://www.{host}")),
+            },
+        )
         .collect()
 }
 
 /// Served corridors relevant to an organisation: into its country when workers come to it,
 /// otherwise into the destinations where its sector hires migrant workers.
 fn relevant_corridors(served: &[Corridor], country_code: &str, sector: &str) -> Vec<Corridor> {
-    let into_country: Vec<Corridor> = served.iter().copied().filter(|(_, d)| *d == country_code).collect();
+    let into_country: Vec<Corridor> = served
+        .iter()
+        .copied()
+        .filter(|(_, d)| *d == country_code)
+        .collect();
     if !into_country.is_empty() {
         return into_country;
     }
@@ -3805,7 +4298,11 @@ fn relevant_corridors(served: &[Corridor], country_code: &str, sector: &str) -> 
         .copied()
         .filter(|(_, d)| country(d).sectors.contains(&sector))
         .collect();
-    if by_sector.is_empty() { served.to_vec() } else { by_sector }
+    if by_sector.is_empty() {
+        served.to_vec()
+    } else {
+        by_sector
+    }
 }
 
 /// About 70 commitments: one per organisation, two for every second and third of five.
@@ -3815,28 +4312,42 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
         let count = if i % 5 == 1 || i % 5 == 2 { 2 } else { 1 };
         let corridors = relevant_corridors(served, country_code, sector);
         for n in 0..count {
-            let framework = if n == 0 && rng.random_bool(0.8) {
-                "Employer Pays Principle"
-            } else if n == 1 && rng.random_bool(0.5) {
-                "Employer Pays Principle"
+            // Mostly the Employer Pays Principle; a second commitment is made under the
+            // framework the first was not.
+            let previous = if n == 0 {
+                None
             } else {
-                *pick(rng, OTHER_FRAMEWORKS)
+                out.last().map(|c: &CommitmentRecord| c.framework.as_str())
             };
-            let framework = match (n, out.last()) {
-                (1, Some(CommitmentRecord { framework: previous, .. })) if previous == framework => {
-                    *pick(rng, OTHER_FRAMEWORKS)
-                }
-                _ => framework,
+            let framework = match previous {
+                None if rng.random_bool(0.8) => EMPLOYER_PAYS,
+                Some(first) if first != EMPLOYER_PAYS => EMPLOYER_PAYS,
+                _ => pick(rng, OTHER_FRAMEWORKS),
             };
             let scope = match *kind {
-                "brand" => *pick(rng, &["whole_supply_chain", "whole_supply_chain", "direct_suppliers"]),
-                "supplier" => *pick(rng, &["own_operations", "direct_suppliers"]),
+                "brand" => pick(
+                    rng,
+                    &[
+                        "whole_supply_chain",
+                        "whole_supply_chain",
+                        "direct_suppliers",
+                    ],
+                ),
+                "supplier" => pick(rng, &["own_operations", "direct_suppliers"]),
                 "employer" => "own_operations",
                 _ => "whole_supply_chain",
             };
             let mut sectors = vec![sector.to_string()];
             if rng.random_bool(0.3) {
-                let extra = *pick(rng, &["logistics", "facilities_management", "cleaning_facilities", "manufacturing"]);
+                let extra = pick(
+                    rng,
+                    &[
+                        "logistics",
+                        "facilities_management",
+                        "cleaning_facilities",
+                        "manufacturing",
+                    ],
+                );
                 if extra != *sector {
                     sectors.push(extra.to_string());
                 }
@@ -3844,7 +4355,10 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
             let k = rng.random_range(1..=4);
             let chosen: Vec<CorridorRecord> = pick_distinct(rng, &corridors, k)
                 .into_iter()
-                .map(|(o, d)| CorridorRecord { origin: o.to_string(), destination: d.to_string() })
+                .map(|(o, d)| CorridorRecord {
+                    origin: o.to_string(),
+                    destination: d.to_string(),
+                })
                 .collect();
             out.push(CommitmentRecord {
                 external_id: format!("com-{:06}", out.len() + 1),
@@ -3855,7 +4369,8 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
                 corridors: chosen,
                 made_on: date_between(rng, ymd(2016, 1, 1), history_end()),
                 statement_url: Some(format!("https://www.{host}/{}", pick(rng, STATEMENT_PATHS))),
-                status: pick_weighted(rng, &[("active", 80), ("lapsed", 12), ("withdrawn", 8)]).to_string(),
+                status: pick_weighted(rng, &[("active", 80), ("lapsed", 12), ("withdrawn", 8)])
+                    .to_string(),
             });
         }
     }
@@ -3874,6 +4389,7 @@ struct Provider {
     website: &'static str,
 }
 
+#[rustfmt::skip]
 const PROVIDERS: &[Provider] = &[
     Provider { name: "Iloilo City Skills and Migration Institute", kind: "training_institute", countries: &["PH"], languages: &["tl", "en"], website: "https://iloilo-csmi.com.ph" },
     Provider { name: "Migrant Workers' Welfare Forum Nepal", kind: "ngo", countries: &["NP"], languages: &["ne", "en"], website: "https://www.mwwf.org.np" },
@@ -3888,7 +4404,7 @@ const PROVIDERS: &[Provider] = &[
     Provider { name: "East Africa Labour Mobility Centre", kind: "ngo", countries: &["KE", "UG", "ET"], languages: &["en", "sw", "am"], website: "https://www.ealmc.or.ke" },
     Provider { name: "Gulf Migrant Workers' Solidarity Federation", kind: "trade_union", countries: &["QA", "AE", "KW", "BH", "OM", "SA"], languages: &["ar", "en", "hi", "ne", "bn", "ur"], website: "https://www.gmwsf.org" },
     Provider { name: "International Centre for Fair Labour Migration", kind: "international_organisation", countries: &["TH", "MY", "SG", "JP", "KR", "HK", "TW", "JO", "QA", "AE", "SA", "GB", "DE"], languages: &["en", "ar", "th", "ms", "ja", "ko", "zh"], website: "https://www.icflm.org" },
-    Provider { name: "Asia Pacific Responsible Recruitment Programme", kind: "international_organisation", countries: &["NP", "BD", "IN", "PH", "ID", "VN", "KH", "MM", "LA", "LK", "PK"], languages: &["en", "ne", "bn", "tl", "id", "vi"], website: "https://www.aprrp.org" },
+    Provider { name: "Asia Pacific Responsible Recruitment Programme", kind: "international_organisation", countries: &["NP", "BD", "IN", "PH", "ID", "VN", "KH", "MM", "LA", "LK", "PK"], languages: &["en", "ne", "bn", "hi", "ur", "si", "tl", "id", "vi", "km", "my", "lo"], website: "https://www.aprrp.org" },
     Provider { name: "Fair Hire Advisory Partners", kind: "consultancy", countries: &["GB", "AE", "SG"], languages: &["en", "ar"], website: "https://www.fairhireadvisory.co.uk" },
     Provider { name: "Supply Chain Labour Standards Consultancy", kind: "consultancy", countries: &["MY", "TW", "TH"], languages: &["en", "ms", "zh", "th"], website: "https://www.scls-consult.com.my" },
     Provider { name: "Sentinel Certification Academy", kind: "certification_body", countries: &["GB", "NP", "BD", "PH"], languages: &["en"], website: "https://academy.sentinel-cert.co.uk" },
@@ -3927,6 +4443,7 @@ struct Programme {
     usd: Option<u32>,
 }
 
+#[rustfmt::skip]
 const PROGRAMMES: &[Programme] = &[
     Programme { code: "cbp_entry", audience: "recruiters", title: "Ethical recruitment awareness session (CBP entry)", days: (1, 1), listings: 8, kinds: &["training_institute", "consultancy", "international_organisation", "ngo"], usd: Some(60) },
     Programme { code: "cbp_level_1", audience: "recruiters", title: "Gap analysis workshop (CBP level 1)", days: (2, 2), listings: 7, kinds: &["consultancy", "international_organisation", "training_institute", "certification_body"], usd: Some(180) },
@@ -3982,7 +4499,10 @@ fn fee(usd: u32, country: Option<&str>) -> FeeRecord {
         5.0
     };
     let amount = ((raw / step).round() * step) as u64;
-    FeeRecord { amount: format!("{amount}.00"), currency: currency.to_string() }
+    FeeRecord {
+        amount: format!("{amount}.00"),
+        currency: currency.to_string(),
+    }
 }
 
 /// A provider of one of `kinds` working in `country` (any provider of those kinds when none,
@@ -3993,12 +4513,12 @@ fn provider_for(rng: &mut Random, kinds: &[&str], country: Option<&str>) -> usiz
         .filter(|&i| country.is_none_or(|c| PROVIDERS[i].countries.contains(&c)))
         .collect();
     if !matching.is_empty() {
-        return *pick(rng, &matching);
+        return pick(rng, &matching);
     }
     let anywhere: Vec<usize> = (0..PROVIDERS.len())
         .filter(|&i| country.is_some_and(|c| PROVIDERS[i].countries.contains(&c)))
         .collect();
-    *pick(rng, &anywhere)
+    pick(rng, &anywhere)
 }
 
 /// Where a listing takes place and in which languages, before its title and dates.
@@ -4012,20 +4532,31 @@ struct Venue {
 }
 
 fn delivery(rng: &mut Random) -> &'static str {
-    *pick_weighted(rng, &[("in_person", 55), ("online", 25), ("blended", 20)])
+    pick_weighted(rng, &[("in_person", 55), ("online", 25), ("blended", 20)])
 }
 
 /// Orientation for migrants: before leaving in the country of origin, in its language; after
 /// arriving in the destination, in the workers' language.
 fn orientation_venue(rng: &mut Random, programme: &Programme, served: &[Corridor]) -> Venue {
-    let (origin, destination) = *pick(rng, served);
+    let (origin, destination) = pick(rng, served);
     let pre = programme.code == "pre_departure_orientation";
     let (place, title) = if pre {
-        (country(origin), format!("{}: working in {}", programme.title, country(destination).name))
+        (
+            country(origin),
+            format!(
+                "{}: working in {}",
+                programme.title,
+                country(destination).name
+            ),
+        )
     } else {
         (
             country(destination),
-            format!("{} for {} workers", programme.title, country(origin).demonym),
+            format!(
+                "{} for {} workers",
+                programme.title,
+                country(origin).demonym
+            ),
         )
     };
     let delivery = delivery(rng);
@@ -4037,7 +4568,7 @@ fn orientation_venue(rng: &mut Random, programme: &Programme, served: &[Corridor
         provider: provider_for(rng, programme.kinds, Some(place.code)),
         delivery,
         country: Some(place.code),
-        city: (delivery != "online").then(|| pick(rng, place.cities).name),
+        city: (delivery != "online").then(|| pick_ref(rng, place.cities).name),
         languages,
         title,
     }
@@ -4047,7 +4578,8 @@ fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
     let provider = provider_for(rng, programme.kinds, None);
     let p = &PROVIDERS[provider];
     let delivery = delivery(rng);
-    let place = (delivery != "online" || rng.random_bool(0.5)).then(|| country(*pick(rng, p.countries)));
+    let place =
+        (delivery != "online" || rng.random_bool(0.5)).then(|| country(pick(rng, p.countries)));
     let mut languages: Vec<&'static str> = p
         .languages
         .iter()
@@ -4061,7 +4593,9 @@ fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
         provider,
         delivery,
         country: place.map(|c| c.code),
-        city: place.filter(|_| delivery != "online").map(|c| pick(rng, c.cities).name),
+        city: place
+            .filter(|_| delivery != "online")
+            .map(|c| pick_ref(rng, c.cities).name),
         languages,
         title: programme.title.to_string(),
     }
@@ -4078,7 +4612,8 @@ fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListi
                 general_venue(rng, programme)
             };
             let starts_on = date_between(rng, ymd(2026, 1, 12), ymd(2027, 11, 30));
-            let ends_on = starts_on + Duration::days(rng.random_range(programme.days.0..=programme.days.1) - 1);
+            let ends_on = starts_on
+                + Duration::days(rng.random_range(programme.days.0..=programme.days.1) - 1);
             let fee = programme
                 .usd
                 .filter(|_| rng.random_bool(0.8))
@@ -4089,7 +4624,10 @@ fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListi
                 None => format!("{} (online)", venue.title),
             };
             out.push(TrainingListingRecord {
-                registration_url: Some(format!("{}/register/{external_id}", PROVIDERS[venue.provider].website)),
+                registration_url: Some(format!(
+                    "{}/register/{external_id}",
+                    PROVIDERS[venue.provider].website
+                )),
                 external_id,
                 provider: format!("tp-{:05}", venue.provider + 1),
                 title,
@@ -4106,4 +4644,826 @@ fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListi
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::OnceLock;
+
+    const SECTORS: &[&str] = &[
+        "agriculture",
+        "apparel",
+        "automotive",
+        "cleaning_facilities",
+        "construction",
+        "domestic_work",
+        "electronics",
+        "facilities_management",
+        "fishing",
+        "food_beverage",
+        "health_care",
+        "hospitality",
+        "logistics",
+        "manufacturing",
+        "oil_gas",
+        "retail",
+        "seafood",
+        "security",
+        "transport_logistics",
+        "other",
+    ];
+    const STATUSES: &[&str] = &[
+        "applicant",
+        "deferred",
+        "rejected",
+        "certified",
+        "suspended",
+        "withdrawn",
+        "expired",
+    ];
+    /// The lifecycle of `shared/spec/domain.md`.
+    const TRANSITIONS: &[(&str, &str)] = &[
+        ("applicant", "deferred"),
+        ("deferred", "applicant"),
+        ("applicant", "rejected"),
+        ("applicant", "certified"),
+        ("certified", "suspended"),
+        ("suspended", "certified"),
+        ("certified", "withdrawn"),
+        ("suspended", "withdrawn"),
+        ("certified", "expired"),
+        ("rejected", "applicant"),
+        ("expired", "applicant"),
+        ("withdrawn", "applicant"),
+        ("certified", "certified"),
+    ];
+    const REASONS: &[&str] = &[
+        "application_received",
+        "information_requested",
+        "audit_passed",
+        "audit_nonconformity",
+        "corrective_action_completed",
+        "complaint_upheld",
+        "unresolved_nonconformity",
+        "voluntary_withdrawal",
+        "certificate_expired",
+        "recertified",
+        "application_rejected",
+    ];
+    const PROGRAMME_CODES: &[&str] = &[
+        "cbp_entry",
+        "cbp_level_1",
+        "cbp_level_2",
+        "cbp_level_3",
+        "employer_training",
+        "supplier_training",
+        "brand_training",
+        "government_licensing",
+        "government_inspection",
+        "consular_training",
+        "civil_society_training",
+        "social_auditor_course",
+        "pre_departure_orientation",
+        "post_arrival_orientation",
+    ];
+    const PROVIDER_KINDS: &[&str] = &[
+        "ngo",
+        "training_institute",
+        "university",
+        "trade_union",
+        "international_organisation",
+        "consultancy",
+        "certification_body",
+        "government",
+    ];
+    const AUDIENCES: &[&str] = &[
+        "recruiters",
+        "employers",
+        "suppliers",
+        "brands",
+        "government_officials",
+        "civil_society",
+        "social_auditors",
+        "migrant_workers",
+    ];
+
+    fn sample() -> &'static [Record] {
+        static SAMPLE: OnceLock<Vec<Record>> = OnceLock::new();
+        SAMPLE.get_or_init(sample_directory)
+    }
+
+    fn large() -> &'static [Record] {
+        static LARGE: OnceLock<Vec<Record>> = OnceLock::new();
+        LARGE.get_or_init(|| generated_directory(100_000, 1))
+    }
+
+    fn recruiters(records: &[Record]) -> Vec<&RecruiterRecord> {
+        records
+            .iter()
+            .filter_map(|r| {
+                if let Record::Recruiter(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    fn certifications(records: &[Record]) -> Vec<&CertificationRecord> {
+        records
+            .iter()
+            .filter_map(|r| {
+                if let Record::Certification(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    fn rights(records: &[Record]) -> Vec<&TrademarkRightRecord> {
+        records
+            .iter()
+            .filter_map(|r| {
+                if let Record::TrademarkRight(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    fn commitments(records: &[Record]) -> Vec<&CommitmentRecord> {
+        records
+            .iter()
+            .filter_map(|r| {
+                if let Record::Commitment(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    fn listings(records: &[Record]) -> Vec<&TrainingListingRecord> {
+        records
+            .iter()
+            .filter_map(|r| {
+                if let Record::TrainingListing(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn rank(record: &Record) -> usize {
+        match record {
+            Record::Recruiter(_) => 0,
+            Record::Certification(_) => 1,
+            Record::TrademarkRight(_) => 2,
+            Record::Organisation(_) => 3,
+            Record::Commitment(_) => 4,
+            Record::TrainingProvider(_) => 5,
+            Record::TrainingListing(_) => 6,
+        }
+    }
+
+    fn is_country(code: &str) -> bool {
+        code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+    }
+    fn is_language(code: &str) -> bool {
+        code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
+    }
+    fn is_id(id: &str, prefix: &str, digits: usize) -> bool {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == digits && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// The Unicode script of a letter, by code-point range (`None` for digits and punctuation).
+    fn script(c: char) -> Option<&'static str> {
+        Some(match u32::from(c) {
+            0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => "Latin",
+            0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "Arabic",
+            0x0900..=0x097F => "Devanagari",
+            0x0980..=0x09FF => "Bengali",
+            0x0D80..=0x0DFF => "Sinhala",
+            0x0E00..=0x0E7F => "Thai",
+            0x0E80..=0x0EFF => "Lao",
+            0x1000..=0x109F => "Myanmar",
+            0x1200..=0x139F => "Ethiopic",
+            0x1780..=0x17FF => "Khmer",
+            0x3040..=0x30FF => "Kana",
+            0x4E00..=0x9FFF => "Han",
+            0xAC00..=0xD7AF | 0x1100..=0x11FF => "Hangul",
+            _ => return None,
+        })
+    }
+
+    /// The script of a name: the first non-Latin one it uses, else Latin.
+    fn name_script(name: &str) -> &'static str {
+        let scripts: Vec<&str> = name.chars().filter_map(script).collect();
+        scripts
+            .iter()
+            .copied()
+            .find(|s| *s != "Latin")
+            .unwrap_or("Latin")
+    }
+
+    fn assert_unique<'a>(what: &str, values: impl IntoIterator<Item = &'a str>) {
+        let mut seen = HashSet::new();
+        for value in values {
+            assert!(seen.insert(normalise(value)), "duplicate {what}: {value:?}");
+        }
+    }
+
+    /// Every rule of the interchange format and the domain that a recruiter, certification
+    /// and trademark right must follow.
+    fn check_core(records: &[Record]) {
+        // Order of record types and the external id formats.
+        let ranks: Vec<usize> = records.iter().map(rank).collect();
+        assert!(
+            ranks.windows(2).all(|w| w[0] <= w[1]),
+            "record types out of order"
+        );
+        let mut counters = [0usize; 7];
+        for record in records {
+            let r = rank(record);
+            counters[r] += 1;
+            let (prefix, digits) = [
+                ("rec-", 7),
+                ("cert-", 7),
+                ("tm-", 7),
+                ("org-", 6),
+                ("com-", 6),
+                ("tp-", 5),
+                ("tl-", 6),
+            ][r];
+            let id = record.external_id();
+            assert!(is_id(id, prefix, digits), "bad external id {id}");
+            assert_eq!(
+                id,
+                serial_id(prefix, counters[r], digits),
+                "ids are numbered in order"
+            );
+        }
+
+        // References only point backwards.
+        let mut seen: HashSet<&str> = HashSet::new();
+        for record in records {
+            let refs: Vec<&str> = match record {
+                Record::Recruiter(r) => r.partners.iter().map(String::as_str).collect(),
+                Record::Certification(c) => vec![&c.recruiter],
+                Record::TrademarkRight(t) => vec![&t.recruiter],
+                Record::Commitment(c) => vec![&c.organisation],
+                Record::TrainingListing(l) => vec![&l.provider],
+                _ => vec![],
+            };
+            for target in refs {
+                assert!(
+                    seen.contains(target),
+                    "{} refers forward to {target}",
+                    record.external_id()
+                );
+            }
+            seen.insert(record.external_id());
+        }
+
+        let recruiters = recruiters(records);
+        let by_id: HashMap<&str, &RecruiterRecord> = recruiters
+            .iter()
+            .map(|r| (r.external_id.as_str(), *r))
+            .collect();
+        for r in &recruiters {
+            assert!(is_country(&r.country), "{}", r.country);
+            let home = country(&r.country);
+            assert!(
+                r.slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.slug
+            );
+            assert!(
+                !r.slug.starts_with('-') && !r.slug.ends_with('-') && !r.slug.contains("--"),
+                "{}",
+                r.slug
+            );
+            assert!(
+                !r.languages.is_empty() && r.languages.iter().all(|l| is_language(l)),
+                "{:?}",
+                r.languages
+            );
+            assert!(
+                !r.sectors.is_empty() && r.sectors.iter().all(|s| SECTORS.contains(&s.as_str())),
+                "{:?}",
+                r.sectors
+            );
+            assert!(
+                ["none", "entry", "level_1", "level_2", "level_3"].contains(&r.cbp_level.as_str())
+            );
+            assert!((1..=3).contains(&r.corridors.len()));
+            let receiving = !home.is_origin();
+            for c in &r.corridors {
+                assert!(is_country(&c.origin) && is_country(&c.destination));
+                assert_ne!(c.origin, c.destination);
+                assert!(
+                    country(&c.origin)
+                        .destinations
+                        .contains(&c.destination.as_str())
+                );
+                let own_end = if receiving { &c.destination } else { &c.origin };
+                assert_eq!(own_end, &r.country, "corridors start (or end) at home");
+            }
+            let website = r.website.as_deref().expect("a website");
+            let host = website_host(website);
+            assert_eq!(website, format!("https://www.{host}"));
+            assert!(host.ends_with(home.tld));
+            let email = r.email.as_deref().expect("an email");
+            assert!(email.ends_with(&format!("@{host}")));
+            assert!(
+                ["info@", "office@", "contact@"]
+                    .iter()
+                    .any(|p| email.starts_with(p))
+            );
+            let phone = r.phone.as_deref().expect("a phone");
+            assert!(
+                phone.starts_with('+') && !phone.contains('#') && !phone.contains('{'),
+                "{phone}"
+            );
+            assert!(
+                r.city
+                    .as_deref()
+                    .is_some_and(|c| home.cities.iter().any(|x| x.name == c))
+            );
+            let description = r.description.as_deref().expect("a description");
+            assert!(
+                description.ends_with('.') && description.len() > 40,
+                "{description}"
+            );
+            assert!((1..=2).contains(&r.licences.len()));
+            for l in &r.licences {
+                assert_eq!(l.country, r.country);
+                assert_eq!(l.issuing_authority, home.authority);
+                assert!(["valid", "suspended", "revoked", "expired"].contains(&l.status.as_str()));
+                assert!(l.valid_until >= l.valid_from);
+                if l.status == "valid" {
+                    assert!(l.valid_until.expect("an end") > history_end());
+                }
+            }
+            for p in &r.partners {
+                let partner = by_id[p.as_str()];
+                assert_ne!(
+                    country(&partner.country).is_origin(),
+                    home.is_origin(),
+                    "a partner is at the other end"
+                );
+                assert!(
+                    partner.corridors.iter().any(|c| r.corridors.contains(c)),
+                    "partners share a corridor"
+                );
+            }
+        }
+
+        // Public identifiers and names are unique, compared case- and space-insensitively.
+        assert_unique("slug", recruiters.iter().map(|r| r.slug.as_str()));
+        assert_unique(
+            "name",
+            recruiters.iter().flat_map(|r| {
+                std::iter::once(r.legal_name.as_str())
+                    .chain(r.trading_names.iter().map(String::as_str))
+                    .chain(r.former_names.iter().map(String::as_str))
+            }),
+        );
+        let certs = certifications(records);
+        assert_unique(
+            "certificate number",
+            certs.iter().map(|c| c.certificate_number.as_str()),
+        );
+        let rights = rights(records);
+        assert_unique(
+            "licence number",
+            recruiters
+                .iter()
+                .flat_map(|r| r.licences.iter().map(|l| l.licence_number.as_str()))
+                .chain(rights.iter().map(|t| t.licence_number.as_str())),
+        );
+
+        // Certification histories follow the lifecycle.
+        for c in &certs {
+            let r = by_id[c.recruiter.as_str()];
+            assert_eq!(c.scheme, SCHEME);
+            let body = c.certification_body.as_deref().expect("a body");
+            assert!(CERTIFICATION_BODIES.contains(&body));
+            assert!(
+                c.certificate_number
+                    .starts_with(&format!("ERS-{}-", r.country))
+            );
+            let history = &c.status_history;
+            assert_eq!(history[0].from, None);
+            assert_eq!(history[0].to, "applicant");
+            for pair in history.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                assert_eq!(
+                    b.from.as_deref(),
+                    Some(a.to.as_str()),
+                    "{}: from follows to",
+                    c.external_id
+                );
+                assert!(
+                    TRANSITIONS.contains(&(a.to.as_str(), b.to.as_str())),
+                    "{}: {} -> {}",
+                    c.external_id,
+                    a.to,
+                    b.to
+                );
+                assert!(b.at > a.at, "{}: times increase", c.external_id);
+            }
+            for h in history {
+                assert!(REASONS.contains(&h.reason.as_str()), "{}", h.reason);
+                assert!(h.recorded_by == SECRETARIAT || h.recorded_by == body);
+                let day = h.at.date_naive();
+                assert!(
+                    day >= history_start() && day <= history_end(),
+                    "{}: {day}",
+                    c.external_id
+                );
+            }
+            assert_eq!(c.status, history.last().expect("entries").to);
+            assert!(STATUSES.contains(&c.status.as_str()));
+            let expected_issue = issued_on(history);
+            assert_eq!(c.issued_on, expected_issue);
+            assert_eq!(
+                c.expires_on,
+                expected_issue.map(|d| add_years(d, 3) - Duration::days(1))
+            );
+            if history.iter().all(|h| h.to != "certified") {
+                assert_eq!(c.issued_on, None);
+            }
+            if c.status == "expired" {
+                assert!(c.expires_on.expect("expired after a certification") < history_end());
+            }
+            assert!(
+                !c.scope_corridors.is_empty()
+                    && c.scope_corridors.iter().all(|x| r.corridors.contains(x))
+            );
+            assert!(
+                !c.scope_sectors.is_empty()
+                    && c.scope_sectors.iter().all(|x| r.sectors.contains(x))
+            );
+        }
+
+        // Trademark rights belong to certified (or suspended / withdrawn) recruiters.
+        let latest: HashMap<&str, &CertificationRecord> =
+            certs.iter().map(|c| (c.recruiter.as_str(), *c)).collect();
+        for t in &rights {
+            let r = by_id[t.recruiter.as_str()];
+            let c = latest[t.recruiter.as_str()];
+            assert_eq!(t.mark, MARK);
+            assert!(t.licence_number.starts_with(&format!("TM-{}-", r.country)));
+            assert_eq!(
+                t.domains,
+                vec![website_host(r.website.as_deref().expect("a website"))]
+            );
+            assert!(
+                t.domains
+                    .iter()
+                    .all(|d| !d.starts_with("www.") && d.to_lowercase() == *d)
+            );
+            assert!(t.media.contains(&"website".to_string()));
+            assert!(
+                t.media
+                    .iter()
+                    .all(|m| ["website", "print", "social_media", "signage"].contains(&m.as_str()))
+            );
+            assert!(t.granted_on > c.issued_on.expect("issued"));
+            assert_eq!(t.expires_on, c.expires_on);
+            let expected = match c.status.as_str() {
+                "certified" => "active",
+                "suspended" => "suspended",
+                "withdrawn" => "revoked",
+                other => panic!("a right for a {other} certification"),
+            };
+            assert_eq!(t.status, expected);
+        }
+    }
+
+    #[test]
+    fn sample_is_deterministic() {
+        let again = sample_directory();
+        assert_eq!(sample(), again.as_slice());
+        let lines = |records: &[Record]| -> Vec<String> {
+            records
+                .iter()
+                .map(|r| serde_json::to_string(r).expect("serialisable"))
+                .collect()
+        };
+        assert_eq!(lines(sample()), lines(&again));
+        assert_eq!(generated_directory(500, 7), generated_directory(500, 7));
+        assert_ne!(generated_directory(500, 7), generated_directory(500, 8));
+    }
+
+    #[test]
+    fn sample_follows_every_rule() {
+        check_core(sample());
+    }
+
+    #[test]
+    fn sample_has_the_expected_shape() {
+        let records = sample();
+        let recruiters = recruiters(records);
+        assert!(recruiters.len() >= 200, "{} recruiters", recruiters.len());
+        let origins: BTreeSet<&str> = recruiters
+            .iter()
+            .flat_map(|r| r.corridors.iter().map(|c| c.origin.as_str()))
+            .collect();
+        let destinations: BTreeSet<&str> = recruiters
+            .iter()
+            .flat_map(|r| r.corridors.iter().map(|c| c.destination.as_str()))
+            .collect();
+        assert!(origins.len() >= 12, "{origins:?}");
+        assert!(destinations.len() >= 12, "{destinations:?}");
+        let receiving = recruiters
+            .iter()
+            .filter(|r| !country(&r.country).is_origin())
+            .count();
+        assert!(
+            (30..=75).contains(&receiving),
+            "{receiving} receiving agencies"
+        );
+        let with_partners = recruiters.iter().filter(|r| !r.partners.is_empty()).count();
+        assert!(
+            with_partners >= 40,
+            "{with_partners} recruiters with partners"
+        );
+        let former = recruiters
+            .iter()
+            .filter(|r| !r.former_names.is_empty())
+            .count();
+        assert!(
+            (4..=25).contains(&former),
+            "{former} recruiters with former names"
+        );
+        let levels: BTreeSet<&str> = recruiters.iter().map(|r| r.cbp_level.as_str()).collect();
+        assert_eq!(levels.len(), 5);
+        let licence_statuses: BTreeSet<&str> = recruiters
+            .iter()
+            .flat_map(|r| r.licences.iter().map(|l| l.status.as_str()))
+            .collect();
+        assert_eq!(licence_statuses.len(), 4);
+    }
+
+    #[test]
+    fn sample_names_use_many_scripts() {
+        let recruiters = recruiters(sample());
+        let mut scripts: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &recruiters {
+            *scripts.entry(name_script(&r.legal_name)).or_default() += 1;
+        }
+        let non_latin = recruiters.len() - scripts.get("Latin").copied().unwrap_or(0);
+        assert!(scripts.len() >= 6, "{scripts:?}");
+        assert!(non_latin * 10 >= recruiters.len() * 3, "{scripts:?}");
+        // Non-Latin legal names come with a Latin trading name.
+        for r in recruiters
+            .iter()
+            .filter(|r| name_script(&r.legal_name) != "Latin")
+        {
+            assert!(
+                r.trading_names.iter().any(|t| name_script(t) == "Latin"),
+                "{}",
+                r.legal_name
+            );
+        }
+        let accented = recruiters
+            .iter()
+            .filter(|r| {
+                r.legal_name
+                    .chars()
+                    .any(|c| ('\u{C0}'..='\u{1EFF}').contains(&c))
+            })
+            .count();
+        assert!(accented >= 10, "{accented} Latin names with accents");
+    }
+
+    #[test]
+    fn sample_certifications_cover_every_status() {
+        let records = sample();
+        let certs = certifications(records);
+        let recruiters = recruiters(records);
+        let certified_recruiters: BTreeSet<&str> =
+            certs.iter().map(|c| c.recruiter.as_str()).collect();
+        let share = certified_recruiters.len() as f64 / recruiters.len() as f64;
+        assert!((0.65..=0.85).contains(&share), "{share}");
+        let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &certs {
+            *by_status.entry(c.status.as_str()).or_default() += 1;
+        }
+        for status in STATUSES {
+            assert!(
+                by_status.contains_key(status),
+                "no {status} certification: {by_status:?}"
+            );
+        }
+        assert!(by_status["certified"] * 2 > certs.len(), "{by_status:?}");
+        let transitions: BTreeSet<(&str, &str)> = certs
+            .iter()
+            .flat_map(|c| {
+                c.status_history
+                    .windows(2)
+                    .map(|w| (w[0].to.as_str(), w[1].to.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            transitions.len(),
+            TRANSITIONS.len(),
+            "every transition appears: {transitions:?}"
+        );
+        let stale = certs
+            .iter()
+            .filter(|c| {
+                c.status == "certified" && c.expires_on.is_some_and(|d| d < ymd(2026, 1, 1))
+            })
+            .count();
+        assert!((1..=6).contains(&stale), "{stale} stale certificates");
+        let current = certs.iter().filter(|c| c.status == "certified").count();
+        let lasting = certs
+            .iter()
+            .filter(|c| {
+                c.status == "certified" && c.expires_on.is_some_and(|d| d > ymd(2027, 6, 1))
+            })
+            .count();
+        assert!(
+            lasting * 10 >= current * 8,
+            "{lasting} of {current} certified stay valid past 2027-06-01"
+        );
+        let twice = certs.len() - certified_recruiters.len();
+        assert!(twice >= 2, "a few recruiters certified twice");
+        assert!(!rights(records).is_empty());
+    }
+
+    #[test]
+    fn sample_fixed_sets_are_complete() {
+        let records = sample();
+        let served: HashSet<&CorridorRecord> = recruiters(records)
+            .iter()
+            .flat_map(|r| r.corridors.iter())
+            .collect();
+        let organisations: Vec<&OrganisationRecord> = records
+            .iter()
+            .filter_map(|r| {
+                if let Record::Organisation(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert!((45..=60).contains(&organisations.len()));
+        assert_unique(
+            "organisation",
+            organisations.iter().map(|o| o.name.as_str()),
+        );
+        let kinds: BTreeSet<&str> = organisations.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            BTreeSet::from(["brand", "employer", "industry_association", "supplier"])
+        );
+        for o in &organisations {
+            assert!(is_country(&o.country));
+            assert!(o.sector.as_deref().is_some_and(|s| SECTORS.contains(&s)));
+        }
+        let websites: HashMap<&str, &str> = organisations
+            .iter()
+            .map(|o| {
+                (
+                    o.external_id.as_str(),
+                    o.website.as_deref().expect("a website"),
+                )
+            })
+            .collect();
+
+        let commitments = commitments(records);
+        assert!((60..=80).contains(&commitments.len()));
+        for c in &commitments {
+            assert!(
+                ["own_operations", "direct_suppliers", "whole_supply_chain"]
+                    .contains(&c.scope.as_str())
+            );
+            assert!(["active", "lapsed", "withdrawn"].contains(&c.status.as_str()));
+            assert!(c.sectors.iter().all(|s| SECTORS.contains(&s.as_str())));
+            assert!(
+                !c.corridors.is_empty() && c.corridors.iter().all(|x| served.contains(x)),
+                "{:?}",
+                c.corridors
+            );
+            assert!(c.made_on >= ymd(2016, 1, 1) && c.made_on <= history_end());
+            let url = c.statement_url.as_deref().expect("a statement");
+            assert!(url.starts_with(&format!("{}/", websites[c.organisation.as_str()])));
+        }
+        assert!(
+            commitments.iter().filter(|c| c.status == "active").count() * 2 > commitments.len()
+        );
+
+        let providers: Vec<&TrainingProviderRecord> = records
+            .iter()
+            .filter_map(|r| {
+                if let Record::TrainingProvider(x) = r {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let provider_kinds: BTreeSet<&str> = providers.iter().map(|p| p.kind.as_str()).collect();
+        assert_eq!(provider_kinds, PROVIDER_KINDS.iter().copied().collect());
+        assert_unique("provider", providers.iter().map(|p| p.name.as_str()));
+        for p in &providers {
+            assert!(
+                p.countries.iter().all(|c| is_country(c))
+                    && p.languages.iter().all(|l| is_language(l))
+            );
+        }
+
+        let listings = listings(records);
+        assert!((80..=100).contains(&listings.len()));
+        let programmes: BTreeSet<&str> = listings.iter().map(|l| l.programme.as_str()).collect();
+        assert_eq!(programmes, PROGRAMME_CODES.iter().copied().collect());
+        for l in &listings {
+            assert!(AUDIENCES.contains(&l.audience.as_str()));
+            assert!(["online", "in_person", "blended"].contains(&l.delivery.as_str()));
+            assert!(l.country.as_deref().is_none_or(is_country));
+            assert!(
+                l.country.is_some() || l.delivery == "online",
+                "only online listings have no country"
+            );
+            assert!(!l.languages.is_empty() && l.languages.iter().all(|x| is_language(x)));
+            let (starts, ends) = (l.starts_on.expect("a start"), l.ends_on.expect("an end"));
+            assert!(ends >= starts && starts.year() >= 2026 && ends.year() <= 2027);
+            if l.programme == "social_auditor_course" {
+                assert_eq!(ends - starts, Duration::days(4), "five days");
+            }
+            if let Some(fee) = &l.fee {
+                let (units, cents) = fee.amount.split_once('.').expect("a decimal");
+                assert!(units.parse::<u64>().is_ok_and(|u| u > 0) && cents.len() == 2);
+                assert!(
+                    fee.currency.len() == 3 && fee.currency.bytes().all(|b| b.is_ascii_uppercase())
+                );
+            }
+            assert!(
+                l.registration_url
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("https://"))
+            );
+            let country_code = l.country.as_deref().unwrap_or_default();
+            match l.programme.as_str() {
+                "pre_departure_orientation" => {
+                    assert!(
+                        served.iter().any(|c| c.origin == country_code),
+                        "{}",
+                        l.title
+                    )
+                }
+                "post_arrival_orientation" => {
+                    assert!(
+                        served.iter().any(|c| c.destination == country_code),
+                        "{}",
+                        l.title
+                    )
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            listings.iter().any(|l| l.fee.is_none()) && listings.iter().any(|l| l.fee.is_some())
+        );
+    }
+
+    #[test]
+    fn slugs_and_hosts_are_ascii() {
+        assert_eq!(slugify("Peñafrancia Manpower"), "penafrancia-manpower");
+        assert_eq!(
+            slugify("Süd Fachkräfte GmbH & Co. KG"),
+            "sud-fachkrafte-gmbh-co-kg"
+        );
+        assert_eq!(
+            slugify("Pag-asa Global Staffing"),
+            "pag-asa-global-staffing"
+        );
+        assert_eq!(website_host("https://www.example.com.np"), "example.com.np");
+        assert_eq!(serial_id("rec-", 42, 7), "rec-0000042");
+        assert_eq!(english_list(["a", "b", "c"].into_iter()), "a, b and c");
+    }
+
+    #[test]
+    fn large_directory_is_valid_and_unique() {
+        let records = large();
+        let recruiters = recruiters(records);
+        assert_eq!(recruiters.len(), 100_000);
+        let slugs: HashSet<&str> = recruiters.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(slugs.len(), 100_000);
+        check_core(records);
+    }
 }

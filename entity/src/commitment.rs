@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "commitment")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -19,6 +19,7 @@ pub struct Model {
     pub statement_url: Option<String>,
     pub status: String,
     pub version: i32,
+    pub content_hash: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

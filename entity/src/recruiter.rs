@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "recruiter")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -31,6 +31,7 @@ pub struct Model {
     pub corridors: String,
     pub cbp_level: String,
     pub version: i32,
+    pub content_hash: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "training_provider")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -16,6 +16,7 @@ pub struct Model {
     pub languages: String,
     pub website: Option<String>,
     pub version: i32,
+    pub content_hash: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

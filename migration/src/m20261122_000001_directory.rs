@@ -11,10 +11,14 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Columns every editable record carries: optimistic-concurrency version, soft archive, times.
+/// Columns every editable record carries: optimistic-concurrency version, content hash, soft
+/// archive, times.
 fn with_record_columns(mut table: TableCreateStatement) -> TableCreateStatement {
     table
         .col(integer("version").default(1))
+        // SHA-256 of the record as last written in interchange form: an import of an
+        // unchanged record is recognised and changes nothing. NULL after other kinds of write.
+        .col(string_null("content_hash"))
         .col(timestamp_with_time_zone_null("archived_at"))
         .col(timestamp_with_time_zone("created_at"))
         .col(timestamp_with_time_zone("updated_at"));

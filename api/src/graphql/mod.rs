@@ -1,6 +1,7 @@
 //! The public GraphQL API: schema, query roots, output types and batch loaders.
 
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod schema;
 pub mod types;

@@ -1,6 +1,6 @@
 //! The HTTP front door: GraphQL, GraphiQL and health endpoints.
 
-use actix_web::{HttpResponse, Responder, get, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, http::header, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use sea_orm::DatabaseConnection;
@@ -16,6 +16,7 @@ pub struct AppState {
     pub schema: DirectorySchema,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    pub verifier: crate::auth::Verifier,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -28,8 +29,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql));
 }
 
-async fn graphql(state: web::Data<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let request = schema::prepare(request.into_inner(), &state.db);
+async fn graphql(state: web::Data<AppState>, http: HttpRequest, request: GraphQLRequest) -> GraphQLResponse {
+    let authorization = http.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
+    let caller = state.verifier.caller(authorization);
+    let request = schema::prepare(request.into_inner(), &state.db, caller);
     state.schema.execute(request).await.into()
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{
     certification, commitment, commitment_corridor, licence, organisation, recruiter,
     recruiter_corridor, recruiter_language, recruiter_partner, recruiter_sector, status_change,
@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, Iterable, QueryFilter, QuerySelect, Statement,
+    DatabaseTransaction, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
     TransactionTrait,
 };
 
@@ -37,6 +37,9 @@ pub struct LineError {
     /// 1-based line number in the file.
     pub line: usize,
     pub message: String,
+    /// `true` when the record clashes with the directory's state (a taken identifier, a
+    /// history that would be rewritten) rather than being malformed.
+    pub conflict: bool,
 }
 
 #[derive(Debug)]
@@ -62,9 +65,10 @@ impl From<sea_orm::DbErr> for ImportError {
     }
 }
 
-/// How many records of each type were written.
+/// How many records of each type were created or updated (unchanged ones are not counted).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    pub unchanged: usize,
     pub recruiters: usize,
     pub certifications: usize,
     pub trademark_rights: usize,
@@ -95,12 +99,17 @@ struct Errors {
 
 impl Errors {
     fn push(&mut self, line: usize, message: impl Into<String>) {
+        self.add(line, message.into(), false);
+    }
+
+    fn push_conflict(&mut self, line: usize, message: impl Into<String>) {
+        self.add(line, message.into(), true);
+    }
+
+    fn add(&mut self, line: usize, message: String, conflict: bool) {
         self.total += 1;
         if self.reported.len() < MAX_REPORTED_ERRORS {
-            self.reported.push(LineError {
-                line,
-                message: message.into(),
-            });
+            self.reported.push(LineError { line, message, conflict });
         }
     }
 
@@ -149,7 +158,11 @@ pub async fn import(
     actor: &Actor,
 ) -> Result<ImportSummary, ImportError> {
     let mut errors = Errors::default();
+    let mut first_line: HashMap<(&'static str, &str), usize> = HashMap::new();
     for (line, record) in records {
+        if let Some(first) = first_line.insert((record_type(record), record.external_id()), *line) {
+            errors.push(*line, format!("{} `{}` is already defined on line {first}", record_type(record), record.external_id()));
+        }
         for violation in validate(record) {
             errors.push(
                 *line,
@@ -164,9 +177,15 @@ pub async fn import(
     errors.into_result()?;
     let txn = db.begin().await?;
     changes::lock_writes(&txn).await?;
-    let summary = Writer::new(&txn).await?.write(records, actor).await?;
+    let outcome = write_records(&txn, records, actor).await?;
     txn.commit().await?;
-    Ok(summary)
+    Ok(outcome.summary)
+}
+
+/// Writes already validated records inside the caller's transaction (which holds the write
+/// lock): records whose `external_id` exists are updated, unchanged ones are left alone.
+pub async fn write_records(txn: &DatabaseTransaction, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
+    Writer::new(txn).await?.write(records, actor).await
 }
 
 fn record_type(record: &Record) -> &'static str {
@@ -579,23 +598,41 @@ impl Checker {
     }
 }
 
-fn json_list<T: serde::Serialize>(values: &[T]) -> String {
+pub(crate) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// External ids resolved to database ids, per record type.
-type Resolved = HashMap<(&'static str, String), i64>;
+
+/// The database ids of the records written, in input order, with the operation done.
+#[derive(Debug, Default)]
+pub struct WriteOutcome {
+    pub summary: ImportSummary,
+    pub written: Vec<(&'static str, i64, &'static str)>,
+}
+
+/// A record already in the directory.
+#[derive(Debug, Clone, Copy)]
+struct Existing {
+    id: i64,
+    version: i32,
+}
+
+type Key = (&'static str, String);
 
 /// The write pass: assigns ids, resolves references, checks uniqueness, writes batches.
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     next_ids: HashMap<&'static str, i64>,
-    resolved: Resolved,
+    /// Every external id known so far: in the database or earlier in the input.
+    resolved: HashMap<Key, i64>,
+    /// Records of the input that already exist, and their content hashes.
+    existing: HashMap<Key, (Existing, Option<String>)>,
+    /// Recorded history of existing certifications, which an update may only extend.
+    histories: HashMap<i64, Vec<status_change::Model>>,
     errors: Errors,
-    changes: Vec<Change>,
 }
 
-/// Rows waiting to be inserted, in foreign-key order.
+/// Rows waiting to be written, in foreign-key order.
 #[derive(Default)]
 struct Batch {
     recruiters: Vec<recruiter::ActiveModel>,
@@ -613,9 +650,11 @@ struct Batch {
     commitment_corridors: Vec<commitment_corridor::ActiveModel>,
     providers: Vec<training_provider::ActiveModel>,
     listings: Vec<training_listing::ActiveModel>,
+    /// Existing records being replaced: their children are deleted before the inserts.
+    updated: HashMap<&'static str, Vec<i64>>,
 }
 
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 9] = [
     "recruiter",
     "licence",
     "certification",
@@ -624,18 +663,36 @@ const TABLES: [&str; 8] = [
     "organisation",
     "commitment",
     "training_provider",
+    "training_listing",
 ];
+
+/// SHA-256 of the record's canonical JSON.
+pub fn content_hash(record: &Record) -> String {
+    use sha2::Digest;
+    let canonical = serde_json::to_vec(record).unwrap_or_default();
+    sha2::Sha256::digest(&canonical).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Sets the fields every record table shares.
+macro_rules! record_columns {
+    ($model:expr, $existing:expr, $hash:expr, $now:expr) => {{
+        use sea_orm::ActiveValue::{NotSet, Set};
+        let mut model = $model;
+        model.version = Set($existing.map_or(1, |existing: Existing| existing.version + 1));
+        model.content_hash = Set(Some($hash));
+        model.archived_at = Set(None);
+        model.created_at = if $existing.is_some() { NotSet } else { Set($now) };
+        model.updated_at = Set($now);
+        model
+    }};
+}
 
 impl<'a> Writer<'a> {
     async fn new(txn: &'a DatabaseTransaction) -> Result<Self, ImportError> {
         let mut next_ids = HashMap::new();
-        for table in TABLES.into_iter().chain(["training_listing"]) {
-            let row = txn
-                .query_one_raw(Statement::from_string(
-                    txn.get_database_backend(),
-                    format!("SELECT COALESCE(MAX(id), 0) FROM {table}"),
-                ))
-                .await?;
+        for table in TABLES {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+            let row = txn.query_one_raw(Statement::from_string(txn.get_database_backend(), sql)).await?;
             let max: i64 = match row {
                 Some(row) => row.try_get_by_index(0)?,
                 None => 0,
@@ -645,9 +702,10 @@ impl<'a> Writer<'a> {
         Ok(Self {
             txn,
             next_ids,
-            resolved: Resolved::new(),
+            resolved: HashMap::new(),
+            existing: HashMap::new(),
+            histories: HashMap::new(),
             errors: Errors::default(),
-            changes: Vec::new(),
         })
     }
 
@@ -658,274 +716,187 @@ impl<'a> Writer<'a> {
         id
     }
 
-    async fn write(
-        mut self,
-        records: &[(usize, Record)],
-        actor: &Actor,
-    ) -> Result<ImportSummary, ImportError> {
+    async fn write(mut self, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
         self.preload(records).await?;
         self.check_unique_keys(records).await?;
         let now = Utc::now();
         let mut batch = Batch::default();
-        let mut summary = ImportSummary::default();
+        let mut outcome = WriteOutcome::default();
+        let mut changes: Vec<Change> = Vec::new();
+        let mut updated_rows: Vec<(&'static str, i64)> = Vec::new();
         for (line, record) in records {
             let line = *line;
-            let key = (record_type(record), record.external_id().to_owned());
-            if self.resolved.contains_key(&key) {
-                self.errors
-                    .push(line, format!("{} `{}` already exists", key.0, key.1));
-                continue;
-            }
-            let after = serde_json::to_string(record).ok();
-            let (entity_type, id) = match record {
-                Record::Recruiter(record) => {
-                    summary.recruiters += 1;
-                    ("recruiter", self.recruiter(line, record, now, &mut batch))
+            let kind = record_type(record);
+            let key = (kind, record.external_id().to_owned());
+            let hash = content_hash(record);
+            let existing = match self.existing.get(&key) {
+                Some((_, Some(stored))) if *stored == hash => {
+                    outcome.summary.unchanged += 1;
+                    continue;
                 }
-                Record::Certification(record) => {
-                    summary.certifications += 1;
-                    (
-                        "certification",
-                        self.certification(line, record, now, &mut batch),
-                    )
-                }
-                Record::TrademarkRight(record) => {
-                    summary.trademark_rights += 1;
-                    (
-                        "trademark_right",
-                        self.trademark_right(line, record, now, &mut batch),
-                    )
-                }
-                Record::Organisation(record) => {
-                    summary.organisations += 1;
-                    ("organisation", self.organisation(record, now, &mut batch))
-                }
-                Record::Commitment(record) => {
-                    summary.commitments += 1;
-                    ("commitment", self.commitment(line, record, now, &mut batch))
-                }
-                Record::TrainingProvider(record) => {
-                    summary.training_providers += 1;
-                    ("training_provider", self.provider(record, now, &mut batch))
-                }
-                Record::TrainingListing(record) => {
-                    summary.training_listings += 1;
-                    (
-                        "training_listing",
-                        self.listing(line, record, now, &mut batch),
-                    )
-                }
+                Some((existing, _)) => Some(*existing),
+                None => None,
             };
+            let id = match record {
+                Record::Recruiter(record) => self.recruiter(line, record, existing, hash, now, &mut batch),
+                Record::Certification(record) => self.certification(line, record, existing, hash, now, &mut batch),
+                Record::TrademarkRight(record) => self.trademark_right(line, record, existing, hash, now, &mut batch),
+                Record::Organisation(record) => self.organisation(record, existing, hash, now, &mut batch),
+                Record::Commitment(record) => self.commitment(line, record, existing, hash, now, &mut batch),
+                Record::TrainingProvider(record) => self.provider(record, existing, hash, now, &mut batch),
+                Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, &mut batch),
+            };
+            *summary_count(&mut outcome.summary, record) += 1;
+            let operation = if existing.is_some() { "update" } else { "create" };
+            if existing.is_some() {
+                batch.updated.entry(kind).or_default().push(id);
+                updated_rows.push((kind, id));
+            }
             self.resolved.insert(key, id);
-            self.changes.push(Change {
-                entity_type,
-                entity_id: id,
-                operation: "create",
-                before: None,
-                after,
-            });
+            outcome.written.push((kind, id, operation));
+            changes.push(Change { entity_type: kind, entity_id: id, operation, before: None, after: serde_json::to_string(record).ok() });
         }
         std::mem::take(&mut self.errors).into_result()?;
+        let before = self.row_images(&updated_rows).await?;
+        for change in &mut changes {
+            change.before = before.get(&(change.entity_type, change.entity_id)).cloned();
+        }
         self.flush(batch).await?;
         self.advance_sequences().await?;
-        changes::record(self.txn, actor, now, std::mem::take(&mut self.changes)).await?;
-        Ok(summary)
+        changes::record(self.txn, actor, now, changes).await?;
+        Ok(outcome)
+    }
+
+    /// JSON images of rows about to be replaced, for the audit trail's "before".
+    async fn row_images(&self, rows: &[(&'static str, i64)]) -> Result<HashMap<(&'static str, i64), String>, ImportError> {
+        let mut images = HashMap::new();
+        for kind in ["recruiter", "certification", "trademark_right", "organisation", "commitment", "training_provider", "training_listing"] {
+            let ids: Vec<i64> = rows.iter().filter(|(row_kind, _)| *row_kind == kind).map(|(_, id)| *id).collect();
+            for chunk in ids.chunks(500) {
+                let json: Vec<(i64, String)> = match kind {
+                    "recruiter" => row_json::<recruiter::Entity>(self.txn, recruiter::Column::Id, chunk, |row| row.id).await?,
+                    "certification" => row_json::<certification::Entity>(self.txn, certification::Column::Id, chunk, |row| row.id).await?,
+                    "trademark_right" => row_json::<trademark_right::Entity>(self.txn, trademark_right::Column::Id, chunk, |row| row.id).await?,
+                    "organisation" => row_json::<organisation::Entity>(self.txn, organisation::Column::Id, chunk, |row| row.id).await?,
+                    "commitment" => row_json::<commitment::Entity>(self.txn, commitment::Column::Id, chunk, |row| row.id).await?,
+                    "training_provider" => {
+                        row_json::<training_provider::Entity>(self.txn, training_provider::Column::Id, chunk, |row| row.id).await?
+                    }
+                    _ => row_json::<training_listing::Entity>(self.txn, training_listing::Column::Id, chunk, |row| row.id).await?,
+                };
+                images.extend(json.into_iter().map(|(id, image)| ((kind, id), image)));
+            }
+        }
+        Ok(images)
     }
 
     /// Finds records that already exist and references that point into the database.
     async fn preload(&mut self, records: &[(usize, Record)]) -> Result<(), ImportError> {
         let mut wanted: HashMap<&'static str, HashSet<String>> = HashMap::new();
         for (_, record) in records {
-            wanted
-                .entry(record_type(record))
-                .or_default()
-                .insert(record.external_id().to_owned());
+            wanted.entry(record_type(record)).or_default().insert(record.external_id().to_owned());
             let mut refer = |kind: &'static str, external_id: &str| {
-                wanted
-                    .entry(kind)
-                    .or_default()
-                    .insert(external_id.to_owned());
+                wanted.entry(kind).or_default().insert(external_id.to_owned());
             };
             match record {
-                Record::Recruiter(recruiter) => recruiter
-                    .partners
-                    .iter()
-                    .for_each(|partner| refer("recruiter", partner)),
-                Record::Certification(certification) => {
-                    refer("recruiter", &certification.recruiter)
-                }
+                Record::Recruiter(recruiter) => recruiter.partners.iter().for_each(|partner| refer("recruiter", partner)),
+                Record::Certification(certification) => refer("recruiter", &certification.recruiter),
                 Record::TrademarkRight(right) => refer("recruiter", &right.recruiter),
                 Record::Commitment(commitment) => refer("organisation", &commitment.organisation),
                 Record::TrainingListing(listing) => refer("training_provider", &listing.provider),
                 Record::Organisation(_) | Record::TrainingProvider(_) => {}
             }
         }
+        let in_input: HashSet<(&'static str, &str)> = records.iter().map(|(_, record)| (record_type(record), record.external_id())).collect();
         for (kind, external_ids) in wanted {
             let external_ids: Vec<String> = external_ids.into_iter().collect();
             for chunk in external_ids.chunks(500) {
-                let found: Vec<(i64, String)> = match kind {
-                    "recruiter" => {
-                        select_ids::<recruiter::Entity>(
-                            self.txn,
-                            recruiter::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "certification" => {
-                        select_ids::<certification::Entity>(
-                            self.txn,
-                            certification::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "trademark_right" => {
-                        select_ids::<trademark_right::Entity>(
-                            self.txn,
-                            trademark_right::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "organisation" => {
-                        select_ids::<organisation::Entity>(
-                            self.txn,
-                            organisation::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "commitment" => {
-                        select_ids::<commitment::Entity>(
-                            self.txn,
-                            commitment::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "training_provider" => {
-                        select_ids::<training_provider::Entity>(
-                            self.txn,
-                            training_provider::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    _ => {
-                        select_ids::<training_listing::Entity>(
-                            self.txn,
-                            training_listing::Column::ExternalId,
-                            chunk,
-                        )
-                        .await?
-                    }
+                let found = match kind {
+                    "recruiter" => select_existing::<recruiter::Entity>(self.txn, chunk).await?,
+                    "certification" => select_existing::<certification::Entity>(self.txn, chunk).await?,
+                    "trademark_right" => select_existing::<trademark_right::Entity>(self.txn, chunk).await?,
+                    "organisation" => select_existing::<organisation::Entity>(self.txn, chunk).await?,
+                    "commitment" => select_existing::<commitment::Entity>(self.txn, chunk).await?,
+                    "training_provider" => select_existing::<training_provider::Entity>(self.txn, chunk).await?,
+                    _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
-                for (id, external_id) in found {
+                for (id, external_id, version, hash) in found {
+                    if in_input.contains(&(kind, external_id.as_str())) {
+                        self.existing.insert((kind, external_id.clone()), (Existing { id, version }, hash));
+                    }
                     self.resolved.insert((kind, external_id), id);
                 }
+            }
+        }
+        let certification_ids: Vec<i64> =
+            self.existing.iter().filter(|((kind, _), _)| *kind == "certification").map(|(_, (existing, _))| existing.id).collect();
+        for chunk in certification_ids.chunks(500) {
+            let rows = status_change::Entity::find()
+                .filter(status_change::Column::CertificationId.is_in(chunk.iter().copied()))
+                .order_by_asc(status_change::Column::At)
+                .order_by_asc(status_change::Column::Id)
+                .all(self.txn)
+                .await?;
+            for row in rows {
+                self.histories.entry(row.certification_id).or_default().push(row);
             }
         }
         Ok(())
     }
 
-    /// Public identifiers are unique case- and space-insensitively, within the file and
-    /// against the database.
+    /// Public identifiers are unique case- and space-insensitively, within the input and
+    /// against the database (a record keeps its own identifiers when it is updated).
     async fn check_unique_keys(&mut self, records: &[(usize, Record)]) -> Result<(), ImportError> {
         let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
-        let mut keys: Vec<(usize, &'static str, String, String)> = Vec::new();
+        // (line, kind of identifier, normalised key, as written, id of the record's owner row)
+        let mut keys: Vec<(usize, &'static str, String, String, Option<i64>)> = Vec::new();
         for (line, record) in records {
+            let owner = self.existing.get(&(record_type(record), record.external_id().to_owned())).map(|(existing, _)| existing.id);
             match record {
                 Record::Recruiter(recruiter) => {
-                    keys.push((
-                        *line,
-                        "slug",
-                        normalise_key(&recruiter.slug),
-                        recruiter.slug.clone(),
-                    ));
+                    keys.push((*line, "slug", normalise_key(&recruiter.slug), recruiter.slug.clone(), owner));
                     for licence in &recruiter.licences {
-                        keys.push((
-                            *line,
-                            "licence number",
-                            normalise_key(&licence.licence_number),
-                            licence.licence_number.clone(),
-                        ));
+                        let number = &licence.licence_number;
+                        keys.push((*line, "licence number", normalise_key(number), number.clone(), owner));
                     }
                 }
-                Record::Certification(certification) => keys.push((
-                    *line,
-                    "certificate number",
-                    normalise_key(&certification.certificate_number),
-                    certification.certificate_number.clone(),
-                )),
-                Record::TrademarkRight(right) => keys.push((
-                    *line,
-                    "trademark licence number",
-                    normalise_key(&right.licence_number),
-                    right.licence_number.clone(),
-                )),
+                Record::Certification(certification) => {
+                    let number = &certification.certificate_number;
+                    keys.push((*line, "certificate number", normalise_key(number), number.clone(), owner));
+                }
+                Record::TrademarkRight(right) => {
+                    let number = &right.licence_number;
+                    keys.push((*line, "trademark licence number", normalise_key(number), number.clone(), owner));
+                }
                 _ => {}
             }
         }
-        for (line, kind, key, shown) in &keys {
+        for (line, kind, key, shown, _) in &keys {
             if let Some(first) = seen.insert((kind, key.clone()), *line) {
-                self.errors.push(
-                    *line,
-                    format!("{kind} `{shown}` is already used on line {first}"),
-                );
+                self.errors.push(*line, format!("{kind} `{shown}` is already used on line {first}"));
             }
         }
-        for kind in [
-            "slug",
-            "licence number",
-            "certificate number",
-            "trademark licence number",
-        ] {
-            let of_kind: Vec<String> = keys
-                .iter()
-                .filter(|entry| entry.1 == kind)
-                .map(|entry| entry.2.clone())
-                .collect();
+        for kind in ["slug", "licence number", "certificate number", "trademark licence number"] {
+            let of_kind: Vec<String> = keys.iter().filter(|entry| entry.1 == kind).map(|entry| entry.2.clone()).collect();
             for chunk in of_kind.chunks(500) {
-                let taken: Vec<String> = match kind {
-                    "slug" => {
-                        select_keys::<recruiter::Entity>(
-                            self.txn,
-                            recruiter::Column::SlugKey,
-                            chunk,
-                        )
-                        .await?
-                    }
+                let taken: Vec<(String, i64)> = match kind {
+                    "slug" => select_keys::<recruiter::Entity>(self.txn, recruiter::Column::SlugKey, recruiter::Column::Id, chunk).await?,
                     "licence number" => {
-                        select_keys::<licence::Entity>(self.txn, licence::Column::NumberKey, chunk)
-                            .await?
+                        select_keys::<licence::Entity>(self.txn, licence::Column::NumberKey, licence::Column::RecruiterId, chunk).await?
                     }
                     "certificate number" => {
-                        select_keys::<certification::Entity>(
-                            self.txn,
-                            certification::Column::NumberKey,
-                            chunk,
-                        )
-                        .await?
+                        select_keys::<certification::Entity>(self.txn, certification::Column::NumberKey, certification::Column::Id, chunk)
+                            .await?
                     }
                     _ => {
-                        select_keys::<trademark_right::Entity>(
-                            self.txn,
-                            trademark_right::Column::NumberKey,
-                            chunk,
-                        )
-                        .await?
+                        select_keys::<trademark_right::Entity>(self.txn, trademark_right::Column::NumberKey, trademark_right::Column::Id, chunk)
+                            .await?
                     }
                 };
-                for taken_key in taken {
-                    if let Some((line, _, _, shown)) = keys
-                        .iter()
-                        .find(|entry| entry.1 == kind && entry.2 == taken_key)
-                    {
-                        self.errors.push(
-                            *line,
-                            format!("{kind} `{shown}` is already used in the directory"),
-                        );
+                for (taken_key, holder) in taken {
+                    let clash = keys.iter().find(|entry| entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder));
+                    if let Some((line, _, _, shown, _)) = clash {
+                        self.errors.push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
                     }
                 }
             }
@@ -943,50 +914,55 @@ impl<'a> Writer<'a> {
         }
     }
 
+    fn id_for(&mut self, table: &'static str, existing: Option<Existing>) -> i64 {
+        match existing {
+            Some(existing) => existing.id,
+            None => self.next_id(table),
+        }
+    }
+
     fn recruiter(
         &mut self,
         line: usize,
         record: &RecruiterRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
         use sea_orm::ActiveValue::Set;
-        let id = self.next_id("recruiter");
-        batch.recruiters.push(recruiter::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            slug: Set(record.slug.clone()),
-            slug_key: Set(normalise_key(&record.slug)),
-            legal_name: Set(record.legal_name.trim().to_owned()),
-            trading_names: Set(json_list(&record.trading_names)),
-            former_names: Set(json_list(&record.former_names)),
-            country: Set(record.country.clone()),
-            city: Set(record.city.clone()),
-            address: Set(record.address.clone()),
-            website: Set(record.website.clone()),
-            email: Set(record.email.clone()),
-            phone: Set(record.phone.clone()),
-            description: Set(record.description.clone()),
-            languages: Set(json_list(&record.languages)),
-            sectors: Set(json_list(&record.sectors)),
-            corridors: Set(json_list(&record.corridors)),
-            cbp_level: Set(record.cbp_level.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("recruiter", existing);
+        batch.recruiters.push(record_columns!(
+            recruiter::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                slug: Set(record.slug.clone()),
+                slug_key: Set(normalise_key(&record.slug)),
+                legal_name: Set(record.legal_name.trim().to_owned()),
+                trading_names: Set(json_list(&record.trading_names)),
+                former_names: Set(json_list(&record.former_names)),
+                country: Set(record.country.clone()),
+                city: Set(record.city.clone()),
+                address: Set(record.address.clone()),
+                website: Set(record.website.clone()),
+                email: Set(record.email.clone()),
+                phone: Set(record.phone.clone()),
+                description: Set(record.description.clone()),
+                languages: Set(json_list(&record.languages)),
+                sectors: Set(json_list(&record.sectors)),
+                corridors: Set(json_list(&record.corridors)),
+                cbp_level: Set(record.cbp_level.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         for language in &record.languages {
-            batch.languages.push(recruiter_language::ActiveModel {
-                recruiter_id: Set(id),
-                language: Set(language.clone()),
-            });
+            batch.languages.push(recruiter_language::ActiveModel { recruiter_id: Set(id), language: Set(language.clone()) });
         }
         for sector in &record.sectors {
-            batch.sectors.push(recruiter_sector::ActiveModel {
-                recruiter_id: Set(id),
-                sector: Set(sector.clone()),
-            });
+            batch.sectors.push(recruiter_sector::ActiveModel { recruiter_id: Set(id), sector: Set(sector.clone()) });
         }
         for corridor in &record.corridors {
             batch.corridors.push(recruiter_corridor::ActiveModel {
@@ -1012,43 +988,63 @@ impl<'a> Writer<'a> {
         }
         for partner in &record.partners {
             let partner_id = self.reference(line, "recruiter", partner);
-            batch.partners.push(recruiter_partner::ActiveModel {
-                recruiter_id: Set(id),
-                partner_id: Set(partner_id),
-            });
+            if partner_id == id {
+                self.errors.push(line, "a recruiter cannot be its own partner");
+            }
+            batch.partners.push(recruiter_partner::ActiveModel { recruiter_id: Set(id), partner_id: Set(partner_id) });
         }
         id
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn certification(
         &mut self,
         line: usize,
         record: &CertificationRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
         use sea_orm::ActiveValue::Set;
         let recruiter_id = self.reference(line, "recruiter", &record.recruiter);
-        let id = self.next_id("certification");
-        batch.certifications.push(certification::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            recruiter_id: Set(recruiter_id),
-            certificate_number: Set(record.certificate_number.clone()),
-            number_key: Set(normalise_key(&record.certificate_number)),
-            scheme: Set(record.scheme.clone()),
-            certification_body: Set(record.certification_body.clone()),
-            status: Set(record.status.clone()),
-            issued_on: Set(record.issued_on),
-            expires_on: Set(record.expires_on),
-            scope_corridors: Set(json_list(&record.scope_corridors)),
-            scope_sectors: Set(json_list(&record.scope_sectors)),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-        for change in &record.status_history {
+        let id = self.id_for("certification", existing);
+        batch.certifications.push(record_columns!(
+            certification::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                recruiter_id: Set(recruiter_id),
+                certificate_number: Set(record.certificate_number.clone()),
+                number_key: Set(normalise_key(&record.certificate_number)),
+                scheme: Set(record.scheme.clone()),
+                certification_body: Set(record.certification_body.clone()),
+                status: Set(record.status.clone()),
+                issued_on: Set(record.issued_on),
+                expires_on: Set(record.expires_on),
+                scope_corridors: Set(json_list(&record.scope_corridors)),
+                scope_sectors: Set(json_list(&record.scope_sectors)),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
+        // The status history is public and kept forever: an update may only add entries.
+        let recorded = self.histories.get(&id).cloned().unwrap_or_default();
+        for (position, kept) in recorded.iter().enumerate() {
+            let incoming = record.status_history.get(position);
+            let same = incoming.is_some_and(|change| {
+                change.from == kept.from_status && change.to == kept.to_status && change.at == kept.at && change.reason == kept.reason
+            });
+            if !same {
+                self.errors.push_conflict(
+                    line,
+                    format!("status_history entry {} differs from the recorded one: the history can only grow", position + 1),
+                );
+                return id;
+            }
+        }
+        for change in record.status_history.iter().skip(recorded.len()) {
             let change_id = self.next_id("status_change");
             batch.history.push(status_change::ActiveModel {
                 id: Set(change_id),
@@ -1067,34 +1063,35 @@ impl<'a> Writer<'a> {
         &mut self,
         line: usize,
         record: &TrademarkRightRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
         use sea_orm::ActiveValue::Set;
         let recruiter_id = self.reference(line, "recruiter", &record.recruiter);
-        let id = self.next_id("trademark_right");
-        batch.rights.push(trademark_right::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            recruiter_id: Set(recruiter_id),
-            licence_number: Set(record.licence_number.clone()),
-            number_key: Set(normalise_key(&record.licence_number)),
-            mark: Set(record.mark.clone()),
-            media: Set(json_list(&record.media)),
-            domains: Set(json_list(&record.domains)),
-            granted_on: Set(record.granted_on),
-            expires_on: Set(record.expires_on),
-            status: Set(record.status.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("trademark_right", existing);
+        batch.rights.push(record_columns!(
+            trademark_right::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                recruiter_id: Set(recruiter_id),
+                licence_number: Set(record.licence_number.clone()),
+                number_key: Set(normalise_key(&record.licence_number)),
+                mark: Set(record.mark.clone()),
+                media: Set(json_list(&record.media)),
+                domains: Set(json_list(&record.domains)),
+                granted_on: Set(record.granted_on),
+                expires_on: Set(record.expires_on),
+                status: Set(record.status.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         for domain in &record.domains {
-            batch.domains.push(trademark_domain::ActiveModel {
-                right_id: Set(id),
-                domain: Set(domain.clone()),
-            });
+            batch.domains.push(trademark_domain::ActiveModel { right_id: Set(id), domain: Set(domain.clone()) });
         }
         id
     }
@@ -1102,24 +1099,27 @@ impl<'a> Writer<'a> {
     fn organisation(
         &mut self,
         record: &OrganisationRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
-        use sea_orm::ActiveValue::Set;
-        let id = self.next_id("organisation");
-        batch.organisations.push(organisation::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            name: Set(record.name.clone()),
-            kind: Set(record.kind.clone()),
-            country: Set(record.country.clone()),
-            sector: Set(record.sector.clone()),
-            website: Set(record.website.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("organisation", existing);
+        batch.organisations.push(record_columns!(
+            organisation::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                name: Set(record.name.clone()),
+                kind: Set(record.kind.clone()),
+                country: Set(record.country.clone()),
+                sector: Set(record.sector.clone()),
+                website: Set(record.website.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         id
     }
 
@@ -1127,36 +1127,38 @@ impl<'a> Writer<'a> {
         &mut self,
         line: usize,
         record: &CommitmentRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
         use sea_orm::ActiveValue::Set;
         let organisation_id = self.reference(line, "organisation", &record.organisation);
-        let id = self.next_id("commitment");
-        batch.commitments.push(commitment::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            organisation_id: Set(organisation_id),
-            framework: Set(record.framework.clone()),
-            scope: Set(record.scope.clone()),
-            sectors: Set(json_list(&record.sectors)),
-            corridors: Set(json_list(&record.corridors)),
-            made_on: Set(record.made_on),
-            statement_url: Set(record.statement_url.clone()),
-            status: Set(record.status.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("commitment", existing);
+        batch.commitments.push(record_columns!(
+            commitment::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                organisation_id: Set(organisation_id),
+                framework: Set(record.framework.clone()),
+                scope: Set(record.scope.clone()),
+                sectors: Set(json_list(&record.sectors)),
+                corridors: Set(json_list(&record.corridors)),
+                made_on: Set(record.made_on),
+                statement_url: Set(record.statement_url.clone()),
+                status: Set(record.status.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         for corridor in &record.corridors {
-            batch
-                .commitment_corridors
-                .push(commitment_corridor::ActiveModel {
-                    commitment_id: Set(id),
-                    origin: Set(corridor.origin.clone()),
-                    destination: Set(corridor.destination.clone()),
-                });
+            batch.commitment_corridors.push(commitment_corridor::ActiveModel {
+                commitment_id: Set(id),
+                origin: Set(corridor.origin.clone()),
+                destination: Set(corridor.destination.clone()),
+            });
         }
         id
     }
@@ -1164,24 +1166,27 @@ impl<'a> Writer<'a> {
     fn provider(
         &mut self,
         record: &TrainingProviderRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
-        use sea_orm::ActiveValue::Set;
-        let id = self.next_id("training_provider");
-        batch.providers.push(training_provider::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            name: Set(record.name.clone()),
-            kind: Set(record.kind.clone()),
-            countries: Set(json_list(&record.countries)),
-            languages: Set(json_list(&record.languages)),
-            website: Set(record.website.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("training_provider", existing);
+        batch.providers.push(record_columns!(
+            training_provider::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                name: Set(record.name.clone()),
+                kind: Set(record.kind.clone()),
+                countries: Set(json_list(&record.countries)),
+                languages: Set(json_list(&record.languages)),
+                website: Set(record.website.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         id
     }
 
@@ -1189,52 +1194,78 @@ impl<'a> Writer<'a> {
         &mut self,
         line: usize,
         record: &TrainingListingRecord,
-        now: chrono::DateTime<Utc>,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
-        use sea_orm::ActiveValue::Set;
         let provider_id = self.reference(line, "training_provider", &record.provider);
-        let id = self.next_id("training_listing");
-        batch.listings.push(training_listing::ActiveModel {
-            id: Set(id),
-            external_id: Set(record.external_id.clone()),
-            provider_id: Set(provider_id),
-            title: Set(record.title.clone()),
-            programme: Set(record.programme.clone()),
-            audience: Set(record.audience.clone()),
-            delivery: Set(record.delivery.clone()),
-            country: Set(record.country.clone()),
-            city: Set(record.city.clone()),
-            languages: Set(json_list(&record.languages)),
-            starts_on: Set(record.starts_on),
-            ends_on: Set(record.ends_on),
-            fee_amount: Set(record.fee.as_ref().map(|fee| fee.amount.clone())),
-            fee_currency: Set(record.fee.as_ref().map(|fee| fee.currency.clone())),
-            registration_url: Set(record.registration_url.clone()),
-            version: Set(1),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let id = self.id_for("training_listing", existing);
+        batch.listings.push(record_columns!(
+            training_listing::ActiveModel {
+                id: Set(id),
+                external_id: Set(record.external_id.clone()),
+                provider_id: Set(provider_id),
+                title: Set(record.title.clone()),
+                programme: Set(record.programme.clone()),
+                audience: Set(record.audience.clone()),
+                delivery: Set(record.delivery.clone()),
+                country: Set(record.country.clone()),
+                city: Set(record.city.clone()),
+                languages: Set(json_list(&record.languages)),
+                starts_on: Set(record.starts_on),
+                ends_on: Set(record.ends_on),
+                fee_amount: Set(record.fee.as_ref().map(|fee| fee.amount.clone())),
+                fee_currency: Set(record.fee.as_ref().map(|fee| fee.currency.clone())),
+                registration_url: Set(record.registration_url.clone()),
+                ..Default::default()
+            },
+            existing,
+            hash,
+            now
+        ));
         id
     }
 
-    async fn flush(&self, batch: Batch) -> Result<(), ImportError> {
-        insert_all(self.txn, batch.recruiters).await?;
+    async fn flush(&self, mut batch: Batch) -> Result<(), ImportError> {
+        let updated = std::mem::take(&mut batch.updated);
+        let updated_of = |kind: &str| updated.get(kind).cloned().unwrap_or_default();
+        // Replaced records lose their dependent rows; the batch holds their new ones.
+        for ids in updated_of("recruiter").chunks(500) {
+            let ids = || ids.iter().copied();
+            recruiter_language::Entity::delete_many().filter(recruiter_language::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+            recruiter_sector::Entity::delete_many().filter(recruiter_sector::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+            recruiter_corridor::Entity::delete_many().filter(recruiter_corridor::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+            licence::Entity::delete_many().filter(licence::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+            recruiter_partner::Entity::delete_many().filter(recruiter_partner::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+        }
+        for ids in updated_of("trademark_right").chunks(500) {
+            trademark_domain::Entity::delete_many()
+                .filter(trademark_domain::Column::RightId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
+        }
+        for ids in updated_of("commitment").chunks(500) {
+            commitment_corridor::Entity::delete_many()
+                .filter(commitment_corridor::Column::CommitmentId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
+        }
+        upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| row.id.clone().unwrap()).await?;
         insert_all(self.txn, batch.languages).await?;
         insert_all(self.txn, batch.sectors).await?;
         insert_all(self.txn, batch.corridors).await?;
         insert_all(self.txn, batch.licences).await?;
         insert_all(self.txn, batch.partners).await?;
-        insert_all(self.txn, batch.certifications).await?;
+        upsert_all(self.txn, batch.certifications, &updated_of("certification"), |row| row.id.clone().unwrap()).await?;
         insert_all(self.txn, batch.history).await?;
-        insert_all(self.txn, batch.rights).await?;
+        upsert_all(self.txn, batch.rights, &updated_of("trademark_right"), |row| row.id.clone().unwrap()).await?;
         insert_all(self.txn, batch.domains).await?;
-        insert_all(self.txn, batch.organisations).await?;
-        insert_all(self.txn, batch.commitments).await?;
+        upsert_all(self.txn, batch.organisations, &updated_of("organisation"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(self.txn, batch.commitments, &updated_of("commitment"), |row| row.id.clone().unwrap()).await?;
         insert_all(self.txn, batch.commitment_corridors).await?;
-        insert_all(self.txn, batch.providers).await?;
-        insert_all(self.txn, batch.listings).await?;
+        upsert_all(self.txn, batch.providers, &updated_of("training_provider"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(self.txn, batch.listings, &updated_of("training_listing"), |row| row.id.clone().unwrap()).await?;
         Ok(())
     }
 
@@ -1243,51 +1274,95 @@ impl<'a> Writer<'a> {
         if self.txn.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(());
         }
-        for table in TABLES.into_iter().chain(["training_listing"]) {
+        for table in TABLES {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
             );
-            self.txn
-                .execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql))
-                .await?;
+            self.txn.execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?;
         }
         Ok(())
     }
 }
 
-async fn select_ids<E: EntityTrait>(
+fn summary_count<'s>(summary: &'s mut ImportSummary, record: &Record) -> &'s mut usize {
+    match record {
+        Record::Recruiter(_) => &mut summary.recruiters,
+        Record::Certification(_) => &mut summary.certifications,
+        Record::TrademarkRight(_) => &mut summary.trademark_rights,
+        Record::Organisation(_) => &mut summary.organisations,
+        Record::Commitment(_) => &mut summary.commitments,
+        Record::TrainingProvider(_) => &mut summary.training_providers,
+        Record::TrainingListing(_) => &mut summary.training_listings,
+    }
+}
+
+/// `(id, external_id, version, content_hash)` of the records with these external ids.
+async fn select_existing<E: EntityTrait>(
     txn: &DatabaseTransaction,
-    column: E::Column,
     external_ids: &[String],
-) -> Result<Vec<(i64, String)>, ImportError>
-where
-    E::Column: ColumnTrait,
-{
+) -> Result<Vec<(i64, String, i32, Option<String>)>, ImportError> {
     use std::str::FromStr;
-    let id_column = E::Column::from_str("id")
-        .map_err(|_| AppError::internal(anyhow::anyhow!("no id column")))?;
+    let column = |name: &str| E::Column::from_str(name).map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")));
     Ok(E::find()
         .select_only()
-        .column(id_column)
-        .column(column)
-        .filter(column.is_in(external_ids.iter().cloned()))
-        .into_tuple::<(i64, String)>()
+        .column(column("id")?)
+        .column(column("external_id")?)
+        .column(column("version")?)
+        .column(column("content_hash")?)
+        .filter(column("external_id")?.is_in(external_ids.iter().cloned()))
+        .into_tuple()
         .all(txn)
         .await?)
 }
 
+/// `(key, owner id)` of identifiers already taken.
 async fn select_keys<E: EntityTrait>(
     txn: &DatabaseTransaction,
-    column: E::Column,
+    key_column: E::Column,
+    owner_column: E::Column,
     keys: &[String],
-) -> Result<Vec<String>, ImportError> {
+) -> Result<Vec<(String, i64)>, ImportError> {
     Ok(E::find()
         .select_only()
-        .column(column)
-        .filter(column.is_in(keys.iter().cloned()))
-        .into_tuple::<String>()
+        .column(key_column)
+        .column(owner_column)
+        .filter(key_column.is_in(keys.iter().cloned()))
+        .into_tuple()
         .all(txn)
         .await?)
+}
+
+async fn row_json<E>(
+    txn: &DatabaseTransaction,
+    id_column: E::Column,
+    ids: &[i64],
+    id_of: impl Fn(&E::Model) -> i64,
+) -> Result<Vec<(i64, String)>, ImportError>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize,
+{
+    let rows = E::find().filter(id_column.is_in(ids.iter().copied())).all(txn).await?;
+    Ok(rows.iter().map(|row| (id_of(row), serde_json::to_string(row).unwrap_or_default())).collect())
+}
+
+/// Inserts new rows in batches and updates existing ones (listed in `updated`) one by one.
+async fn upsert_all<A>(
+    txn: &DatabaseTransaction,
+    rows: Vec<A>,
+    updated: &[i64],
+    id_of: impl Fn(&A) -> i64,
+) -> Result<(), ImportError>
+where
+    A: ActiveModelTrait + Send + sea_orm::ActiveModelBehavior,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    let updated: HashSet<i64> = updated.iter().copied().collect();
+    let (updates, inserts): (Vec<A>, Vec<A>) = rows.into_iter().partition(|row| updated.contains(&id_of(row)));
+    for row in updates {
+        row.update(txn).await?;
+    }
+    insert_all(txn, inserts).await
 }
 
 /// Inserts rows in batches small enough for both databases' bound-parameter limits.
@@ -1304,9 +1379,26 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(per_batch).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
+        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(txn).await?;
     }
     Ok(())
+}
+
+/// The id and stored version of the record with this record's type and external id, if any.
+pub async fn current_version(txn: &DatabaseTransaction, record: &Record) -> Result<Option<(i64, i32)>, AppError> {
+    let external_ids = [record.external_id().to_owned()];
+    let found = match record {
+        Record::Recruiter(_) => select_existing::<recruiter::Entity>(txn, &external_ids).await,
+        Record::Certification(_) => select_existing::<certification::Entity>(txn, &external_ids).await,
+        Record::TrademarkRight(_) => select_existing::<trademark_right::Entity>(txn, &external_ids).await,
+        Record::Organisation(_) => select_existing::<organisation::Entity>(txn, &external_ids).await,
+        Record::Commitment(_) => select_existing::<commitment::Entity>(txn, &external_ids).await,
+        Record::TrainingProvider(_) => select_existing::<training_provider::Entity>(txn, &external_ids).await,
+        Record::TrainingListing(_) => select_existing::<training_listing::Entity>(txn, &external_ids).await,
+    };
+    match found {
+        Ok(rows) => Ok(rows.first().map(|(id, _, version, _)| (*id, *version))),
+        Err(ImportError::Failed(error)) => Err(error),
+        Err(ImportError::Invalid { .. }) => Err(AppError::internal(anyhow::anyhow!("lookup failed"))),
+    }
 }

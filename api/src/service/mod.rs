@@ -4,8 +4,10 @@
 pub mod certification;
 pub mod changes;
 pub mod commitment;
+pub mod export;
 pub mod import;
 pub mod page;
 pub mod recruiter;
 pub mod trademark;
 pub mod training;
+pub mod write;

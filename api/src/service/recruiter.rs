@@ -284,6 +284,10 @@ pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<re
         .await?)
 }
 
+pub async fn find_by_external_id(db: &DatabaseConnection, external_id: &str) -> AppResult<Option<recruiter::Model>> {
+    Ok(recruiter::Entity::find().filter(recruiter::Column::ExternalId.eq(external_id)).one(db).await?)
+}
+
 /// Looks a slug up case- and space-insensitively.
 pub async fn find_by_slug(
     db: &DatabaseConnection,

@@ -1,5 +1,6 @@
 //! The query root, merged from one object per domain.
 
+mod audit;
 mod commitment;
 mod corridor;
 mod recruiter;
@@ -13,4 +14,5 @@ pub struct Query(
     corridor::CorridorQuery,
     commitment::CommitmentQuery,
     training::TrainingQuery,
+    audit::AuditQuery,
 );

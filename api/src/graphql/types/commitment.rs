@@ -20,6 +20,16 @@ impl Organisation {
         ID(ids::encode_id(Kind::Organisation, self.0.id))
     }
 
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -59,6 +69,16 @@ pub struct Commitment(pub commitment::Model);
 impl Commitment {
     pub(crate) async fn id(&self) -> ID {
         ID(ids::encode_id(Kind::Commitment, self.0.id))
+    }
+
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     async fn framework(&self) -> &str {

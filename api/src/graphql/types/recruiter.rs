@@ -37,6 +37,16 @@ impl Recruiter {
         ID(ids::encode_id(Kind::Recruiter, self.0.id))
     }
 
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Stable, URL-friendly identifier; looked up case-insensitively.
     async fn slug(&self) -> &str {
         &self.0.slug

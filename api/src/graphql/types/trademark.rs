@@ -22,6 +22,16 @@ impl MarkRight {
         ID(ids::encode_id(Kind::TrademarkRight, self.0.id))
     }
 
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     async fn licence_number(&self) -> &str {
         &self.0.licence_number
     }

@@ -19,6 +19,16 @@ impl TrainingProvider {
         ID(ids::encode_id(Kind::TrainingProvider, self.0.id))
     }
 
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -65,6 +75,16 @@ pub struct TrainingListing(pub training_listing::Model);
 impl TrainingListing {
     pub(crate) async fn id(&self) -> ID {
         ID(ids::encode_id(Kind::TrainingListing, self.0.id))
+    }
+
+    /// Stable identifier in the open-data format; references in imports and `save*` use it.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when you change the record.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     async fn title(&self) -> &str {

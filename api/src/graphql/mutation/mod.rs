@@ -1,0 +1,46 @@
+//! Authenticated writes. Every mutation checks the caller's role, validates its input as an
+//! import line would be, and runs in one transaction that also appends to the change log and
+//! the audit trail.
+
+mod certification;
+mod records;
+
+use async_graphql::{Context, ID, Object};
+
+use crate::{
+    auth::{Caller, Identity, Role},
+    error::{AppError, AppResult},
+    graphql,
+    ids::{self, Kind},
+    service::write,
+};
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(records::RecordMutation, certification::CertificationMutation, ArchiveMutation);
+
+/// The caller, if it holds one of `roles` (admin may do everything).
+pub fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> AppResult<&'a Identity> {
+    let caller = ctx.data::<Caller>().map_err(|_| AppError::internal(anyhow::anyhow!("no caller in the request")))?;
+    caller.require(roles)
+}
+
+#[derive(Default)]
+struct ArchiveMutation;
+
+#[Object]
+impl ArchiveMutation {
+    /// Archives a record: it leaves public results but stays in its history and the audit
+    /// trail. Editors archive recruiters, organisations, commitments and training; certifiers
+    /// their certifications and mark rights.
+    async fn archive(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<ID> {
+        let (kind, key) = ids::decode_id(&id)?;
+        let roles = match kind {
+            Kind::Certification | Kind::TrademarkRight => &[Role::Certifier][..],
+            _ => &[Role::Editor][..],
+        };
+        let identity = require(ctx, roles)?;
+        let now = graphql::facts(ctx)?.now;
+        write::archive(graphql::db(ctx)?, identity, kind, key, expected_version, now).await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,648 @@
+//! Open-data export in the JSON Lines interchange format of `shared/spec/interchange.md`: the
+//! reverse of `import`.
+//!
+//! Every table is read once (ten queries whatever the size of the directory), references are
+//! resolved through in-memory maps from database id to external id, and everything is sorted in
+//! memory by byte order, so the output does not depend on the database's collation or on the ids
+//! an import assigned: export -> import into an empty directory -> export is byte-identical.
+//!
+//! Only live records (`archived_at IS NULL`) are written, and a record that refers to an
+//! archived one (a certification of an archived recruiter, a partner link to an archived
+//! recruiter, ...) is left out, so the output never refers to something it does not contain.
+//! Pass a transaction as `db` to read one consistent snapshot while writes go on.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change,
+    trademark_right, training_listing, training_provider,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::de::DeserializeOwned;
+
+use crate::{
+    error::{AppError, AppResult},
+    interchange::{
+        CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord,
+        OrganisationRecord, Record, RecruiterRecord, StatusChangeRecord, TrademarkRightRecord,
+        TrainingListingRecord, TrainingProviderRecord,
+    },
+};
+
+/// Database id -> external id of the live records of one table.
+type ExternalIds = HashMap<i64, String>;
+
+/// Every live (archived_at IS NULL) record of the directory as interchange records, in the order
+/// of interchange.md (recruiters, certifications, trademark rights, organisations, commitments,
+/// training providers, training listings), each type sorted by external_id, references written as
+/// the referenced record's external_id.
+pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
+    let recruiters = recruiter::Entity::find()
+        .filter(recruiter::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let partner_rows = recruiter_partner::Entity::find().all(db).await?;
+    let licence_rows = licence::Entity::find().all(db).await?;
+    let certifications = certification::Entity::find()
+        .filter(certification::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let history_rows = status_change::Entity::find().all(db).await?;
+    let rights = trademark_right::Entity::find()
+        .filter(trademark_right::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let organisations = organisation::Entity::find()
+        .filter(organisation::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let commitments = commitment::Entity::find()
+        .filter(commitment::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let providers = training_provider::Entity::find()
+        .filter(training_provider::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let listings = training_listing::Entity::find()
+        .filter(training_listing::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+
+    let mut out = Vec::with_capacity(
+        recruiters.len()
+            + certifications.len()
+            + rights.len()
+            + organisations.len()
+            + commitments.len()
+            + providers.len()
+            + listings.len(),
+    );
+
+    let recruiter_ids: ExternalIds = recruiters
+        .iter()
+        .map(|row| (row.id, row.external_id.clone()))
+        .collect();
+    let mut partners = partners_by_recruiter(partner_rows, &recruiter_ids);
+    let mut licences = licences_by_recruiter(licence_rows, &recruiter_ids);
+    for row in sorted(recruiters, |row| &row.external_id) {
+        let partners = partners.remove(&row.id).unwrap_or_default();
+        let licences = licences.remove(&row.id).unwrap_or_default();
+        out.push(Record::Recruiter(recruiter_record(
+            row, partners, licences,
+        )?));
+    }
+
+    let certifications: Vec<_> = certifications
+        .into_iter()
+        .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)))
+        .collect();
+    let certification_ids: HashSet<i64> = certifications.iter().map(|(_, row)| row.id).collect();
+    let mut history = history_by_certification(history_rows, &certification_ids);
+    for (recruiter, row) in sorted(certifications, |(_, row)| &row.external_id) {
+        let history = history.remove(&row.id).unwrap_or_default();
+        out.push(Record::Certification(certification_record(
+            row, recruiter, history,
+        )?));
+    }
+
+    let rights = rights
+        .into_iter()
+        .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)));
+    for (recruiter, row) in sorted(rights.collect(), |(_, row)| &row.external_id) {
+        out.push(Record::TrademarkRight(trademark_right_record(
+            row, recruiter,
+        )?));
+    }
+
+    let organisation_ids: ExternalIds = organisations
+        .iter()
+        .map(|row| (row.id, row.external_id.clone()))
+        .collect();
+    out.extend(
+        sorted(organisations, |row| &row.external_id)
+            .map(|row| Record::Organisation(organisation_record(row))),
+    );
+    let commitments = commitments
+        .into_iter()
+        .filter_map(|row| Some((organisation_ids.get(&row.organisation_id)?.clone(), row)));
+    for (organisation, row) in sorted(commitments.collect(), |(_, row)| &row.external_id) {
+        out.push(Record::Commitment(commitment_record(row, organisation)?));
+    }
+
+    let provider_ids: ExternalIds = providers
+        .iter()
+        .map(|row| (row.id, row.external_id.clone()))
+        .collect();
+    for row in sorted(providers, |row| &row.external_id) {
+        out.push(Record::TrainingProvider(provider_record(row)?));
+    }
+    let listings = listings
+        .into_iter()
+        .filter_map(|row| Some((provider_ids.get(&row.provider_id)?.clone(), row)));
+    for (provider, row) in sorted(listings.collect(), |(_, row)| &row.external_id) {
+        out.push(Record::TrainingListing(listing_record(row, provider)?));
+    }
+
+    Ok(out)
+}
+
+/// JSON Lines: one record per line, each ending in '\n'.
+pub fn to_json_lines(records: &[Record]) -> String {
+    let mut out = Vec::with_capacity(records.len() * 512);
+    for record in records {
+        // The records hold only strings, dates, options and lists: serialising cannot fail.
+        serde_json::to_writer(&mut out, record).expect("an interchange record always serialises");
+        out.push(b'\n');
+    }
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Sorts rows by their external id, byte by byte (never the database's collation).
+fn sorted<T>(mut rows: Vec<T>, key: impl Fn(&T) -> &String) -> std::vec::IntoIter<T> {
+    rows.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    rows.into_iter()
+}
+
+/// The live partners of each live recruiter, as external ids sorted.
+fn partners_by_recruiter(
+    rows: Vec<recruiter_partner::Model>,
+    recruiter_ids: &ExternalIds,
+) -> HashMap<i64, Vec<String>> {
+    let mut partners: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in rows {
+        if !recruiter_ids.contains_key(&row.recruiter_id) {
+            continue;
+        }
+        if let Some(partner) = recruiter_ids.get(&row.partner_id) {
+            partners
+                .entry(row.recruiter_id)
+                .or_default()
+                .push(partner.clone());
+        }
+    }
+    for list in partners.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    partners
+}
+
+/// The licences of each live recruiter, in their stored order (`position`, then id).
+fn licences_by_recruiter(
+    rows: Vec<licence::Model>,
+    recruiter_ids: &ExternalIds,
+) -> HashMap<i64, Vec<licence::Model>> {
+    let mut licences: HashMap<i64, Vec<licence::Model>> = HashMap::new();
+    for row in rows {
+        if recruiter_ids.contains_key(&row.recruiter_id) {
+            licences.entry(row.recruiter_id).or_default().push(row);
+        }
+    }
+    for list in licences.values_mut() {
+        list.sort_unstable_by_key(|row| (row.position, row.id));
+    }
+    licences
+}
+
+/// The status history of each exported certification, oldest first (`at`, then id).
+fn history_by_certification(
+    rows: Vec<status_change::Model>,
+    certification_ids: &HashSet<i64>,
+) -> HashMap<i64, Vec<status_change::Model>> {
+    let mut history: HashMap<i64, Vec<status_change::Model>> = HashMap::new();
+    for row in rows {
+        if certification_ids.contains(&row.certification_id) {
+            history.entry(row.certification_id).or_default().push(row);
+        }
+    }
+    for list in history.values_mut() {
+        list.sort_unstable_by_key(|row| (row.at, row.id));
+    }
+    history
+}
+
+/// A JSON-array text column, decoded; a malformed one is an internal error naming the record.
+fn json_list<T: DeserializeOwned>(
+    text: &str,
+    column: &str,
+    external_id: &str,
+) -> AppResult<Vec<T>> {
+    serde_json::from_str(text).map_err(|error| {
+        AppError::internal(anyhow::anyhow!(
+            "column `{column}` of `{external_id}` is not a JSON array: {error}"
+        ))
+    })
+}
+
+fn recruiter_record(
+    row: recruiter::Model,
+    partners: Vec<String>,
+    licences: Vec<licence::Model>,
+) -> AppResult<RecruiterRecord> {
+    let id = row.external_id.as_str();
+    Ok(RecruiterRecord {
+        trading_names: json_list(&row.trading_names, "trading_names", id)?,
+        former_names: json_list(&row.former_names, "former_names", id)?,
+        languages: json_list(&row.languages, "languages", id)?,
+        sectors: json_list(&row.sectors, "sectors", id)?,
+        corridors: json_list::<CorridorRecord>(&row.corridors, "corridors", id)?,
+        external_id: row.external_id,
+        legal_name: row.legal_name,
+        slug: row.slug,
+        country: row.country,
+        city: row.city,
+        address: row.address,
+        website: row.website,
+        email: row.email,
+        phone: row.phone,
+        description: row.description,
+        cbp_level: row.cbp_level,
+        licences: licences
+            .into_iter()
+            .map(|licence| LicenceRecord {
+                issuing_authority: licence.issuing_authority,
+                country: licence.country,
+                licence_number: licence.licence_number,
+                status: licence.status,
+                valid_from: licence.valid_from,
+                valid_until: licence.valid_until,
+            })
+            .collect(),
+        partners,
+    })
+}
+
+fn certification_record(
+    row: certification::Model,
+    recruiter: String,
+    history: Vec<status_change::Model>,
+) -> AppResult<CertificationRecord> {
+    let id = row.external_id.as_str();
+    Ok(CertificationRecord {
+        scope_corridors: json_list(&row.scope_corridors, "scope_corridors", id)?,
+        scope_sectors: json_list(&row.scope_sectors, "scope_sectors", id)?,
+        external_id: row.external_id,
+        recruiter,
+        certificate_number: row.certificate_number,
+        scheme: row.scheme,
+        certification_body: row.certification_body,
+        status: row.status,
+        issued_on: row.issued_on,
+        expires_on: row.expires_on,
+        status_history: history
+            .into_iter()
+            .map(|change| StatusChangeRecord {
+                from: change.from_status,
+                to: change.to_status,
+                at: change.at,
+                reason: change.reason,
+                recorded_by: change.recorded_by,
+            })
+            .collect(),
+    })
+}
+
+fn trademark_right_record(
+    row: trademark_right::Model,
+    recruiter: String,
+) -> AppResult<TrademarkRightRecord> {
+    let id = row.external_id.as_str();
+    Ok(TrademarkRightRecord {
+        media: json_list(&row.media, "media", id)?,
+        domains: json_list(&row.domains, "domains", id)?,
+        external_id: row.external_id,
+        recruiter,
+        licence_number: row.licence_number,
+        mark: row.mark,
+        granted_on: row.granted_on,
+        expires_on: row.expires_on,
+        status: row.status,
+    })
+}
+
+fn organisation_record(row: organisation::Model) -> OrganisationRecord {
+    OrganisationRecord {
+        external_id: row.external_id,
+        name: row.name,
+        kind: row.kind,
+        country: row.country,
+        sector: row.sector,
+        website: row.website,
+    }
+}
+
+fn commitment_record(row: commitment::Model, organisation: String) -> AppResult<CommitmentRecord> {
+    let id = row.external_id.as_str();
+    Ok(CommitmentRecord {
+        sectors: json_list(&row.sectors, "sectors", id)?,
+        corridors: json_list(&row.corridors, "corridors", id)?,
+        external_id: row.external_id,
+        organisation,
+        framework: row.framework,
+        scope: row.scope,
+        made_on: row.made_on,
+        statement_url: row.statement_url,
+        status: row.status,
+    })
+}
+
+fn provider_record(row: training_provider::Model) -> AppResult<TrainingProviderRecord> {
+    let id = row.external_id.as_str();
+    Ok(TrainingProviderRecord {
+        countries: json_list(&row.countries, "countries", id)?,
+        languages: json_list(&row.languages, "languages", id)?,
+        external_id: row.external_id,
+        name: row.name,
+        kind: row.kind,
+        website: row.website,
+    })
+}
+
+fn listing_record(
+    row: training_listing::Model,
+    provider: String,
+) -> AppResult<TrainingListingRecord> {
+    let id = row.external_id.as_str();
+    let fee = match (row.fee_amount, row.fee_currency) {
+        (Some(amount), Some(currency)) => Some(FeeRecord { amount, currency }),
+        (None, None) => None,
+        _ => {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "training listing `{id}` has a fee amount without a currency or the reverse"
+            )));
+        }
+    };
+    Ok(TrainingListingRecord {
+        languages: json_list(&row.languages, "languages", id)?,
+        external_id: row.external_id,
+        provider,
+        title: row.title,
+        programme: row.programme,
+        audience: row.audience,
+        delivery: row.delivery,
+        country: row.country,
+        city: row.city,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        fee,
+        registration_url: row.registration_url,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        path::PathBuf,
+        sync::atomic::{AtomicUsize, Ordering},
+        time::Instant,
+    };
+
+    use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+    use super::*;
+    use crate::{
+        db::{StatementCounter, connect_url},
+        sample::{generated_directory, sample_directory},
+        service::{changes::Actor, import},
+    };
+
+    /// The statements one export runs, whatever the size of the directory.
+    const EXPORT_STATEMENTS: u64 = 10;
+
+    /// A SQLite file in the system's temporary directory, removed when dropped.
+    struct TempDb {
+        path: PathBuf,
+    }
+
+    impl TempDb {
+        fn new(name: &str) -> Self {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_nanos())
+                .unwrap_or_default();
+            let path = std::env::temp_dir().join(format!(
+                "directory-export-{name}-{}-{nanos}-{}.sqlite",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            Self { path }
+        }
+
+        async fn connect(&self) -> (DatabaseConnection, StatementCounter) {
+            connect_url(&format!("sqlite://{}?mode=rwc", self.path.display()))
+                .await
+                .expect("the temporary database opens and migrates")
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut path = self.path.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    async fn import_all(db: &DatabaseConnection, records: &[Record]) {
+        let numbered: Vec<(usize, Record)> = records
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(index, record)| (index + 1, record))
+            .collect();
+        import::import(db, &numbered, &Actor::system("test"))
+            .await
+            .expect("the records import");
+    }
+
+    fn type_rank(record: &Record) -> u8 {
+        match record {
+            Record::Recruiter(_) => 0,
+            Record::Certification(_) => 1,
+            Record::TrademarkRight(_) => 2,
+            Record::Organisation(_) => 3,
+            Record::Commitment(_) => 4,
+            Record::TrainingProvider(_) => 5,
+            Record::TrainingListing(_) => 6,
+        }
+    }
+
+    /// What an export of `records` must be: the order of interchange.md, each type sorted by
+    /// external id, partners sorted.
+    fn canonical(mut records: Vec<Record>) -> Vec<Record> {
+        for record in &mut records {
+            if let Record::Recruiter(recruiter) = record {
+                recruiter.partners.sort();
+            }
+        }
+        records
+            .sort_by(|a, b| (type_rank(a), a.external_id()).cmp(&(type_rank(b), b.external_id())));
+        records
+    }
+
+    /// Compares record by record so that a failure shows the first difference, not two dumps.
+    fn assert_same_records(actual: &[Record], expected: &[Record]) {
+        for (index, (actual, expected)) in actual.iter().zip(expected).enumerate() {
+            assert_eq!(actual, expected, "record {index} differs");
+        }
+        assert_eq!(actual.len(), expected.len(), "number of records");
+    }
+
+    #[tokio::test]
+    async fn export_gives_back_the_sample_and_round_trips_byte_identically() {
+        let sample = sample_directory();
+        let first = TempDb::new("first");
+        let (db, counter) = first.connect().await;
+        import_all(&db, &sample).await;
+
+        let before = counter.get();
+        let exported = export(&db).await.expect("export");
+        assert_eq!(counter.get() - before, EXPORT_STATEMENTS, "statements run");
+        assert_same_records(&exported, &canonical(sample));
+        let text = to_json_lines(&exported);
+        assert_eq!(text.lines().count(), exported.len());
+        assert!(text.ends_with('\n'));
+        db.close().await.expect("close");
+
+        let second = TempDb::new("second");
+        let (db, _) = second.connect().await;
+        let parsed = import::parse(&text).expect("the export parses");
+        import::import(&db, &parsed, &Actor::system("test"))
+            .await
+            .expect("the export imports into an empty directory");
+        let again = to_json_lines(&export(&db).await.expect("second export"));
+        db.close().await.expect("close");
+        assert!(again == text, "the second export differs from the first");
+    }
+
+    #[tokio::test]
+    async fn export_leaves_out_archived_records_and_what_refers_to_them() {
+        let sample = sample_directory();
+        // A recruiter that is someone's partner and holds a certification, an organisation with
+        // commitments and a provider with listings.
+        let certified: HashSet<&str> = sample
+            .iter()
+            .filter_map(|record| match record {
+                Record::Certification(c) => Some(c.recruiter.as_str()),
+                _ => None,
+            })
+            .collect();
+        let recruiter = sample
+            .iter()
+            .find_map(|record| match record {
+                Record::Recruiter(r) => r
+                    .partners
+                    .iter()
+                    .find(|partner| certified.contains(partner.as_str())),
+                _ => None,
+            })
+            .expect("the sample has a certified partner")
+            .clone();
+        let organisation = sample
+            .iter()
+            .find_map(|record| match record {
+                Record::Commitment(c) => Some(c.organisation.clone()),
+                _ => None,
+            })
+            .expect("the sample has commitments");
+        let provider = sample
+            .iter()
+            .find_map(|record| match record {
+                Record::TrainingListing(l) => Some(l.provider.clone()),
+                _ => None,
+            })
+            .expect("the sample has listings");
+
+        let temp = TempDb::new("archived");
+        let (db, _) = temp.connect().await;
+        import_all(&db, &sample).await;
+        for (table, external_id) in [
+            ("recruiter", &recruiter),
+            ("organisation", &organisation),
+            ("training_provider", &provider),
+        ] {
+            db.execute_unprepared(&format!(
+                "UPDATE {table} SET archived_at = '2026-01-01 00:00:00+00:00' WHERE external_id = '{external_id}'"
+            ))
+            .await
+            .expect("archive");
+        }
+        let exported = export(&db).await.expect("export");
+        db.close().await.expect("close");
+
+        let mut expected = Vec::new();
+        let mut partners_dropped = 0;
+        for record in sample {
+            let keep = match &record {
+                Record::Recruiter(r) => r.external_id != recruiter,
+                Record::Certification(c) => c.recruiter != recruiter,
+                Record::TrademarkRight(t) => t.recruiter != recruiter,
+                Record::Organisation(o) => o.external_id != organisation,
+                Record::Commitment(c) => c.organisation != organisation,
+                Record::TrainingProvider(p) => p.external_id != provider,
+                Record::TrainingListing(l) => l.provider != provider,
+            };
+            if keep {
+                let mut record = record;
+                if let Record::Recruiter(r) = &mut record {
+                    let before = r.partners.len();
+                    r.partners.retain(|partner| *partner != recruiter);
+                    partners_dropped += before - r.partners.len();
+                }
+                expected.push(record);
+            }
+        }
+        assert!(partners_dropped > 0);
+        assert_same_records(&exported, &canonical(expected));
+
+        // Nothing in it refers to what was left out: it imports whole into an empty directory.
+        let empty = TempDb::new("archived-reimport");
+        let (db, _) = empty.connect().await;
+        import_all(&db, &exported).await;
+        db.close().await.expect("close");
+    }
+
+    /// `cargo test -p directory-api --lib export_of_100_000 -- --ignored --nocapture`
+    #[tokio::test]
+    #[ignore = "slow: imports 100 000 recruiters"]
+    async fn export_of_100_000_recruiters_runs_fixed_statements_in_seconds() {
+        // The generator can make a few records the import refuses (e.g. a trademark domain
+        // with a label longer than 63 characters); they are left out here, not exported.
+        let mut records = generated_directory(100_000, 1);
+        let generated = records.len();
+        records.retain(|record| import::validate(record).is_empty());
+        eprintln!(
+            "{} generated records refused by the import rules",
+            generated - records.len()
+        );
+        let temp = TempDb::new("large");
+        let (db, counter) = temp.connect().await;
+        let started = Instant::now();
+        import_all(&db, &records).await;
+        eprintln!(
+            "import of {} records: {:?}",
+            records.len(),
+            started.elapsed()
+        );
+
+        let before = counter.get();
+        let started = Instant::now();
+        let exported = export(&db).await.expect("export");
+        let export_time = started.elapsed();
+        let started = Instant::now();
+        let text = to_json_lines(&exported);
+        let write_time = started.elapsed();
+        eprintln!(
+            "export of {} records: {export_time:?}, JSON Lines ({} bytes): {write_time:?}",
+            exported.len(),
+            text.len()
+        );
+        assert_eq!(counter.get() - before, EXPORT_STATEMENTS, "statements run");
+        assert_eq!(exported.len(), records.len());
+        db.close().await.expect("close");
+    }
+}

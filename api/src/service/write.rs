@@ -1,0 +1,338 @@
+//! Authenticated writes: one record at a time, each in its own transaction holding the write
+//! lock, with optimistic concurrency (`expected_version`), the change log and the audit trail.
+//!
+//! Saving a whole record goes through the same validation and writer as a bulk import, so a
+//! mutation and an import line obey exactly the same rules.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use entity::{certification, status_change, trademark_domain, trademark_right};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+
+use super::{
+    certification::{CertificationStatus, check_transition, stored_status},
+    changes::{self, Actor, Change},
+    import::{self, ImportError},
+};
+use crate::{
+    auth::{Identity, Role},
+    error::{AppError, AppResult},
+    interchange::Record,
+    vocab::{self, MarkRightStatus},
+};
+
+impl From<&Identity> for Actor {
+    fn from(identity: &Identity) -> Self {
+        Actor { subject: identity.subject.clone(), role: identity.role.as_str().to_owned() }
+    }
+}
+
+/// Who a status-history entry says recorded it: the certifier's body, or the secretariat.
+pub fn recorded_by(identity: &Identity) -> String {
+    identity.body.clone().unwrap_or_else(|| "secretariat".to_owned())
+}
+
+fn import_error(error: ImportError) -> AppError {
+    match error {
+        ImportError::Failed(error) => error,
+        ImportError::Invalid { errors, .. } => {
+            let message = errors.iter().map(|error| error.message.clone()).collect::<Vec<_>>().join("; ");
+            if errors.iter().any(|error| error.conflict) { AppError::Conflict(message) } else { AppError::BadInput(message) }
+        }
+    }
+}
+
+fn stale(kind: &str, current: i32, expected: i32) -> AppError {
+    AppError::Conflict(format!(
+        "this {kind} was changed by someone else (it is at version {current}, you sent {expected}): reload it and apply your change again"
+    ))
+}
+
+async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+    let txn = db.begin().await?;
+    changes::lock_writes(&txn).await?;
+    Ok(txn)
+}
+
+/// Creates (no `expected_version`) or replaces (the version it was based on) a whole record.
+/// Returns the record's database id.
+pub async fn save(db: &DatabaseConnection, identity: &Identity, record: Record, expected_version: Option<i32>) -> AppResult<i64> {
+    let violations = import::validate(&record);
+    if !violations.is_empty() {
+        return Err(AppError::BadInput(violations.join("; ")));
+    }
+    let txn = begin(db).await?;
+    let current = import::current_version(&txn, &record).await?;
+    match (current, expected_version) {
+        (Some(_), None) => {
+            return Err(AppError::Conflict(format!(
+                "`{}` already exists: pass `expectedVersion` to replace it",
+                record.external_id()
+            )));
+        }
+        (Some((_, current)), Some(expected)) if current != expected => return Err(stale("record", current, expected)),
+        (None, Some(_)) => {
+            return Err(AppError::NotFound(format!(
+                "`{}` does not exist: leave `expectedVersion` out to create it",
+                record.external_id()
+            )));
+        }
+        _ => {}
+    }
+    let outcome = import::write_records(&txn, &[(1, record)], &Actor::from(identity)).await.map_err(import_error)?;
+    txn.commit().await?;
+    match (outcome.written.first(), current) {
+        (Some((_, id, _)), _) => Ok(*id),
+        // Unchanged: the record is exactly as stored, and nothing was written.
+        (None, Some((id, _))) => Ok(id),
+        (None, None) => Err(AppError::internal(anyhow::anyhow!("a new record was not written"))),
+    }
+}
+
+/// A certification decision: one lifecycle step, recorded forever in the status history.
+pub struct Decision {
+    pub to: CertificationStatus,
+    pub reason: String,
+    pub issued_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// Certificates run three years unless the decision says otherwise.
+const DEFAULT_VALIDITY_MONTHS: u32 = 36;
+
+pub async fn decide(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    certification_id: i64,
+    expected_version: i32,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> AppResult<certification::Model> {
+    let reason = decision.reason.trim();
+    if reason.is_empty() || !reason.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
+        return Err(AppError::bad_input("`reasonCategory` must be a lower snake_case category such as `audit_passed`"));
+    }
+    let txn = begin(db).await?;
+    let current = live_certification(&txn, certification_id).await?;
+    authorise_certification(identity, &current)?;
+    if current.version != expected_version {
+        return Err(stale("certification", current.version, expected_version));
+    }
+    let from = stored_status(&current);
+    check_transition(Some(from), decision.to).map_err(AppError::Conflict)?;
+    let mut updated: certification::ActiveModel = current.clone().into();
+    if decision.to == CertificationStatus::Certified && from != CertificationStatus::Suspended {
+        // A certification or recertification starts a new validity period.
+        let issued_on = decision.issued_on.unwrap_or(now.date_naive());
+        let expires_on = match decision.expires_on {
+            Some(expires_on) => expires_on,
+            None => issued_on
+                .checked_add_months(Months::new(DEFAULT_VALIDITY_MONTHS))
+                .and_then(|date| date.pred_opt())
+                .ok_or_else(|| AppError::bad_input("`issuedOn` is out of range"))?,
+        };
+        vocab::check_date_order(Some(issued_on), Some(expires_on), "issuedOn", "expiresOn").map_err(AppError::BadInput)?;
+        updated.issued_on = Set(Some(issued_on));
+        updated.expires_on = Set(Some(expires_on));
+    } else if decision.issued_on.is_some() || decision.expires_on.is_some() {
+        return Err(AppError::bad_input("`issuedOn` and `expiresOn` are only set when certifying or recertifying"));
+    }
+    updated.status = Set(decision.to.as_str().to_owned());
+    updated.version = Set(current.version + 1);
+    updated.content_hash = Set(None);
+    updated.updated_at = Set(now);
+    let saved = updated.update(&txn).await?;
+    status_change::ActiveModel {
+        certification_id: Set(certification_id),
+        from_status: Set(Some(from.as_str().to_owned())),
+        to_status: Set(decision.to.as_str().to_owned()),
+        at: Set(now),
+        reason: Set(reason.to_owned()),
+        recorded_by: Set(recorded_by(identity)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change {
+        entity_type: "certification",
+        entity_id: certification_id,
+        operation: "decision",
+        before: serde_json::to_string(&current).ok(),
+        after: serde_json::to_string(&saved).ok(),
+    };
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn live_certification(txn: &DatabaseTransaction, id: i64) -> AppResult<certification::Model> {
+    certification::Entity::find_by_id(id)
+        .filter(certification::Column::ArchivedAt.is_null())
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no certification with that id".to_owned()))
+}
+
+/// A certifier acts only on certifications audited by its own certification body.
+pub fn authorise_certification(identity: &Identity, certification: &certification::Model) -> AppResult<()> {
+    if identity.role != Role::Certifier || identity.body == certification.certification_body {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(format!(
+        "this certification is audited by {}, not by {}",
+        certification.certification_body.as_deref().unwrap_or("no certification body"),
+        identity.body.as_deref().unwrap_or("your body")
+    )))
+}
+
+/// A certifier acts only on mark rights of recruiters its body certifies.
+pub async fn authorise_recruiter_for_certifier(txn: &impl sea_orm::ConnectionTrait, identity: &Identity, recruiter_id: i64) -> AppResult<()> {
+    if identity.role != Role::Certifier {
+        return Ok(());
+    }
+    let audited = certification::Entity::find()
+        .filter(certification::Column::RecruiterId.eq(recruiter_id))
+        .filter(certification::Column::CertificationBody.eq(identity.body.clone()))
+        .filter(certification::Column::ArchivedAt.is_null())
+        .one(txn)
+        .await?;
+    if audited.is_some() {
+        return Ok(());
+    }
+    Err(AppError::Forbidden("your certification body does not certify this recruiter".to_owned()))
+}
+
+/// Changes a mark right's status and/or allowed domains.
+pub async fn change_mark_right(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    right_id: i64,
+    expected_version: i32,
+    status: Option<MarkRightStatus>,
+    domains: Option<Vec<String>>,
+    now: DateTime<Utc>,
+) -> AppResult<trademark_right::Model> {
+    let txn = begin(db).await?;
+    let current = trademark_right::Entity::find_by_id(right_id)
+        .filter(trademark_right::Column::ArchivedAt.is_null())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no mark right with that id".to_owned()))?;
+    authorise_recruiter_for_certifier(&txn, identity, current.recruiter_id).await?;
+    if current.version != expected_version {
+        return Err(stale("mark right", current.version, expected_version));
+    }
+    let mut updated: trademark_right::ActiveModel = current.clone().into();
+    if let Some(status) = status {
+        let from = MarkRightStatus::parse(&current.status).unwrap_or(MarkRightStatus::Revoked);
+        let allowed = match from {
+            MarkRightStatus::Active => &[MarkRightStatus::Suspended, MarkRightStatus::Revoked][..],
+            MarkRightStatus::Suspended => &[MarkRightStatus::Active, MarkRightStatus::Revoked][..],
+            MarkRightStatus::Revoked => &[][..],
+        };
+        if !allowed.contains(&status) {
+            let names: Vec<&str> = allowed.iter().map(|status| status.as_str()).collect();
+            return Err(AppError::Conflict(format!(
+                "a {} mark right cannot become {}: allowed: {}",
+                from.as_str(),
+                status.as_str(),
+                if names.is_empty() { "none, a revoked right is final".to_owned() } else { names.join(", ") }
+            )));
+        }
+        updated.status = Set(status.as_str().to_owned());
+    }
+    if let Some(domains) = &domains {
+        let mut normalised: Vec<String> = Vec::new();
+        for domain in domains {
+            let domain = vocab::normalise_domain(domain);
+            vocab::check_domain(&domain).map_err(AppError::BadInput)?;
+            if !normalised.contains(&domain) {
+                normalised.push(domain);
+            }
+        }
+        trademark_domain::Entity::delete_many().filter(trademark_domain::Column::RightId.eq(right_id)).exec(&txn).await?;
+        if !normalised.is_empty() {
+            trademark_domain::Entity::insert_many(
+                normalised.iter().map(|domain| trademark_domain::ActiveModel { right_id: Set(right_id), domain: Set(domain.clone()) }),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        updated.domains = Set(import::json_list(&normalised));
+    }
+    updated.version = Set(current.version + 1);
+    updated.content_hash = Set(None);
+    updated.updated_at = Set(now);
+    let saved = updated.update(&txn).await?;
+    let change = Change {
+        entity_type: "trademark_right",
+        entity_id: right_id,
+        operation: "update",
+        before: serde_json::to_string(&current).ok(),
+        after: serde_json::to_string(&saved).ok(),
+    };
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Archives a record: it leaves public results but stays in the database and its history.
+pub async fn archive(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    kind: crate::ids::Kind,
+    id: i64,
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::ids::Kind;
+    let txn = begin(db).await?;
+    macro_rules! archive_row {
+        ($entity:ident, $name:literal) => {{
+            let current = entity::$entity::Entity::find_by_id(id)
+                .filter(entity::$entity::Column::ArchivedAt.is_null())
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("no {} with that id", $name)))?;
+            if current.version != expected_version {
+                return Err(stale($name, current.version, expected_version));
+            }
+            let mut updated: entity::$entity::ActiveModel = current.clone().into();
+            updated.archived_at = Set(Some(now));
+            updated.version = Set(current.version + 1);
+            updated.content_hash = Set(None);
+            updated.updated_at = Set(now);
+            let saved = updated.update(&txn).await?;
+            Change {
+                entity_type: $name,
+                entity_id: id,
+                operation: "archive",
+                before: serde_json::to_string(&current).ok(),
+                after: serde_json::to_string(&saved).ok(),
+            }
+        }};
+    }
+    let change = match kind {
+        Kind::Certification => {
+            let current = live_certification(&txn, id).await?;
+            authorise_certification(identity, &current)?;
+            archive_row!(certification, "certification")
+        }
+        Kind::TrademarkRight => {
+            if let Some(right) = trademark_right::Entity::find_by_id(id).one(&txn).await? {
+                authorise_recruiter_for_certifier(&txn, identity, right.recruiter_id).await?;
+            }
+            archive_row!(trademark_right, "trademark_right")
+        }
+        Kind::Recruiter => archive_row!(recruiter, "recruiter"),
+        Kind::Organisation => archive_row!(organisation, "organisation"),
+        Kind::Commitment => archive_row!(commitment, "commitment"),
+        Kind::TrainingProvider => archive_row!(training_provider, "training_provider"),
+        Kind::TrainingListing => archive_row!(training_listing, "training_listing"),
+    };
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    txn.commit().await?;
+    Ok(())
+}
