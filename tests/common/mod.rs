@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 pub struct Server {
     child: Child,
     pub url: String,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
     postgres: Option<PostgresDatabase>,
 }
 
@@ -120,6 +120,7 @@ impl Server {
             .env("BIND", "127.0.0.1:0")
             .env("DATA_DIR", data_dir.path())
             .env_remove("DATABASE_URL")
+            .env("JWT_SECRET", TEST_SECRET)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -141,12 +142,50 @@ impl Server {
             }
         });
         let url = receiver.recv_timeout(Duration::from_secs(120)).expect("the server printed its address");
-        Self { child, url, _data_dir: data_dir, postgres }
+        Self { child, url, data_dir, postgres }
     }
 
     pub fn client(&self) -> Client {
         Client::new(self.url.clone())
     }
+
+    /// Runs a `directory` subcommand against this server's database; returns its stdout.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
+        command.args(args).env("DATA_DIR", self.data_dir.path()).env("JWT_SECRET", TEST_SECRET).env("RUST_LOG", "warn");
+        match &self.postgres {
+            Some(postgres) => command.env("DATABASE_URL", postgres.url()),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        command.output().expect("run the directory binary")
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+}
+
+/// The HS256 secret test servers run with.
+pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+
+/// Signs claims with `secret` (HS256).
+pub fn sign(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()))
+        .expect("sign")
+}
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs()
+}
+
+/// A valid token for the test servers.
+pub fn token(role: &str, subject: &str, body: Option<&str>) -> String {
+    let mut claims = json!({ "sub": subject, "role": role, "iss": "directory", "aud": "directory-api",
+                             "exp": now() + 600, "nbf": now() - 5, "iat": now() });
+    if let Some(body) = body {
+        claims["body"] = json!(body);
+    }
+    sign(&claims, TEST_SECRET)
 }
 
 /// Speaks HTTP to a server, as a partner's client would. One per test: an HTTP client is
@@ -164,27 +203,38 @@ impl Client {
 
     /// POSTs a GraphQL query and returns the whole response body.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .http
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request");
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL query with `Authorization: Bearer <token>`.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.http.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
         assert!(response.status().is_success(), "HTTP {}", response.status());
         response.json().await.expect("JSON body")
     }
 
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let body = self.graphql(query, variables).await;
+        self.data_as(None, query, variables).await
+    }
+
+    pub async fn data_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(token, query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
     }
 
     /// Runs a query that must fail and returns its first error's code and message.
     pub async fn error(&self, query: &str, variables: Value) -> (String, String) {
-        let body = self.graphql(query, variables).await;
+        self.error_as(None, query, variables).await
+    }
+
+    pub async fn error_as(&self, token: Option<&str>, query: &str, variables: Value) -> (String, String) {
+        let body = self.graphql_as(token, query, variables).await;
         let error = &body["errors"][0];
         assert!(error.is_object(), "expected an error: {body:#}");
         (error["extensions"]["code"].as_str().unwrap_or_default().to_owned(), error["message"].as_str().unwrap_or_default().to_owned())

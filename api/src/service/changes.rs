@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use entity::{audit_log, change_log};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait,
+    ActiveValue::Set, DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait,
     QueryOrder, QuerySelect, Statement,
 };
 
@@ -39,6 +39,16 @@ pub struct Change {
     pub operation: &'static str,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// Starts a write transaction holding the directory-wide write lock. On SQLite the
+/// transaction is `IMMEDIATE`: it takes the database's write lock before reading, so two
+/// writers queue instead of one failing on a stale snapshot.
+pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let txn = db.begin_with_options(options).await?;
+    lock_writes(&txn).await?;
+    Ok(txn)
 }
 
 /// Takes the directory-wide write lock for the rest of the transaction.

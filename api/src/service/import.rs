@@ -175,8 +175,7 @@ pub async fn import(
         }
     }
     errors.into_result()?;
-    let txn = db.begin().await?;
-    changes::lock_writes(&txn).await?;
+    let txn = changes::begin_write(db).await?;
     let outcome = write_records(&txn, records, actor).await?;
     txn.commit().await?;
     Ok(outcome.summary)

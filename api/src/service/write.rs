@@ -51,9 +51,7 @@ fn stale(kind: &str, current: i32, expected: i32) -> AppError {
 }
 
 async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
-    let txn = db.begin().await?;
-    changes::lock_writes(&txn).await?;
-    Ok(txn)
+    changes::begin_write(db).await
 }
 
 /// Creates (no `expected_version`) or replaces (the version it was based on) a whole record.
