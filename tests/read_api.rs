@@ -21,11 +21,20 @@ async fn all_recruiters(client: &Client, filter: Value) -> Vec<Value> {
     let mut nodes = Vec::new();
     let mut after = Value::Null;
     loop {
-        let data = client.data(&query, json!({ "filter": filter, "after": after })).await;
+        let data = client
+            .data(&query, json!({ "filter": filter, "after": after }))
+            .await;
         let connection = &data["recruiters"];
         nodes.extend(connection["nodes"].as_array().cloned().unwrap_or_default());
-        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false) {
-            assert_eq!(connection["totalCount"].as_u64(), Some(nodes.len() as u64), "totalCount matches what paging returns");
+        if !connection["pageInfo"]["hasNextPage"]
+            .as_bool()
+            .unwrap_or(false)
+        {
+            assert_eq!(
+                connection["totalCount"].as_u64(),
+                Some(nodes.len() as u64),
+                "totalCount matches what paging returns"
+            );
             return nodes;
         }
         after = connection["pageInfo"]["endCursor"].clone();
@@ -33,7 +42,15 @@ async fn all_recruiters(client: &Client, filter: Value) -> Vec<Value> {
 }
 
 fn strings(value: &Value) -> Vec<String> {
-    value.as_array().map(|values| values.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    value
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -44,7 +61,10 @@ async fn health_readiness_and_graphiql() {
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.json::<Value>().await.unwrap()["database"], "ok");
     let page = client.get("/").await.text().await.unwrap();
-    assert!(page.to_lowercase().contains("graphiql"), "GraphiQL is served at /");
+    assert!(
+        page.to_lowercase().contains("graphiql"),
+        "GraphiQL is served at /"
+    );
 }
 
 #[tokio::test]
@@ -52,23 +72,61 @@ async fn the_sample_directory_is_rich_enough_to_explore() {
     let client = shared();
     let recruiters = all_recruiters(&client, json!({})).await;
     assert!(recruiters.len() >= 200, "{} recruiters", recruiters.len());
-    let origins: BTreeSet<&str> = recruiters.iter().flat_map(|r| r["corridors"].as_array().unwrap()).filter_map(|c| c["origin"].as_str()).collect();
-    let destinations: BTreeSet<&str> =
-        recruiters.iter().flat_map(|r| r["corridors"].as_array().unwrap()).filter_map(|c| c["destination"].as_str()).collect();
-    assert!(origins.len() >= 10 && destinations.len() >= 10, "{origins:?} {destinations:?}");
-    let non_latin = recruiters.iter().filter(|r| r["legalName"].as_str().unwrap().chars().any(|c| c as u32 > 0x0590)).count();
+    let origins: BTreeSet<&str> = recruiters
+        .iter()
+        .flat_map(|r| r["corridors"].as_array().unwrap())
+        .filter_map(|c| c["origin"].as_str())
+        .collect();
+    let destinations: BTreeSet<&str> = recruiters
+        .iter()
+        .flat_map(|r| r["corridors"].as_array().unwrap())
+        .filter_map(|c| c["destination"].as_str())
+        .collect();
+    assert!(
+        origins.len() >= 10 && destinations.len() >= 10,
+        "{origins:?} {destinations:?}"
+    );
+    let non_latin = recruiters
+        .iter()
+        .filter(|r| {
+            r["legalName"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| c as u32 > 0x0590)
+        })
+        .count();
     assert!(non_latin >= 20, "names in several scripts: {non_latin}");
-    for status in ["APPLICANT", "DEFERRED", "REJECTED", "CERTIFIED", "SUSPENDED", "WITHDRAWN", "EXPIRED"] {
+    for status in [
+        "APPLICANT",
+        "DEFERRED",
+        "REJECTED",
+        "CERTIFIED",
+        "SUSPENDED",
+        "WITHDRAWN",
+        "EXPIRED",
+    ] {
         let data = client
             .data("query($s: [CertificationStatus!]) { recruiters(filter: { certificationStatus: $s }) { totalCount } }", json!({ "s": [status] }))
             .await;
-        assert!(data["recruiters"]["totalCount"].as_u64().unwrap() > 0, "some recruiter has a {status} certification");
+        assert!(
+            data["recruiters"]["totalCount"].as_u64().unwrap() > 0,
+            "some recruiter has a {status} certification"
+        );
     }
     let others = client
         .data("{ organisations { totalCount } commitments { totalCount } trainingProviders { totalCount } trainingListings { totalCount } }", json!({}))
         .await;
-    for field in ["organisations", "commitments", "trainingProviders", "trainingListings"] {
-        assert!(others[field]["totalCount"].as_u64().unwrap() >= 10, "{field}: {others}");
+    for field in [
+        "organisations",
+        "commitments",
+        "trainingProviders",
+        "trainingListings",
+    ] {
+        assert!(
+            others[field]["totalCount"].as_u64().unwrap() >= 10,
+            "{field}: {others}"
+        );
     }
 }
 
@@ -77,7 +135,10 @@ async fn pages_forwards_and_backwards_agree() {
     let client = shared();
     let forwards = all_recruiters(&client, json!({ "country": "NP" })).await;
     assert!(forwards.len() > 7);
-    let names: Vec<&str> = forwards.iter().map(|r| r["legalName"].as_str().unwrap()).collect();
+    let names: Vec<&str> = forwards
+        .iter()
+        .map(|r| r["legalName"].as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by legal name");
@@ -90,20 +151,38 @@ async fn pages_forwards_and_backwards_agree() {
     let mut before = Value::Null;
     loop {
         let data = client.data(query, json!({ "before": before })).await;
-        let page: Vec<String> = data["recruiters"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+        let page: Vec<String> = data["recruiters"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
         backwards.splice(0..0, page);
-        if !data["recruiters"]["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
+        if !data["recruiters"]["pageInfo"]["hasPreviousPage"]
+            .as_bool()
+            .unwrap()
+        {
             break;
         }
         before = data["recruiters"]["pageInfo"]["startCursor"].clone();
     }
-    let forward_ids: Vec<String> = forwards.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let forward_ids: Vec<String> = forwards
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(backwards, forward_ids);
 
     let descending = client
         .data("{ recruiters(first: 5, orderBy: { field: NAME, direction: DESC }) { nodes { legalName } } }", json!({}))
         .await;
-    let names = strings(&Value::Array(descending["recruiters"]["nodes"].as_array().unwrap().iter().map(|n| n["legalName"].clone()).collect()));
+    let names = strings(&Value::Array(
+        descending["recruiters"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["legalName"].clone())
+            .collect(),
+    ));
     let mut reversed = names.clone();
     reversed.sort_by(|a, b| b.cmp(a));
     assert_eq!(names, reversed);
@@ -114,14 +193,33 @@ async fn every_filter_narrows_to_matching_recruiters() {
     let client = shared();
     let all = all_recruiters(&client, json!({})).await.len();
 
-    for recruiter in all_recruiters(&client, json!({ "corridor": { "origin": "NP", "destination": "QA" } })).await {
-        assert!(recruiter["corridors"].as_array().unwrap().contains(&json!({ "origin": "NP", "destination": "QA" })));
+    for recruiter in all_recruiters(
+        &client,
+        json!({ "corridor": { "origin": "NP", "destination": "QA" } }),
+    )
+    .await
+    {
+        assert!(
+            recruiter["corridors"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({ "origin": "NP", "destination": "QA" }))
+        );
     }
     let construction = all_recruiters(&client, json!({ "sectors": ["construction"] })).await;
     assert!(!construction.is_empty() && construction.len() < all);
-    assert!(construction.iter().all(|r| strings(&r["sectors"]).contains(&"construction".to_owned())));
+    assert!(
+        construction
+            .iter()
+            .all(|r| strings(&r["sectors"]).contains(&"construction".to_owned()))
+    );
     let nepali = all_recruiters(&client, json!({ "languages": ["ne"] })).await;
-    assert!(!nepali.is_empty() && nepali.iter().all(|r| strings(&r["languages"]).contains(&"ne".to_owned())));
+    assert!(
+        !nepali.is_empty()
+            && nepali
+                .iter()
+                .all(|r| strings(&r["languages"]).contains(&"ne".to_owned()))
+    );
     let level_2 = all_recruiters(&client, json!({ "cbpLevel": ["LEVEL_2"] })).await;
     assert!(!level_2.is_empty() && level_2.iter().all(|r| r["cbpLevel"] == "LEVEL_2"));
 
@@ -133,10 +231,24 @@ async fn every_filter_narrows_to_matching_recruiters() {
 
     let suspended = all_recruiters(&client, json!({ "certificationStatus": ["SUSPENDED"] })).await;
     assert!(!suspended.is_empty());
-    assert!(suspended.iter().all(|r| r["certifications"].as_array().unwrap().iter().any(|c| c["status"] == "SUSPENDED")));
+    assert!(suspended.iter().all(|r| {
+        r["certifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["status"] == "SUSPENDED")
+    }));
 
-    let combined = all_recruiters(&client, json!({ "country": "NP", "certified": true, "sectors": ["construction"] })).await;
-    assert!(combined.iter().all(|r| r["country"] == "NP" && r["certified"] == true));
+    let combined = all_recruiters(
+        &client,
+        json!({ "country": "NP", "certified": true, "sectors": ["construction"] }),
+    )
+    .await;
+    assert!(
+        combined
+            .iter()
+            .all(|r| r["country"] == "NP" && r["certified"] == true)
+    );
 }
 
 #[tokio::test]
@@ -148,7 +260,10 @@ async fn certified_is_computed_from_dates_not_the_stored_status() {
         .flat_map(|r| r["certifications"].as_array().unwrap())
         .filter(|c| c["recordedStatus"] == "CERTIFIED" && c["status"] == "EXPIRED")
         .collect();
-    assert!(!lapsed.is_empty(), "the sample holds certificates stored as certified but past their expiry");
+    assert!(
+        !lapsed.is_empty(),
+        "the sample holds certificates stored as certified but past their expiry"
+    );
     let number = lapsed[0]["certificateNumber"].as_str().unwrap();
     let data = client
         .data(
@@ -166,7 +281,12 @@ async fn certified_is_computed_from_dates_not_the_stored_status() {
 async fn verify_certificate_answers_holder_scope_validity_and_history() {
     let client = shared();
     let certified = all_recruiters(&client, json!({ "certified": true })).await;
-    let certificate = certified[0]["certifications"].as_array().unwrap().iter().find(|c| c["status"] == "CERTIFIED").unwrap();
+    let certificate = certified[0]["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "CERTIFIED")
+        .unwrap();
     let number = certificate["certificateNumber"].as_str().unwrap();
     // Looked up ignoring case and spaces, as people type them.
     let typed = format!(" {} ", number.to_lowercase().replacen('-', " - ", 1));
@@ -183,18 +303,29 @@ async fn verify_certificate_answers_holder_scope_validity_and_history() {
     assert_eq!(verification["found"], true);
     assert_eq!(verification["certified"], true);
     assert_eq!(verification["status"], "CERTIFIED");
-    assert_eq!(verification["recruiter"]["legalName"], certified[0]["legalName"]);
+    assert_eq!(
+        verification["recruiter"]["legalName"],
+        certified[0]["legalName"]
+    );
     let certification = &verification["certification"];
     assert_eq!(certification["certificateNumber"], number);
-    assert!(certification["expiresOn"].as_str().unwrap() >= certification["issuedOn"].as_str().unwrap());
-    assert!(certification["nextAuditDue"].is_string(), "a certified certificate has a next audit date");
+    assert!(
+        certification["expiresOn"].as_str().unwrap() >= certification["issuedOn"].as_str().unwrap()
+    );
+    assert!(
+        certification["nextAuditDue"].is_string(),
+        "a certified certificate has a next audit date"
+    );
     let history = certification["history"].as_array().unwrap();
     assert_eq!(history[0]["from"], Value::Null);
     assert_eq!(history[0]["to"], "APPLICANT");
     assert_eq!(history.last().unwrap()["to"], "CERTIFIED");
 
     let unknown = client.data("{ verifyCertificate(number: \"ERS-XX-0000-0000000\") { found certified status recruiter { id } } }", json!({})).await;
-    assert_eq!(unknown["verifyCertificate"], json!({ "found": false, "certified": false, "status": null, "recruiter": null }));
+    assert_eq!(
+        unknown["verifyCertificate"],
+        json!({ "found": false, "certified": false, "status": null, "recruiter": null })
+    );
 }
 
 #[tokio::test]
@@ -211,20 +342,42 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
         .unwrap()
         .iter()
         .find_map(|r| {
-            r["markRights"].as_array().unwrap().iter().find(|m| m["inForce"] == true).map(|m| (r["legalName"].clone(), m["domains"][0].as_str().unwrap().to_owned()))
+            r["markRights"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["inForce"] == true)
+                .map(|m| {
+                    (
+                        r["legalName"].clone(),
+                        m["domains"][0].as_str().unwrap().to_owned(),
+                    )
+                })
         })
         .expect("a certified recruiter with a mark right in force");
     let query = "query($d: String!) { verifyMarkUse(domain: $d) { domain allowed status reason recruiter { legalName } } }";
-    for asked in [domain.clone(), format!("https://www.{domain}/about?x=1"), domain.to_uppercase()] {
+    for asked in [
+        domain.clone(),
+        format!("https://www.{domain}/about?x=1"),
+        domain.to_uppercase(),
+    ] {
         let verdict = client.data(query, json!({ "d": asked })).await["verifyMarkUse"].clone();
         assert_eq!(verdict["allowed"], true, "{asked}: {verdict}");
         assert_eq!(verdict["domain"], domain.as_str());
         assert_eq!(verdict["recruiter"]["legalName"], holder);
     }
-    let verdict = client.data(query, json!({ "d": "fake-certified-recruiter.example" })).await["verifyMarkUse"].clone();
+    let verdict = client
+        .data(query, json!({ "d": "fake-certified-recruiter.example" }))
+        .await["verifyMarkUse"]
+        .clone();
     assert_eq!(verdict["allowed"], false);
     assert_eq!(verdict["status"], "NO_RIGHT");
-    assert!(verdict["reason"].as_str().unwrap().contains("fake-certified-recruiter.example"));
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .unwrap()
+            .contains("fake-certified-recruiter.example")
+    );
 
     // A right whose recruiter is not certified today is not in force.
     let uncertified = client
@@ -247,18 +400,36 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
 #[tokio::test]
 async fn recruiters_are_found_by_slug_and_global_id() {
     let client = shared();
-    let first = client.data("{ recruiters(first: 1) { nodes { id slug legalName } } }", json!({})).await["recruiters"]["nodes"][0].clone();
+    let first = client
+        .data(
+            "{ recruiters(first: 1) { nodes { id slug legalName } } }",
+            json!({}),
+        )
+        .await["recruiters"]["nodes"][0]
+        .clone();
     let by_slug = client
-        .data("query($s: String) { recruiter(slug: $s) { id legalName } }", json!({ "s": first["slug"].as_str().unwrap().to_uppercase() }))
+        .data(
+            "query($s: String) { recruiter(slug: $s) { id legalName } }",
+            json!({ "s": first["slug"].as_str().unwrap().to_uppercase() }),
+        )
         .await;
     assert_eq!(by_slug["recruiter"]["id"], first["id"]);
-    let by_node = client.data("query($id: ID!) { node(id: $id) { id ... on Recruiter { legalName } } }", json!({ "id": first["id"] })).await;
+    let by_node = client
+        .data(
+            "query($id: ID!) { node(id: $id) { id ... on Recruiter { legalName } } }",
+            json!({ "id": first["id"] }),
+        )
+        .await;
     assert_eq!(by_node["node"]["legalName"], first["legalName"]);
 
     let other = client
         .data("{ organisations(first: 1) { nodes { id name } } trainingListings(first: 1) { nodes { id title } } commitments(first: 1) { nodes { id framework } } }", json!({}))
         .await;
-    for (field, name) in [("organisations", "name"), ("trainingListings", "title"), ("commitments", "framework")] {
+    for (field, name) in [
+        ("organisations", "name"),
+        ("trainingListings", "title"),
+        ("commitments", "framework"),
+    ] {
         let node = &other[field]["nodes"][0];
         let fetched = client
             .data(
@@ -285,17 +456,47 @@ async fn a_corridor_shows_certified_recruiters_first_with_commitments_and_traini
     let corridor = &data["corridor"];
     let recruiters = corridor["recruiters"]["nodes"].as_array().unwrap();
     assert!(!recruiters.is_empty());
-    let flags: Vec<bool> = recruiters.iter().map(|r| r["certified"].as_bool().unwrap()).collect();
+    let flags: Vec<bool> = recruiters
+        .iter()
+        .map(|r| r["certified"].as_bool().unwrap())
+        .collect();
     let certified = flags.iter().filter(|flag| **flag).count();
-    assert!(flags[..certified].iter().all(|flag| *flag), "certified recruiters come first: {flags:?}");
-    assert_eq!(corridor["certifiedRecruiterCount"].as_u64(), Some(certified as u64));
-    assert!(recruiters.iter().all(|r| r["corridors"].as_array().unwrap().contains(&json!({ "origin": "NP", "destination": "QA" }))));
+    assert!(
+        flags[..certified].iter().all(|flag| *flag),
+        "certified recruiters come first: {flags:?}"
+    );
+    assert_eq!(
+        corridor["certifiedRecruiterCount"].as_u64(),
+        Some(certified as u64)
+    );
+    assert!(recruiters.iter().all(|r| {
+        r["corridors"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "origin": "NP", "destination": "QA" }))
+    }));
     for commitment in corridor["commitments"]["nodes"].as_array().unwrap() {
-        assert!(commitment["corridors"].as_array().unwrap().contains(&json!({ "origin": "NP", "destination": "QA" })));
+        assert!(
+            commitment["corridors"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({ "origin": "NP", "destination": "QA" }))
+        );
     }
-    assert!(corridor["trainingListings"]["nodes"].as_array().unwrap().iter().all(|l| l["country"] == "NP" || l["country"] == "QA"));
+    assert!(
+        corridor["trainingListings"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["country"] == "NP" || l["country"] == "QA")
+    );
 
-    let (code, message) = client.error("{ corridor(origin: \"NP\", destination: \"ZZ\") { origin } }", json!({})).await;
+    let (code, message) = client
+        .error(
+            "{ corridor(origin: \"NP\", destination: \"ZZ\") { origin } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.contains("ZZ"), "{message}");
 }
@@ -313,24 +514,71 @@ async fn organisations_commitments_and_training_filter_and_page() {
             json!({}),
         )
         .await;
-    assert!(data["brands"]["nodes"].as_array().unwrap().iter().all(|o| o["kind"] == "BRAND"));
+    assert!(
+        data["brands"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["kind"] == "BRAND")
+    );
     for commitment in data["active"]["nodes"].as_array().unwrap() {
         assert_eq!(commitment["status"], "ACTIVE");
         assert!(strings(&commitment["sectors"]).contains(&"construction".to_owned()));
         assert!(commitment["organisation"]["name"].is_string());
     }
-    assert!(data["providers"]["nodes"].as_array().unwrap().iter().all(|p| p["kind"] == "NGO"));
-    assert!(data["free"]["nodes"].as_array().unwrap().iter().all(|l| l["free"] == true && l["fee"].is_null()));
-    let starts: Vec<&str> = data["pdo"]["nodes"].as_array().unwrap().iter().filter_map(|l| l["startsOn"].as_str()).collect();
+    assert!(
+        data["providers"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] == "NGO")
+    );
+    assert!(
+        data["free"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["free"] == true && l["fee"].is_null())
+    );
+    let starts: Vec<&str> = data["pdo"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["startsOn"].as_str())
+        .collect();
     let mut sorted = starts.clone();
     sorted.sort();
     assert_eq!(starts, sorted, "soonest first");
 
-    let first_page = client.data("{ trainingListings(first: 3) { pageInfo { endCursor hasNextPage } nodes { id } } }", json!({})).await;
+    let first_page = client
+        .data(
+            "{ trainingListings(first: 3) { pageInfo { endCursor hasNextPage } nodes { id } } }",
+            json!({}),
+        )
+        .await;
     let cursor = first_page["trainingListings"]["pageInfo"]["endCursor"].clone();
-    let second_page = client.data("query($a: String) { trainingListings(first: 3, after: $a) { nodes { id } } }", json!({ "a": cursor })).await;
-    let first_ids = strings(&Value::Array(first_page["trainingListings"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()).collect()));
-    let second_ids = strings(&Value::Array(second_page["trainingListings"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()).collect()));
+    let second_page = client
+        .data(
+            "query($a: String) { trainingListings(first: 3, after: $a) { nodes { id } } }",
+            json!({ "a": cursor }),
+        )
+        .await;
+    let first_ids = strings(&Value::Array(
+        first_page["trainingListings"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].clone())
+            .collect(),
+    ));
+    let second_ids = strings(&Value::Array(
+        second_page["trainingListings"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].clone())
+            .collect(),
+    ));
     assert_eq!(second_ids.len(), 3);
     assert!(first_ids.iter().all(|id| !second_ids.contains(id)));
 }
@@ -339,29 +587,93 @@ async fn organisations_commitments_and_training_filter_and_page() {
 async fn bad_input_gets_a_coded_error_never_a_500() {
     let client = shared();
     let cases = [
-        ("{ recruiters(filter: { country: \"XX\" }) { totalCount } }", "BAD_USER_INPUT", "XX"),
-        ("{ recruiters(filter: { country: \"np\" }) { totalCount } }", "BAD_USER_INPUT", "upper case"),
-        ("{ recruiters(filter: { languages: [\"nepali\"] }) { totalCount } }", "BAD_USER_INPUT", "ISO 639-1"),
-        ("{ recruiters(filter: { sectors: [\"mining\"] }) { totalCount } }", "BAD_USER_INPUT", "mining"),
-        ("{ recruiters(first: 5000) { totalCount } }", "BAD_USER_INPUT", "between 0 and 100"),
-        ("{ recruiters(first: -1) { totalCount } }", "BAD_USER_INPUT", "between 0 and 100"),
-        ("{ recruiters(first: 5, last: 5) { totalCount } }", "BAD_USER_INPUT", "either"),
-        ("{ recruiters(after: \"not-a-cursor\") { totalCount } }", "BAD_USER_INPUT", "cursor"),
-        ("{ recruiters(after: \"eyJ2IjoxLCJvIjoibmFtZV9hc2MiLCJrIjpbMSwyXX0\") { totalCount } }", "BAD_USER_INPUT", "cursor"),
-        ("{ node(id: \"garbage\") { id } }", "BAD_USER_INPUT", "malformed id"),
-        ("{ recruiter(id: \"djE6T3JnYW5pc2F0aW9uOjE\") { id } }", "BAD_USER_INPUT", "expected a Recruiter"),
-        ("{ recruiter(slug: \"no-such-agency\") { id } }", "NOT_FOUND", "no recruiter"),
+        (
+            "{ recruiters(filter: { country: \"XX\" }) { totalCount } }",
+            "BAD_USER_INPUT",
+            "XX",
+        ),
+        (
+            "{ recruiters(filter: { country: \"np\" }) { totalCount } }",
+            "BAD_USER_INPUT",
+            "upper case",
+        ),
+        (
+            "{ recruiters(filter: { languages: [\"nepali\"] }) { totalCount } }",
+            "BAD_USER_INPUT",
+            "ISO 639-1",
+        ),
+        (
+            "{ recruiters(filter: { sectors: [\"mining\"] }) { totalCount } }",
+            "BAD_USER_INPUT",
+            "mining",
+        ),
+        (
+            "{ recruiters(first: 5000) { totalCount } }",
+            "BAD_USER_INPUT",
+            "between 0 and 100",
+        ),
+        (
+            "{ recruiters(first: -1) { totalCount } }",
+            "BAD_USER_INPUT",
+            "between 0 and 100",
+        ),
+        (
+            "{ recruiters(first: 5, last: 5) { totalCount } }",
+            "BAD_USER_INPUT",
+            "either",
+        ),
+        (
+            "{ recruiters(after: \"not-a-cursor\") { totalCount } }",
+            "BAD_USER_INPUT",
+            "cursor",
+        ),
+        (
+            "{ recruiters(after: \"eyJ2IjoxLCJvIjoibmFtZV9hc2MiLCJrIjpbMSwyXX0\") { totalCount } }",
+            "BAD_USER_INPUT",
+            "cursor",
+        ),
+        (
+            "{ node(id: \"garbage\") { id } }",
+            "BAD_USER_INPUT",
+            "malformed id",
+        ),
+        (
+            "{ recruiter(id: \"djE6T3JnYW5pc2F0aW9uOjE\") { id } }",
+            "BAD_USER_INPUT",
+            "expected a Recruiter",
+        ),
+        (
+            "{ recruiter(slug: \"no-such-agency\") { id } }",
+            "NOT_FOUND",
+            "no recruiter",
+        ),
         ("{ recruiter { id } }", "BAD_USER_INPUT", "exactly one"),
-        ("{ verifyCertificate(number: \"\") { found } }", "BAD_USER_INPUT", "certificate number"),
-        ("{ trainingListings(filter: { language: \"xx\" }) { totalCount } }", "BAD_USER_INPUT", "language"),
+        (
+            "{ verifyCertificate(number: \"\") { found } }",
+            "BAD_USER_INPUT",
+            "certificate number",
+        ),
+        (
+            "{ trainingListings(filter: { language: \"xx\" }) { totalCount } }",
+            "BAD_USER_INPUT",
+            "language",
+        ),
     ];
     for (query, expected_code, hint) in cases {
         let (code, message) = client.error(query, json!({})).await;
         assert_eq!(code, expected_code, "{query}: {message}");
-        assert!(message.contains(hint), "{query}: `{message}` should mention `{hint}`");
+        assert!(
+            message.contains(hint),
+            "{query}: `{message}` should mention `{hint}`"
+        );
     }
     // A cursor of one ordering is refused by another.
-    let page = client.data("{ recruiters(first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let page = client
+        .data(
+            "{ recruiters(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
     let (code, message) = client
         .error(
             "query($a: String) { recruiters(first: 1, after: $a, orderBy: { field: COUNTRY }) { totalCount } }",
@@ -393,7 +705,16 @@ async fn nested_lists_cost_a_fixed_number_of_statements() {
     }
     // Batches are formed per scheduling round, so a loader can occasionally run twice; the
     // bound holds for any page size.
-    assert!(costs.iter().all(|cost| *cost <= 12), "statements for 40 and 100 recruiters: {costs:?}");
-    assert!(costs[1] <= costs[0] + 1, "statements grow with the page size: {costs:?}");
-    println!("a page of 100 recruiters with nested lists costs {} SQL statements", costs[1]);
+    assert!(
+        costs.iter().all(|cost| *cost <= 12),
+        "statements for 40 and 100 recruiters: {costs:?}"
+    );
+    assert!(
+        costs[1] <= costs[0] + 1,
+        "statements grow with the page size: {costs:?}"
+    );
+    println!(
+        "a page of 100 recruiters with nested lists costs {} SQL statements",
+        costs[1]
+    );
 }

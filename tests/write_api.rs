@@ -27,7 +27,11 @@ const SAVE_RECRUITER: &str = "mutation($input: RecruiterInput!, $version: Int) {
     saveRecruiter(input: $input, expectedVersion: $version) { id slug version certified languages } }";
 
 async fn recruiter_count(client: &common::Client) -> u64 {
-    client.data("{ recruiters { totalCount } }", json!({})).await["recruiters"]["totalCount"].as_u64().unwrap()
+    client
+        .data("{ recruiters { totalCount } }", json!({}))
+        .await["recruiters"]["totalCount"]
+        .as_u64()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -46,26 +50,64 @@ async fn forged_expired_and_misaddressed_tokens_are_unauthenticated() {
     let unsigned = {
         use base64::Engine;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.", engine.encode(r#"{"alg":"none","typ":"JWT"}"#), engine.encode(claims(json!({})).to_string()))
+        format!(
+            "{}.{}.",
+            engine.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            engine.encode(claims(json!({})).to_string())
+        )
     };
     let cases = [
         ("no token", None),
         ("alg none", Some(unsigned)),
-        ("wrong key", Some(sign(&claims(json!({})), "another-secret-of-at-least-32-bytes!!"))),
-        ("expired", Some(sign(&claims(json!({ "exp": now() - 3600 })), TEST_SECRET))),
-        ("not yet valid", Some(sign(&claims(json!({ "nbf": now() + 3600 })), TEST_SECRET))),
-        ("wrong audience", Some(sign(&claims(json!({ "aud": "someone-else" })), TEST_SECRET))),
-        ("wrong issuer", Some(sign(&claims(json!({ "iss": "evil" })), TEST_SECRET))),
+        (
+            "wrong key",
+            Some(sign(
+                &claims(json!({})),
+                "another-secret-of-at-least-32-bytes!!",
+            )),
+        ),
+        (
+            "expired",
+            Some(sign(&claims(json!({ "exp": now() - 3600 })), TEST_SECRET)),
+        ),
+        (
+            "not yet valid",
+            Some(sign(&claims(json!({ "nbf": now() + 3600 })), TEST_SECRET)),
+        ),
+        (
+            "wrong audience",
+            Some(sign(&claims(json!({ "aud": "someone-else" })), TEST_SECRET)),
+        ),
+        (
+            "wrong issuer",
+            Some(sign(&claims(json!({ "iss": "evil" })), TEST_SECRET)),
+        ),
         ("garbage", Some("not.a.token".to_owned())),
     ];
     for (case, bearer) in cases {
-        let (code, message) = client.error_as(bearer.as_deref(), SAVE_ORGANISATION, input.clone()).await;
+        let (code, message) = client
+            .error_as(bearer.as_deref(), SAVE_ORGANISATION, input.clone())
+            .await;
         assert_eq!(code, "UNAUTHENTICATED", "{case}: {message}");
     }
-    let organisations = client.data("{ organisations(first: 100) { nodes { name } } }", json!({})).await;
-    assert!(!organisations.to_string().contains("Tokens Ltd"), "nothing was written");
+    let organisations = client
+        .data(
+            "{ organisations(first: 100) { nodes { name } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        !organisations.to_string().contains("Tokens Ltd"),
+        "nothing was written"
+    );
     // A valid token for the same write works, and reads never need one.
-    let written = client.data_as(Some(&token("admin", "alice", None)), SAVE_ORGANISATION, input).await;
+    let written = client
+        .data_as(
+            Some(&token("admin", "alice", None)),
+            SAVE_ORGANISATION,
+            input,
+        )
+        .await;
     assert_eq!(written["saveOrganisation"]["version"], 1);
 }
 
@@ -85,44 +127,103 @@ async fn each_role_may_do_only_its_own_writes() {
         .flat_map(|r| r["certifications"].as_array().unwrap().clone())
         .find(|c| c["status"] == "CERTIFIED")
         .unwrap();
-    let body = certification["certificationBody"].as_str().unwrap().to_owned();
+    let body = certification["certificationBody"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let own_certifier = token("certifier", "auditor-1", Some(&body));
-    let other_certifier = token("certifier", "auditor-2", Some("Some Other Certification Body"));
+    let other_certifier = token(
+        "certifier",
+        "auditor-2",
+        Some("Some Other Certification Body"),
+    );
     let decide = "mutation($id: ID!, $v: Int!) { recordCertificationDecision(id: $id, expectedVersion: $v, to: SUSPENDED,
         reasonCategory: \"complaint_upheld\") { status version } }";
     let decision = json!({ "id": certification["id"], "v": certification["version"] });
 
     // Editors keep recruiters, organisations, commitments and training, not certifications.
-    let (code, _) = client.error_as(Some(&editor), decide, decision.clone()).await;
+    let (code, _) = client
+        .error_as(Some(&editor), decide, decision.clone())
+        .await;
     assert_eq!(code, "FORBIDDEN");
-    let (code, _) = client.error_as(Some(&own_certifier), SAVE_ORGANISATION, json!({ "input": organisation("org-x", "X") })).await;
+    let (code, _) = client
+        .error_as(
+            Some(&own_certifier),
+            SAVE_ORGANISATION,
+            json!({ "input": organisation("org-x", "X") }),
+        )
+        .await;
     assert_eq!(code, "FORBIDDEN");
-    client.data_as(Some(&editor), SAVE_ORGANISATION, json!({ "input": organisation("org-x", "X") })).await;
+    client
+        .data_as(
+            Some(&editor),
+            SAVE_ORGANISATION,
+            json!({ "input": organisation("org-x", "X") }),
+        )
+        .await;
     // A certifier acts only for its own certification body.
-    let (code, message) = client.error_as(Some(&other_certifier), decide, decision.clone()).await;
+    let (code, message) = client
+        .error_as(Some(&other_certifier), decide, decision.clone())
+        .await;
     assert_eq!(code, "FORBIDDEN", "{message}");
     let decided = client.data_as(Some(&own_certifier), decide, decision).await;
-    assert_eq!(decided["recordCertificationDecision"]["status"], "SUSPENDED");
+    assert_eq!(
+        decided["recordCertificationDecision"]["status"],
+        "SUSPENDED"
+    );
     // Bulk import and the audit trail are for admins.
-    let import = "mutation($l: String!) { importRecords(jsonLines: $l) { organisations unchanged } }";
+    let import =
+        "mutation($l: String!) { importRecords(jsonLines: $l) { organisations unchanged } }";
     let line = r#"{"type":"organisation","external_id":"org-import-1","name":"Imported Brand","kind":"brand","country":"SE","sector":"retail","website":null}"#;
     for forbidden in [&editor, &own_certifier] {
-        let (code, _) = client.error_as(Some(forbidden), import, json!({ "l": line })).await;
+        let (code, _) = client
+            .error_as(Some(forbidden), import, json!({ "l": line }))
+            .await;
         assert_eq!(code, "FORBIDDEN");
-        let (code, _) = client.error_as(Some(forbidden), "{ auditLog(first: 5) { totalCount } }", json!({})).await;
+        let (code, _) = client
+            .error_as(
+                Some(forbidden),
+                "{ auditLog(first: 5) { totalCount } }",
+                json!({}),
+            )
+            .await;
         assert_eq!(code, "FORBIDDEN");
     }
-    assert_eq!(client.data_as(Some(&admin), import, json!({ "l": line })).await["importRecords"]["organisations"], 1);
+    assert_eq!(
+        client
+            .data_as(Some(&admin), import, json!({ "l": line }))
+            .await["importRecords"]["organisations"],
+        1
+    );
     let audit = client
-        .data_as(Some(&admin), "{ auditLog(first: 3) { nodes { actor actorRole action entityType before after } } }", json!({}))
+        .data_as(
+            Some(&admin),
+            "{ auditLog(first: 3) { nodes { actor actorRole action entityType before after } } }",
+            json!({}),
+        )
         .await;
     let newest = &audit["auditLog"]["nodes"][0];
     assert_eq!(newest["actor"], "admin-1");
     assert_eq!(newest["action"], "organisation.create");
-    let decision_entry = audit["auditLog"]["nodes"].as_array().unwrap().iter().find(|entry| entry["action"] == "certification.decision").unwrap();
+    let decision_entry = audit["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["action"] == "certification.decision")
+        .unwrap();
     assert_eq!(decision_entry["actor"], "auditor-1");
-    assert!(decision_entry["before"].as_str().unwrap().contains("\"certified\""));
-    assert!(decision_entry["after"].as_str().unwrap().contains("\"suspended\""));
+    assert!(
+        decision_entry["before"]
+            .as_str()
+            .unwrap()
+            .contains("\"certified\"")
+    );
+    assert!(
+        decision_entry["after"]
+            .as_str()
+            .unwrap()
+            .contains("\"suspended\"")
+    );
     // The public history shows the body that recorded it, never the person.
     let public = client
         .data("query($n: String!) { verifyCertificate(number: $n) { status certification { history { to recordedBy } } } }",
@@ -138,7 +239,13 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
     let body = "Lifecycle Certification Ltd.";
     let certifier = token("certifier", "auditor", Some(body));
     let editor = token("editor", "editor", None);
-    client.data_as(Some(&editor), SAVE_RECRUITER, json!({ "input": recruiter("rec-life", "lifecycle-agency") })).await;
+    client
+        .data_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": recruiter("rec-life", "lifecycle-agency") }),
+        )
+        .await;
     let created = client
         .data_as(
             Some(&certifier),
@@ -159,31 +266,65 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
         { status version issuedOn expiresOn nextAuditDue certified } }";
     // A path through every allowed transition.
     let path = [
-        ("DEFERRED", "information_requested"), ("APPLICANT", "corrective_action_completed"), ("REJECTED", "application_rejected"),
-        ("APPLICANT", "application_received"), ("CERTIFIED", "audit_passed"), ("CERTIFIED", "recertified"),
-        ("SUSPENDED", "audit_nonconformity"), ("CERTIFIED", "corrective_action_completed"), ("WITHDRAWN", "voluntary_withdrawal"),
-        ("APPLICANT", "application_received"), ("CERTIFIED", "audit_passed"), ("SUSPENDED", "complaint_upheld"),
-        ("WITHDRAWN", "unresolved_nonconformity"), ("APPLICANT", "application_received"), ("CERTIFIED", "audit_passed"),
-        ("EXPIRED", "certificate_expired"), ("APPLICANT", "application_received"),
+        ("DEFERRED", "information_requested"),
+        ("APPLICANT", "corrective_action_completed"),
+        ("REJECTED", "application_rejected"),
+        ("APPLICANT", "application_received"),
+        ("CERTIFIED", "audit_passed"),
+        ("CERTIFIED", "recertified"),
+        ("SUSPENDED", "audit_nonconformity"),
+        ("CERTIFIED", "corrective_action_completed"),
+        ("WITHDRAWN", "voluntary_withdrawal"),
+        ("APPLICANT", "application_received"),
+        ("CERTIFIED", "audit_passed"),
+        ("SUSPENDED", "complaint_upheld"),
+        ("WITHDRAWN", "unresolved_nonconformity"),
+        ("APPLICANT", "application_received"),
+        ("CERTIFIED", "audit_passed"),
+        ("EXPIRED", "certificate_expired"),
+        ("APPLICANT", "application_received"),
     ];
     let refused = [
-        ("APPLICANT", "SUSPENDED"), ("APPLICANT", "EXPIRED"), ("APPLICANT", "WITHDRAWN"), ("APPLICANT", "APPLICANT"),
-        ("DEFERRED", "CERTIFIED"), ("REJECTED", "CERTIFIED"), ("CERTIFIED", "APPLICANT"), ("CERTIFIED", "REJECTED"),
-        ("SUSPENDED", "EXPIRED"), ("WITHDRAWN", "CERTIFIED"), ("EXPIRED", "CERTIFIED"),
+        ("APPLICANT", "SUSPENDED"),
+        ("APPLICANT", "EXPIRED"),
+        ("APPLICANT", "WITHDRAWN"),
+        ("APPLICANT", "APPLICANT"),
+        ("DEFERRED", "CERTIFIED"),
+        ("REJECTED", "CERTIFIED"),
+        ("CERTIFIED", "APPLICANT"),
+        ("CERTIFIED", "REJECTED"),
+        ("SUSPENDED", "EXPIRED"),
+        ("WITHDRAWN", "CERTIFIED"),
+        ("EXPIRED", "CERTIFIED"),
     ];
     let mut status = "APPLICANT".to_owned();
     for (to, reason) in path {
         for (from, wrong) in refused.iter().filter(|(from, _)| *from == status) {
-            let (code, message) = client.error_as(Some(&certifier), decide, json!({ "id": id, "v": version, "to": wrong, "r": "test" })).await;
+            let (code, message) = client
+                .error_as(
+                    Some(&certifier),
+                    decide,
+                    json!({ "id": id, "v": version, "to": wrong, "r": "test" }),
+                )
+                .await;
             assert_eq!(code, "CONFLICT", "{from} -> {wrong} must be refused");
             assert!(message.contains("allowed transitions are"), "{message}");
         }
-        let decided = client.data_as(Some(&certifier), decide, json!({ "id": id, "v": version, "to": to, "r": reason })).await;
+        let decided = client
+            .data_as(
+                Some(&certifier),
+                decide,
+                json!({ "id": id, "v": version, "to": to, "r": reason }),
+            )
+            .await;
         let decided = &decided["recordCertificationDecision"];
         assert_eq!(decided["status"], to);
         assert_eq!(decided["version"].as_i64().unwrap(), version + 1);
         if to == "CERTIFIED" {
-            assert!(decided["expiresOn"].is_string() && decided["issuedOn"].is_string(), "{to} after {status}: {decided}");
+            assert!(
+                decided["expiresOn"].is_string() && decided["issuedOn"].is_string(),
+                "{to} after {status}: {decided}"
+            );
             assert!(decided["certified"].as_bool().unwrap());
             assert!(decided["expiresOn"].as_str().unwrap() > decided["issuedOn"].as_str().unwrap());
             assert!(decided["nextAuditDue"].is_string());
@@ -194,11 +335,25 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
     let history = client
         .data("{ verifyCertificate(number: \" ers-np-2026 -life\") { certification { history { from to reasonCategory recordedBy } } } }", json!({}))
         .await;
-    let history = history["verifyCertificate"]["certification"]["history"].as_array().unwrap().clone();
+    let history = history["verifyCertificate"]["certification"]["history"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(history.len(), path.len() + 1, "every transition is kept");
-    assert!(history.iter().skip(1).all(|entry| entry["recordedBy"] == body));
+    assert!(
+        history
+            .iter()
+            .skip(1)
+            .all(|entry| entry["recordedBy"] == body)
+    );
     // A stale version is refused rather than overwriting a newer decision.
-    let (code, message) = client.error_as(Some(&certifier), decide, json!({ "id": id, "v": version - 1, "to": "DEFERRED", "r": "x" })).await;
+    let (code, message) = client
+        .error_as(
+            Some(&certifier),
+            decide,
+            json!({ "id": id, "v": version - 1, "to": "DEFERRED", "r": "x" }),
+        )
+        .await;
     assert_eq!(code, "CONFLICT");
     assert!(message.contains("version"), "{message}");
 }
@@ -229,24 +384,52 @@ async fn every_write_is_validated_and_all_or_nothing() {
     bad["cbpLevel"] = json!("level_9");
     cases.push((bad, "BAD_USER_INPUT", "slug"));
     // An existing slug, compared without case and spaces, and a partner that does not exist.
-    let taken = client.data("{ recruiters(first: 1) { nodes { slug } } }", json!({})).await["recruiters"]["nodes"][0]["slug"].clone();
-    cases.push((recruiter("rec-bad", &taken.as_str().unwrap().to_uppercase().replace('-', "-")), "BAD_USER_INPUT", "slug"));
+    let taken = client
+        .data("{ recruiters(first: 1) { nodes { slug } } }", json!({}))
+        .await["recruiters"]["nodes"][0]["slug"]
+        .clone();
+    cases.push((
+        recruiter(
+            "rec-bad",
+            &taken.as_str().unwrap().to_uppercase().replace('-', "-"),
+        ),
+        "BAD_USER_INPUT",
+        "slug",
+    ));
     let duplicate = recruiter("rec-bad", taken.as_str().unwrap());
     cases.push((duplicate, "CONFLICT", "already used"));
     let mut bad = recruiter("rec-bad", "missing-partner");
     bad["partners"] = json!(["rec-does-not-exist"]);
     cases.push((bad, "BAD_USER_INPUT", "rec-does-not-exist"));
     for (input, expected, hint) in cases {
-        let (code, message) = client.error_as(Some(&editor), SAVE_RECRUITER, json!({ "input": input })).await;
+        let (code, message) = client
+            .error_as(Some(&editor), SAVE_RECRUITER, json!({ "input": input }))
+            .await;
         assert_eq!(code, expected, "{message}");
-        assert!(message.contains(hint), "`{message}` should mention `{hint}`");
+        assert!(
+            message.contains(hint),
+            "`{message}` should mention `{hint}`"
+        );
     }
-    assert_eq!(recruiter_count(&client).await, before, "no invalid write changed anything");
-    let saved = client.data_as(Some(&editor), SAVE_RECRUITER, json!({ "input": recruiter("rec-good", "good-agency") })).await;
+    assert_eq!(
+        recruiter_count(&client).await,
+        before,
+        "no invalid write changed anything"
+    );
+    let saved = client
+        .data_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": recruiter("rec-good", "good-agency") }),
+        )
+        .await;
     assert_eq!(saved["saveRecruiter"]["version"], 1);
     assert_eq!(recruiter_count(&client).await, before + 1);
     let found = client.data("{ recruiters(filter: { country: \"NP\", languages: [\"ne\"] }, first: 100) { nodes { slug } } }", json!({})).await;
-    assert!(found.to_string().contains("good-agency"), "a write is visible to the next read");
+    assert!(
+        found.to_string().contains("good-agency"),
+        "a write is visible to the next read"
+    );
 }
 
 #[tokio::test]
@@ -254,26 +437,63 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
     let server = Server::start();
     let client = server.client();
     let editor = token("editor", "editor", None);
-    let created = client.data_as(Some(&editor), SAVE_RECRUITER, json!({ "input": recruiter("rec-race", "race-agency") })).await;
+    let created = client
+        .data_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": recruiter("rec-race", "race-agency") }),
+        )
+        .await;
     assert_eq!(created["saveRecruiter"]["version"], 1);
-    let (code, _) = client.error_as(Some(&editor), SAVE_RECRUITER, json!({ "input": recruiter("rec-race", "race-agency") })).await;
-    assert_eq!(code, "CONFLICT", "creating an existing record needs expectedVersion");
+    let (code, _) = client
+        .error_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": recruiter("rec-race", "race-agency") }),
+        )
+        .await;
+    assert_eq!(
+        code, "CONFLICT",
+        "creating an existing record needs expectedVersion"
+    );
     let mut first = recruiter("rec-race", "race-agency");
     first["languages"] = json!(["ne", "hi"]);
     let mut second = recruiter("rec-race", "race-agency");
     second["languages"] = json!(["ne", "ar"]);
     let (one, two) = tokio::join!(
-        client.graphql_as(Some(&editor), SAVE_RECRUITER, json!({ "input": first, "version": 1 })),
-        client.graphql_as(Some(&editor), SAVE_RECRUITER, json!({ "input": second, "version": 1 })),
+        client.graphql_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": first, "version": 1 })
+        ),
+        client.graphql_as(
+            Some(&editor),
+            SAVE_RECRUITER,
+            json!({ "input": second, "version": 1 })
+        ),
     );
     let outcomes = [&one, &two];
-    let winners: Vec<&&Value> = outcomes.iter().filter(|body| body.get("errors").is_none()).collect();
-    let losers: Vec<&&Value> = outcomes.iter().filter(|body| body.get("errors").is_some()).collect();
+    let winners: Vec<&&Value> = outcomes
+        .iter()
+        .filter(|body| body.get("errors").is_none())
+        .collect();
+    let losers: Vec<&&Value> = outcomes
+        .iter()
+        .filter(|body| body.get("errors").is_some())
+        .collect();
     assert_eq!((winners.len(), losers.len()), (1, 1), "{one} {two}");
     assert_eq!(losers[0]["errors"][0]["extensions"]["code"], "CONFLICT");
     assert_eq!(winners[0]["data"]["saveRecruiter"]["version"], 2);
-    let stored = client.data("{ recruiter(slug: \"race-agency\") { languages version } }", json!({})).await;
-    assert_eq!(stored["recruiter"]["languages"], winners[0]["data"]["saveRecruiter"]["languages"]);
+    let stored = client
+        .data(
+            "{ recruiter(slug: \"race-agency\") { languages version } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        stored["recruiter"]["languages"],
+        winners[0]["data"]["saveRecruiter"]["languages"]
+    );
 }
 
 #[tokio::test]
@@ -282,19 +502,56 @@ async fn archived_records_leave_public_results_but_stay_in_the_audit_trail() {
     let client = server.client();
     let editor = token("editor", "editor", None);
     let admin = token("admin", "admin", None);
-    let target = client.data("{ recruiters(first: 1) { totalCount nodes { id slug version } } }", json!({})).await;
+    let target = client
+        .data(
+            "{ recruiters(first: 1) { totalCount nodes { id slug version } } }",
+            json!({}),
+        )
+        .await;
     let node = &target["recruiters"]["nodes"][0];
     let total = target["recruiters"]["totalCount"].as_u64().unwrap();
     let archive = "mutation($id: ID!, $v: Int!) { archive(id: $id, expectedVersion: $v) }";
-    let (code, _) = client.error_as(Some(&editor), archive, json!({ "id": node["id"], "v": 99 })).await;
+    let (code, _) = client
+        .error_as(Some(&editor), archive, json!({ "id": node["id"], "v": 99 }))
+        .await;
     assert_eq!(code, "CONFLICT");
-    client.data_as(Some(&editor), archive, json!({ "id": node["id"], "v": node["version"] })).await;
+    client
+        .data_as(
+            Some(&editor),
+            archive,
+            json!({ "id": node["id"], "v": node["version"] }),
+        )
+        .await;
     assert_eq!(recruiter_count(&client).await, total - 1);
-    let (code, _) = client.error("query($s: String) { recruiter(slug: $s) { id } }", json!({ "s": node["slug"] })).await;
+    let (code, _) = client
+        .error(
+            "query($s: String) { recruiter(slug: $s) { id } }",
+            json!({ "s": node["slug"] }),
+        )
+        .await;
     assert_eq!(code, "NOT_FOUND");
-    assert_eq!(client.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": node["id"] })).await["node"], Value::Null);
-    let audit = client.data_as(Some(&admin), "query($id: ID) { auditLog(entityId: $id) { nodes { action actor } } }", json!({ "id": node["id"] })).await;
-    let actions: Vec<&str> = audit["auditLog"]["nodes"].as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        client
+            .data(
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": node["id"] })
+            )
+            .await["node"],
+        Value::Null
+    );
+    let audit = client
+        .data_as(
+            Some(&admin),
+            "query($id: ID) { auditLog(entityId: $id) { nodes { action actor } } }",
+            json!({ "id": node["id"] }),
+        )
+        .await;
+    let actions: Vec<&str> = audit["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["recruiter.archive", "recruiter.create"]);
 }
 
@@ -306,23 +563,64 @@ async fn mark_rights_can_be_suspended_and_their_domains_changed() {
     let data = client
         .data("{ recruiters(filter: { certified: true }, first: 100) { nodes { markRights { id version inForce domains } } } }", json!({}))
         .await;
-    let right = data["recruiters"]["nodes"].as_array().unwrap().iter().flat_map(|r| r["markRights"].as_array().unwrap().clone()).find(|m| m["inForce"] == true).unwrap();
+    let right = data["recruiters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["markRights"].as_array().unwrap().clone())
+        .find(|m| m["inForce"] == true)
+        .unwrap();
     let domain = right["domains"][0].as_str().unwrap().to_owned();
     let verify = "query($d: String!) { verifyMarkUse(domain: $d) { allowed status } }";
-    assert_eq!(client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["allowed"], true);
+    assert_eq!(
+        client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["allowed"],
+        true
+    );
     let change = "mutation($id: ID!, $v: Int!, $s: MarkRightStatus, $d: [String!]) {
         changeMarkRight(id: $id, expectedVersion: $v, status: $s, domains: $d) { status domains version inForce } }";
-    let suspended = client.data_as(Some(&admin), change, json!({ "id": right["id"], "v": right["version"], "s": "SUSPENDED" })).await;
+    let suspended = client
+        .data_as(
+            Some(&admin),
+            change,
+            json!({ "id": right["id"], "v": right["version"], "s": "SUSPENDED" }),
+        )
+        .await;
     assert_eq!(suspended["changeMarkRight"]["inForce"], false);
-    assert_eq!(client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["status"], "RIGHT_SUSPENDED");
+    assert_eq!(
+        client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["status"],
+        "RIGHT_SUSPENDED"
+    );
     let moved = client
         .data_as(Some(&admin), change, json!({ "id": right["id"], "v": 2, "s": "ACTIVE", "d": ["https://www.new-domain.example.com.np/"] }))
         .await;
-    assert_eq!(moved["changeMarkRight"]["domains"], json!(["new-domain.example.com.np"]));
-    assert_eq!(client.data(verify, json!({ "d": "new-domain.example.com.np" })).await["verifyMarkUse"]["allowed"], true);
-    assert_eq!(client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["allowed"], false);
-    client.data_as(Some(&admin), change, json!({ "id": right["id"], "v": 3, "s": "REVOKED" })).await;
-    let (code, message) = client.error_as(Some(&admin), change, json!({ "id": right["id"], "v": 4, "s": "ACTIVE" })).await;
+    assert_eq!(
+        moved["changeMarkRight"]["domains"],
+        json!(["new-domain.example.com.np"])
+    );
+    assert_eq!(
+        client
+            .data(verify, json!({ "d": "new-domain.example.com.np" }))
+            .await["verifyMarkUse"]["allowed"],
+        true
+    );
+    assert_eq!(
+        client.data(verify, json!({ "d": domain })).await["verifyMarkUse"]["allowed"],
+        false
+    );
+    client
+        .data_as(
+            Some(&admin),
+            change,
+            json!({ "id": right["id"], "v": 3, "s": "REVOKED" }),
+        )
+        .await;
+    let (code, message) = client
+        .error_as(
+            Some(&admin),
+            change,
+            json!({ "id": right["id"], "v": 4, "s": "ACTIVE" }),
+        )
+        .await;
     assert_eq!(code, "CONFLICT", "{message}");
 }
 
@@ -338,23 +636,154 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
     let typo_field = r#"{"type":"organisation","external_id":"org-new-3","name":"Typo Ltd","kind":"brand","country":"GB","sectr":"retail"}"#;
     let dangling = r#"{"type":"commitment","external_id":"com-new-2","organisation":"org-missing","framework":"Employer Pays Principle","scope":"own_operations","made_on":"2025-02-01","status":"active"}"#;
     let file = [good_org, bad_country, good_commitment, typo_field].join("\n");
-    let body = client.graphql_as(Some(&admin), import, json!({ "l": file })).await;
+    let body = client
+        .graphql_as(Some(&admin), import, json!({ "l": file }))
+        .await;
     let error = &body["errors"][0];
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
-    let lines: Vec<u64> = error["extensions"]["lines"].as_array().unwrap().iter().map(|line| line["line"].as_u64().unwrap()).collect();
-    assert_eq!(lines, [4], "unparseable lines are reported first, before any record is checked");
+    let lines: Vec<u64> = error["extensions"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [4],
+        "unparseable lines are reported first, before any record is checked"
+    );
     let file = [good_org, bad_country, good_commitment, dangling].join("\n");
-    let body = client.graphql_as(Some(&admin), import, json!({ "l": file })).await;
-    let lines: Vec<u64> = body["errors"][0]["extensions"]["lines"].as_array().unwrap().iter().map(|line| line["line"].as_u64().unwrap()).collect();
+    let body = client
+        .graphql_as(Some(&admin), import, json!({ "l": file }))
+        .await;
+    let lines: Vec<u64> = body["errors"][0]["extensions"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, [2], "{body}");
-    let organisations = client.data("{ organisations(first: 100) { totalCount nodes { name } } }", json!({})).await;
-    assert!(!organisations.to_string().contains("Fairway"), "nothing of a failed import lands");
+    let organisations = client
+        .data(
+            "{ organisations(first: 100) { totalCount nodes { name } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        !organisations.to_string().contains("Fairway"),
+        "nothing of a failed import lands"
+    );
 
     let file = [good_org, good_commitment].join("\n");
-    let first = client.data_as(Some(&admin), import, json!({ "l": file })).await;
-    assert_eq!(first["importRecords"], json!({ "organisations": 1, "commitments": 1, "unchanged": 0 }));
-    let again = client.data_as(Some(&admin), import, json!({ "l": file })).await;
-    assert_eq!(again["importRecords"], json!({ "organisations": 0, "commitments": 0, "unchanged": 2 }));
+    let first = client
+        .data_as(Some(&admin), import, json!({ "l": file }))
+        .await;
+    assert_eq!(
+        first["importRecords"],
+        json!({ "organisations": 1, "commitments": 1, "unchanged": 0 })
+    );
+    let again = client
+        .data_as(Some(&admin), import, json!({ "l": file }))
+        .await;
+    assert_eq!(
+        again["importRecords"],
+        json!({ "organisations": 0, "commitments": 0, "unchanged": 2 })
+    );
     let corridor = client.data("{ corridor(origin: \"BD\", destination: \"MY\") { commitments(first: 100) { nodes { organisation { name } } } } }", json!({})).await;
     assert!(corridor.to_string().contains("Fairway Apparel AB"));
+}
+
+#[tokio::test]
+async fn directory_token_mints_tokens_the_server_accepts() {
+    let server = Server::start();
+    let client = server.client();
+    let output = server.cli(&[
+        "token",
+        "--role",
+        "editor",
+        "--sub",
+        "operator-7",
+        "--ttl",
+        "10m",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let minted = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let saved = client
+        .data_as(
+            Some(&minted),
+            SAVE_ORGANISATION,
+            json!({ "input": organisation("org-cli", "CLI Ltd") }),
+        )
+        .await;
+    assert_eq!(saved["saveOrganisation"]["name"], "CLI Ltd");
+    let refused = server.cli(&["token", "--role", "certifier", "--sub", "auditor"]);
+    assert!(
+        !refused.status.success(),
+        "a certifier token needs its certification body"
+    );
+}
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_directory_then_export_is_identical() {
+    let original = Server::start();
+    let empty = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let first = original.data_dir().join("first.jsonl");
+    let second = empty.data_dir().join("second.jsonl");
+    let output = original.cli(&["export", first.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(recruiter_count(&empty.client()).await, 0);
+    let output = empty.cli(&["import", first.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = empty.cli(&["export", second.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (first, second) = (
+        std::fs::read_to_string(first).unwrap(),
+        std::fs::read_to_string(second).unwrap(),
+    );
+    assert!(
+        first.lines().count() > 600,
+        "the export holds the whole sample directory"
+    );
+    assert!(first == second, "the round trip changed the export");
+    assert_eq!(
+        recruiter_count(&empty.client()).await,
+        recruiter_count(&original.client()).await
+    );
+    // Importing the same file again changes nothing.
+    let again = empty.cli(&[
+        "import",
+        empty.data_dir().join("second.jsonl").to_str().unwrap(),
+    ]);
+    let report = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        report.contains("imported 0 records")
+            && report.contains(&format!("{} unchanged", first.lines().count())),
+        "{report}"
+    );
+    // A file with a bad line is refused whole, naming the line.
+    let broken = empty.data_dir().join("broken.jsonl");
+    std::fs::write(&broken, format!("{}\n{{\"type\":\"organisation\",\"external_id\":\"org-z\",\"name\":\"Z\",\"kind\":\"brand\",\"country\":\"ZZ\"}}\n", first.lines().next().unwrap())).unwrap();
+    let refused = empty.cli(&["import", broken.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("line 2"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
 }

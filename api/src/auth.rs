@@ -13,7 +13,9 @@ use crate::{
 };
 
 /// What a token allows.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Everything, including bulk import and the audit trail.
@@ -70,7 +72,9 @@ impl Caller {
     pub fn require(&self, roles: &[Role]) -> AppResult<&Identity> {
         let identity = match self {
             Caller::Anonymous => {
-                return Err(AppError::Unauthenticated("writes need an `Authorization: Bearer <token>` header".to_owned()));
+                return Err(AppError::Unauthenticated(
+                    "writes need an `Authorization: Bearer <token>` header".to_owned(),
+                ));
             }
             Caller::Rejected(reason) => return Err(AppError::Unauthenticated(reason.clone())),
             Caller::Authenticated(identity) => identity,
@@ -99,23 +103,34 @@ fn algorithm(config: &Config) -> anyhow::Result<Algorithm> {
         "HS256" => Ok(Algorithm::HS256),
         "RS256" => Ok(Algorithm::RS256),
         "ES256" => Ok(Algorithm::ES256),
-        other => anyhow::bail!("JWT_ALGORITHM `{other}` is not supported: use HS256, RS256 or ES256"),
+        other => {
+            anyhow::bail!("JWT_ALGORITHM `{other}` is not supported: use HS256, RS256 or ES256")
+        }
     }
 }
 
 /// The HS256 secret: `JWT_SECRET`, or one generated once under `DATA_DIR`.
 fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
-    if let Some(secret) = config.jwt_secret.as_ref().filter(|secret| !secret.is_empty()) {
-        anyhow::ensure!(secret.len() >= 32, "JWT_SECRET must be at least 32 characters long");
+    if let Some(secret) = config
+        .jwt_secret
+        .as_ref()
+        .filter(|secret| !secret.is_empty())
+    {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "JWT_SECRET must be at least 32 characters long"
+        );
         return Ok(secret.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         return Ok(existing.trim().as_bytes().to_vec());
     }
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for a JWT secret: {error}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("no randomness for a JWT secret: {error}"))?;
     let generated: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     write_private(&path, &generated)?;
     tracing::info!(path = %path.display(), "generated a JWT signing secret");
@@ -128,7 +143,9 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
 }
@@ -139,9 +156,17 @@ impl Verifier {
         let key = match algorithm {
             Algorithm::HS256 => DecodingKey::from_secret(&secret(config)?),
             _ => {
-                let path = config.jwt_public_key.as_ref().context("JWT_PUBLIC_KEY is required for RS256 and ES256")?;
-                let pem = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-                if algorithm == Algorithm::RS256 { DecodingKey::from_rsa_pem(&pem)? } else { DecodingKey::from_ec_pem(&pem)? }
+                let path = config
+                    .jwt_public_key
+                    .as_ref()
+                    .context("JWT_PUBLIC_KEY is required for RS256 and ES256")?;
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                if algorithm == Algorithm::RS256 {
+                    DecodingKey::from_rsa_pem(&pem)?
+                } else {
+                    DecodingKey::from_ec_pem(&pem)?
+                }
             }
         };
         let mut validation = Validation::new(algorithm);
@@ -159,7 +184,9 @@ impl Verifier {
             return Caller::Anonymous;
         };
         let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
-            return Caller::Rejected("the Authorization header must be `Bearer <token>`".to_owned());
+            return Caller::Rejected(
+                "the Authorization header must be `Bearer <token>`".to_owned(),
+            );
         };
         match self.verify(token) {
             Ok(identity) => Caller::Authenticated(identity),
@@ -168,23 +195,35 @@ impl Verifier {
     }
 
     pub fn verify(&self, token: &str) -> Result<Identity, String> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(|error| {
-            match error.kind() {
-                ErrorKind::ExpiredSignature => "the token has expired: ask for a new one".to_owned(),
-                ErrorKind::ImmatureSignature => "the token is not valid yet (nbf is in the future)".to_owned(),
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(
+            |error| match error.kind() {
+                ErrorKind::ExpiredSignature => {
+                    "the token has expired: ask for a new one".to_owned()
+                }
+                ErrorKind::ImmatureSignature => {
+                    "the token is not valid yet (nbf is in the future)".to_owned()
+                }
                 ErrorKind::InvalidAudience => "the token is meant for another audience".to_owned(),
                 ErrorKind::InvalidIssuer => "the token comes from an unknown issuer".to_owned(),
                 ErrorKind::InvalidSignature => "the token's signature is invalid".to_owned(),
                 ErrorKind::InvalidAlgorithm => "the token's algorithm is not accepted".to_owned(),
-                ErrorKind::MissingRequiredClaim(claim) => format!("the token lacks the `{claim}` claim"),
+                ErrorKind::MissingRequiredClaim(claim) => {
+                    format!("the token lacks the `{claim}` claim")
+                }
                 _ => "the token is malformed".to_owned(),
-            }
-        })?;
+            },
+        )?;
         let claims = claims.claims;
         if claims.role == Role::Certifier && claims.body.as_deref().is_none_or(str::is_empty) {
-            return Err("a certifier token must name its certification body in the `body` claim".to_owned());
+            return Err(
+                "a certifier token must name its certification body in the `body` claim".to_owned(),
+            );
         }
-        Ok(Identity { subject: claims.sub, role: claims.role, body: claims.body })
+        Ok(Identity {
+            subject: claims.sub,
+            role: claims.role,
+            body: claims.body,
+        })
     }
 }
 
@@ -202,11 +241,19 @@ pub fn mint(
         Algorithm::HS256 => EncodingKey::from_secret(&secret(config)?),
         _ => {
             let path = private_key.context("--private-key is required for RS256 and ES256")?;
-            let pem = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            if algorithm == Algorithm::RS256 { EncodingKey::from_rsa_pem(&pem)? } else { EncodingKey::from_ec_pem(&pem)? }
+            let pem =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if algorithm == Algorithm::RS256 {
+                EncodingKey::from_rsa_pem(&pem)?
+            } else {
+                EncodingKey::from_ec_pem(&pem)?
+            }
         }
     };
-    anyhow::ensure!(role != Role::Certifier || body.is_some(), "a certifier token needs --body (its certification body)");
+    anyhow::ensure!(
+        role != Role::Certifier || body.is_some(),
+        "a certifier token needs --body (its certification body)"
+    );
     let now = jsonwebtoken::get_current_timestamp();
     let claims = Claims {
         sub: subject.to_owned(),
@@ -218,5 +265,9 @@ pub fn mint(
         nbf: now,
         iat: now,
     };
-    Ok(jsonwebtoken::encode(&Header::new(algorithm), &claims, &key)?)
+    Ok(jsonwebtoken::encode(
+        &Header::new(algorithm),
+        &claims,
+        &key,
+    )?)
 }

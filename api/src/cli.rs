@@ -2,7 +2,7 @@
 
 use actix_web::{App, HttpServer, middleware, web};
 use clap::{Parser, Subcommand};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tracing_subscriber::EnvFilter;
 
 use std::{path::PathBuf, time::Duration};
@@ -13,7 +13,7 @@ use crate::{
     db,
     graphql::schema,
     http::{self, AppState},
-    service::{changes::Actor, import, recruiter},
+    service::{changes::Actor, export, import, recruiter},
 };
 
 #[derive(Debug, Parser)]
@@ -35,9 +35,10 @@ enum Command {
     Serve,
     /// Import a JSON Lines file of the open-data format (`-` for standard input): all or
     /// nothing, and re-importing the same file changes nothing.
-    Import {
-        file: PathBuf,
-    },
+    Import { file: PathBuf },
+    /// Export the whole directory as JSON Lines of the open-data format (`-` for standard
+    /// output); importing the file into an empty directory gives the same directory.
+    Export { file: PathBuf },
     /// Mint a signed token for an operator (needs the signing secret or private key).
     Token {
         #[arg(long, value_enum)]
@@ -71,8 +72,22 @@ pub fn main() -> anyhow::Result<()> {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
             Command::Import { file } => import_file(&cli.config, &file).await,
-            Command::Token { role, sub, body, ttl, private_key } => {
-                let token = auth::mint(&cli.config, private_key.as_deref(), &sub, role, body.as_deref(), ttl)?;
+            Command::Export { file } => export_file(&cli.config, &file).await,
+            Command::Token {
+                role,
+                sub,
+                body,
+                ttl,
+                private_key,
+            } => {
+                let token = auth::mint(
+                    &cli.config,
+                    private_key.as_deref(),
+                    &sub,
+                    role,
+                    body.as_deref(),
+                    ttl,
+                )?;
                 println!("{token}");
                 Ok(())
             }
@@ -151,7 +166,9 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
         tokio::io::stdin().read_to_string(&mut text).await?;
         text
     } else {
-        tokio::fs::read_to_string(file).await.map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?
+        tokio::fs::read_to_string(file)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?
     };
     let (db, _) = db::connect(config).await?;
     let started = std::time::Instant::now();
@@ -184,4 +201,22 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
         }
         Err(import::ImportError::Failed(error)) => Err(error.into()),
     }
+}
+
+/// `directory export FILE`.
+async fn export_file(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let (db, _) = db::connect(config).await?;
+    let records = export::export(&db).await?;
+    let text = export::to_json_lines(&records);
+    if file.as_os_str() == "-" {
+        let mut stdout = tokio::io::stdout();
+        stdout.write_all(text.as_bytes()).await?;
+        stdout.flush().await?;
+    } else {
+        tokio::fs::write(file, text)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", file.display()))?;
+        eprintln!("exported {} records to {}", records.len(), file.display());
+    }
+    Ok(())
 }

@@ -27,7 +27,11 @@ static SHARED: std::sync::OnceLock<std::sync::Mutex<Server>> = std::sync::OnceLo
 /// One server with the sample directory, shared by the read-only tests of a test binary. It
 /// stops when the test process exits (its standard input closes).
 pub fn shared_url() -> String {
-    SHARED.get_or_init(|| std::sync::Mutex::new(Server::start())).lock().map(|server| server.url.clone()).unwrap_or_default()
+    SHARED
+        .get_or_init(|| std::sync::Mutex::new(Server::start()))
+        .lock()
+        .map(|server| server.url.clone())
+        .unwrap_or_default()
 }
 
 /// A client for the shared server.
@@ -45,21 +49,34 @@ struct PostgresDatabase {
 
 impl PostgresDatabase {
     fn create(admin_url: &str) -> Self {
-        let name = format!("dirtest_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
+        let name = format!(
+            "dirtest_{}_{}",
+            std::process::id(),
+            NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
+        );
         run_sql(admin_url, &drop_stale_databases_sql(std::process::id()));
         run_sql(admin_url, &format!("CREATE DATABASE {name}"));
-        Self { admin_url: admin_url.to_owned(), name }
+        Self {
+            admin_url: admin_url.to_owned(),
+            name,
+        }
     }
 
     fn url(&self) -> String {
-        let base = self.admin_url.rsplit_once('/').map_or(self.admin_url.as_str(), |(base, _)| base);
+        let base = self
+            .admin_url
+            .rsplit_once('/')
+            .map_or(self.admin_url.as_str(), |(base, _)| base);
         format!("{base}/{}", self.name)
     }
 }
 
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
-        run_sql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        run_sql(
+            &self.admin_url,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
     }
 }
 
@@ -83,12 +100,17 @@ fn run_sql(url: &str, sql: &str) {
     let url = url.to_owned();
     let sql = sql.to_owned();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         runtime.block_on(async {
             use sea_orm::ConnectionTrait;
             let connection = sea_orm::Database::connect(&url)
                 .await
-                .unwrap_or_else(|error| panic!("PostgreSQL at DATABASE_URL is not reachable: {error}"));
+                .unwrap_or_else(|error| {
+                    panic!("PostgreSQL at DATABASE_URL is not reachable: {error}")
+                });
             if let Err(error) = connection.execute_unprepared(&sql).await {
                 if !sql.starts_with("DO ") {
                     panic!("{sql}: {error}");
@@ -101,7 +123,9 @@ fn run_sql(url: &str, sql: &str) {
 }
 
 pub fn database_url() -> Option<String> {
-    std::env::var("DATABASE_URL").ok().filter(|url| url.starts_with("postgres"))
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
 }
 
 impl Server {
@@ -141,8 +165,15 @@ impl Server {
                 }
             }
         });
-        let url = receiver.recv_timeout(Duration::from_secs(120)).expect("the server printed its address");
-        Self { child, url, data_dir, postgres }
+        let url = receiver
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the server printed its address");
+        Self {
+            child,
+            url,
+            data_dir,
+            postgres,
+        }
     }
 
     pub fn client(&self) -> Client {
@@ -152,7 +183,11 @@ impl Server {
     /// Runs a `directory` subcommand against this server's database; returns its stdout.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
-        command.args(args).env("DATA_DIR", self.data_dir.path()).env("JWT_SECRET", TEST_SECRET).env("RUST_LOG", "warn");
+        command
+            .args(args)
+            .env("DATA_DIR", self.data_dir.path())
+            .env("JWT_SECRET", TEST_SECRET)
+            .env("RUST_LOG", "warn");
         match &self.postgres {
             Some(postgres) => command.env("DATABASE_URL", postgres.url()),
             None => command.env_remove("DATABASE_URL"),
@@ -170,12 +205,19 @@ pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
 
 /// Signs claims with `secret` (HS256).
 pub fn sign(claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(&jsonwebtoken::Header::default(), claims, &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()))
-        .expect("sign")
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign")
 }
 
 pub fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
 }
 
 /// A valid token for the test servers.
@@ -197,7 +239,10 @@ pub struct Client {
 
 impl Client {
     pub fn new(url: String) -> Self {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
         Self { url, http }
     }
 
@@ -208,7 +253,10 @@ impl Client {
 
     /// POSTs a GraphQL query with `Authorization: Bearer <token>`.
     pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self.http.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -233,15 +281,30 @@ impl Client {
         self.error_as(None, query, variables).await
     }
 
-    pub async fn error_as(&self, token: Option<&str>, query: &str, variables: Value) -> (String, String) {
+    pub async fn error_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (String, String) {
         let body = self.graphql_as(token, query, variables).await;
         let error = &body["errors"][0];
         assert!(error.is_object(), "expected an error: {body:#}");
-        (error["extensions"]["code"].as_str().unwrap_or_default().to_owned(), error["message"].as_str().unwrap_or_default().to_owned())
+        (
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            error["message"].as_str().unwrap_or_default().to_owned(),
+        )
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.url)).send().await.expect("request")
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// The server's SQL statement counter, from `/metrics`.

@@ -17,11 +17,20 @@ pub fn build(db: DatabaseConnection) -> DirectorySchema {
 }
 
 /// A request made ready to run: per-request loaders, one "today" and the caller.
-pub fn prepare(request: async_graphql::Request, db: &DatabaseConnection, caller: crate::auth::Caller) -> async_graphql::Request {
-    request.data(super::Loaders::new(db)).data(super::RequestFacts::now()).data(caller)
+pub fn prepare(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    caller: crate::auth::Caller,
+) -> async_graphql::Request {
+    request
+        .data(super::Loaders::new(db))
+        .data(super::RequestFacts::now())
+        .data(caller)
 }
 
 /// The schema's SDL, for the contract snapshot test and for clients' code generators.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .finish()
+        .sdl()
 }

@@ -29,8 +29,15 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql));
 }
 
-async fn graphql(state: web::Data<AppState>, http: HttpRequest, request: GraphQLRequest) -> GraphQLResponse {
-    let authorization = http.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
+async fn graphql(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let authorization = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
     let caller = state.verifier.caller(authorization);
     let request = schema::prepare(request.into_inner(), &state.db, caller);
     state.schema.execute(request).await.into()
@@ -78,5 +85,7 @@ async fn metrics(state: web::Data<AppState>) -> impl Responder {
          directory_sql_statements_total {}\n",
         state.statements.get()
     );
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(body)
 }

@@ -253,8 +253,14 @@ pub async fn find_by_number(
         .await?)
 }
 
-pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<certification::Model>> {
-    Ok(certification::Entity::find_by_id(id).filter(certification::Column::ArchivedAt.is_null()).one(db).await?)
+pub async fn find_by_id(
+    db: &DatabaseConnection,
+    id: i64,
+) -> AppResult<Option<certification::Model>> {
+    Ok(certification::Entity::find_by_id(id)
+        .filter(certification::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?)
 }
 
 pub async fn audit_policies(db: &DatabaseConnection) -> AppResult<Vec<audit_policy::Model>> {

@@ -9,8 +9,9 @@
 use chrono::{DateTime, Utc};
 use entity::{audit_log, change_log};
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait,
-    QueryOrder, QuerySelect, Statement,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 
 use crate::error::AppResult;
@@ -45,7 +46,10 @@ pub struct Change {
 /// transaction is `IMMEDIATE`: it takes the database's write lock before reading, so two
 /// writers queue instead of one failing on a stale snapshot.
 pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
-    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
     let txn = db.begin_with_options(options).await?;
     lock_writes(&txn).await?;
     Ok(txn)

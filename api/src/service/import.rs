@@ -16,7 +16,6 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
-    TransactionTrait,
 };
 
 use super::{
@@ -109,7 +108,11 @@ impl Errors {
     fn add(&mut self, line: usize, message: String, conflict: bool) {
         self.total += 1;
         if self.reported.len() < MAX_REPORTED_ERRORS {
-            self.reported.push(LineError { line, message, conflict });
+            self.reported.push(LineError {
+                line,
+                message,
+                conflict,
+            });
         }
     }
 
@@ -161,7 +164,14 @@ pub async fn import(
     let mut first_line: HashMap<(&'static str, &str), usize> = HashMap::new();
     for (line, record) in records {
         if let Some(first) = first_line.insert((record_type(record), record.external_id()), *line) {
-            errors.push(*line, format!("{} `{}` is already defined on line {first}", record_type(record), record.external_id()));
+            errors.push(
+                *line,
+                format!(
+                    "{} `{}` is already defined on line {first}",
+                    record_type(record),
+                    record.external_id()
+                ),
+            );
         }
         for violation in validate(record) {
             errors.push(
@@ -183,7 +193,11 @@ pub async fn import(
 
 /// Writes already validated records inside the caller's transaction (which holds the write
 /// lock): records whose `external_id` exists are updated, unchanged ones are left alone.
-pub async fn write_records(txn: &DatabaseTransaction, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
+pub async fn write_records(
+    txn: &DatabaseTransaction,
+    records: &[(usize, Record)],
+    actor: &Actor,
+) -> Result<WriteOutcome, ImportError> {
     Writer::new(txn).await?.write(records, actor).await
 }
 
@@ -601,7 +615,6 @@ pub(crate) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-
 /// The database ids of the records written, in input order, with the operation done.
 #[derive(Debug, Default)]
 pub struct WriteOutcome {
@@ -669,7 +682,10 @@ const TABLES: [&str; 9] = [
 pub fn content_hash(record: &Record) -> String {
     use sha2::Digest;
     let canonical = serde_json::to_vec(record).unwrap_or_default();
-    sha2::Sha256::digest(&canonical).iter().map(|byte| format!("{byte:02x}")).collect()
+    sha2::Sha256::digest(&canonical)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Sets the fields every record table shares.
@@ -680,7 +696,11 @@ macro_rules! record_columns {
         model.version = Set($existing.map_or(1, |existing: Existing| existing.version + 1));
         model.content_hash = Set(Some($hash));
         model.archived_at = Set(None);
-        model.created_at = if $existing.is_some() { NotSet } else { Set($now) };
+        model.created_at = if $existing.is_some() {
+            NotSet
+        } else {
+            Set($now)
+        };
         model.updated_at = Set($now);
         model
     }};
@@ -691,7 +711,9 @@ impl<'a> Writer<'a> {
         let mut next_ids = HashMap::new();
         for table in TABLES {
             let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-            let row = txn.query_one_raw(Statement::from_string(txn.get_database_backend(), sql)).await?;
+            let row = txn
+                .query_one_raw(Statement::from_string(txn.get_database_backend(), sql))
+                .await?;
             let max: i64 = match row {
                 Some(row) => row.try_get_by_index(0)?,
                 None => 0,
@@ -715,7 +737,11 @@ impl<'a> Writer<'a> {
         id
     }
 
-    async fn write(mut self, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
+    async fn write(
+        mut self,
+        records: &[(usize, Record)],
+        actor: &Actor,
+    ) -> Result<WriteOutcome, ImportError> {
         self.preload(records).await?;
         self.check_unique_keys(records).await?;
         let now = Utc::now();
@@ -737,23 +763,47 @@ impl<'a> Writer<'a> {
                 None => None,
             };
             let id = match record {
-                Record::Recruiter(record) => self.recruiter(line, record, existing, hash, now, &mut batch),
-                Record::Certification(record) => self.certification(line, record, existing, hash, now, &mut batch),
-                Record::TrademarkRight(record) => self.trademark_right(line, record, existing, hash, now, &mut batch),
-                Record::Organisation(record) => self.organisation(record, existing, hash, now, &mut batch),
-                Record::Commitment(record) => self.commitment(line, record, existing, hash, now, &mut batch),
-                Record::TrainingProvider(record) => self.provider(record, existing, hash, now, &mut batch),
-                Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, &mut batch),
+                Record::Recruiter(record) => {
+                    self.recruiter(line, record, existing, hash, now, &mut batch)
+                }
+                Record::Certification(record) => {
+                    self.certification(line, record, existing, hash, now, &mut batch)
+                }
+                Record::TrademarkRight(record) => {
+                    self.trademark_right(line, record, existing, hash, now, &mut batch)
+                }
+                Record::Organisation(record) => {
+                    self.organisation(record, existing, hash, now, &mut batch)
+                }
+                Record::Commitment(record) => {
+                    self.commitment(line, record, existing, hash, now, &mut batch)
+                }
+                Record::TrainingProvider(record) => {
+                    self.provider(record, existing, hash, now, &mut batch)
+                }
+                Record::TrainingListing(record) => {
+                    self.listing(line, record, existing, hash, now, &mut batch)
+                }
             };
             *summary_count(&mut outcome.summary, record) += 1;
-            let operation = if existing.is_some() { "update" } else { "create" };
+            let operation = if existing.is_some() {
+                "update"
+            } else {
+                "create"
+            };
             if existing.is_some() {
                 batch.updated.entry(kind).or_default().push(id);
                 updated_rows.push((kind, id));
             }
             self.resolved.insert(key, id);
             outcome.written.push((kind, id, operation));
-            changes.push(Change { entity_type: kind, entity_id: id, operation, before: None, after: serde_json::to_string(record).ok() });
+            changes.push(Change {
+                entity_type: kind,
+                entity_id: id,
+                operation,
+                before: None,
+                after: serde_json::to_string(record).ok(),
+            });
         }
         std::mem::take(&mut self.errors).into_result()?;
         let before = self.row_images(&updated_rows).await?;
@@ -767,21 +817,90 @@ impl<'a> Writer<'a> {
     }
 
     /// JSON images of rows about to be replaced, for the audit trail's "before".
-    async fn row_images(&self, rows: &[(&'static str, i64)]) -> Result<HashMap<(&'static str, i64), String>, ImportError> {
+    async fn row_images(
+        &self,
+        rows: &[(&'static str, i64)],
+    ) -> Result<HashMap<(&'static str, i64), String>, ImportError> {
         let mut images = HashMap::new();
-        for kind in ["recruiter", "certification", "trademark_right", "organisation", "commitment", "training_provider", "training_listing"] {
-            let ids: Vec<i64> = rows.iter().filter(|(row_kind, _)| *row_kind == kind).map(|(_, id)| *id).collect();
+        for kind in [
+            "recruiter",
+            "certification",
+            "trademark_right",
+            "organisation",
+            "commitment",
+            "training_provider",
+            "training_listing",
+        ] {
+            let ids: Vec<i64> = rows
+                .iter()
+                .filter(|(row_kind, _)| *row_kind == kind)
+                .map(|(_, id)| *id)
+                .collect();
             for chunk in ids.chunks(500) {
                 let json: Vec<(i64, String)> = match kind {
-                    "recruiter" => row_json::<recruiter::Entity>(self.txn, recruiter::Column::Id, chunk, |row| row.id).await?,
-                    "certification" => row_json::<certification::Entity>(self.txn, certification::Column::Id, chunk, |row| row.id).await?,
-                    "trademark_right" => row_json::<trademark_right::Entity>(self.txn, trademark_right::Column::Id, chunk, |row| row.id).await?,
-                    "organisation" => row_json::<organisation::Entity>(self.txn, organisation::Column::Id, chunk, |row| row.id).await?,
-                    "commitment" => row_json::<commitment::Entity>(self.txn, commitment::Column::Id, chunk, |row| row.id).await?,
-                    "training_provider" => {
-                        row_json::<training_provider::Entity>(self.txn, training_provider::Column::Id, chunk, |row| row.id).await?
+                    "recruiter" => {
+                        row_json::<recruiter::Entity>(
+                            self.txn,
+                            recruiter::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
                     }
-                    _ => row_json::<training_listing::Entity>(self.txn, training_listing::Column::Id, chunk, |row| row.id).await?,
+                    "certification" => {
+                        row_json::<certification::Entity>(
+                            self.txn,
+                            certification::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    "trademark_right" => {
+                        row_json::<trademark_right::Entity>(
+                            self.txn,
+                            trademark_right::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    "organisation" => {
+                        row_json::<organisation::Entity>(
+                            self.txn,
+                            organisation::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    "commitment" => {
+                        row_json::<commitment::Entity>(
+                            self.txn,
+                            commitment::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    "training_provider" => {
+                        row_json::<training_provider::Entity>(
+                            self.txn,
+                            training_provider::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    _ => {
+                        row_json::<training_listing::Entity>(
+                            self.txn,
+                            training_listing::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
                 };
                 images.extend(json.into_iter().map(|(id, image)| ((kind, id), image)));
             }
@@ -793,42 +912,71 @@ impl<'a> Writer<'a> {
     async fn preload(&mut self, records: &[(usize, Record)]) -> Result<(), ImportError> {
         let mut wanted: HashMap<&'static str, HashSet<String>> = HashMap::new();
         for (_, record) in records {
-            wanted.entry(record_type(record)).or_default().insert(record.external_id().to_owned());
+            wanted
+                .entry(record_type(record))
+                .or_default()
+                .insert(record.external_id().to_owned());
             let mut refer = |kind: &'static str, external_id: &str| {
-                wanted.entry(kind).or_default().insert(external_id.to_owned());
+                wanted
+                    .entry(kind)
+                    .or_default()
+                    .insert(external_id.to_owned());
             };
             match record {
-                Record::Recruiter(recruiter) => recruiter.partners.iter().for_each(|partner| refer("recruiter", partner)),
-                Record::Certification(certification) => refer("recruiter", &certification.recruiter),
+                Record::Recruiter(recruiter) => recruiter
+                    .partners
+                    .iter()
+                    .for_each(|partner| refer("recruiter", partner)),
+                Record::Certification(certification) => {
+                    refer("recruiter", &certification.recruiter)
+                }
                 Record::TrademarkRight(right) => refer("recruiter", &right.recruiter),
                 Record::Commitment(commitment) => refer("organisation", &commitment.organisation),
                 Record::TrainingListing(listing) => refer("training_provider", &listing.provider),
                 Record::Organisation(_) | Record::TrainingProvider(_) => {}
             }
         }
-        let in_input: HashSet<(&'static str, &str)> = records.iter().map(|(_, record)| (record_type(record), record.external_id())).collect();
+        let in_input: HashSet<(&'static str, &str)> = records
+            .iter()
+            .map(|(_, record)| (record_type(record), record.external_id()))
+            .collect();
         for (kind, external_ids) in wanted {
             let external_ids: Vec<String> = external_ids.into_iter().collect();
             for chunk in external_ids.chunks(500) {
                 let found = match kind {
                     "recruiter" => select_existing::<recruiter::Entity>(self.txn, chunk).await?,
-                    "certification" => select_existing::<certification::Entity>(self.txn, chunk).await?,
-                    "trademark_right" => select_existing::<trademark_right::Entity>(self.txn, chunk).await?,
-                    "organisation" => select_existing::<organisation::Entity>(self.txn, chunk).await?,
+                    "certification" => {
+                        select_existing::<certification::Entity>(self.txn, chunk).await?
+                    }
+                    "trademark_right" => {
+                        select_existing::<trademark_right::Entity>(self.txn, chunk).await?
+                    }
+                    "organisation" => {
+                        select_existing::<organisation::Entity>(self.txn, chunk).await?
+                    }
                     "commitment" => select_existing::<commitment::Entity>(self.txn, chunk).await?,
-                    "training_provider" => select_existing::<training_provider::Entity>(self.txn, chunk).await?,
+                    "training_provider" => {
+                        select_existing::<training_provider::Entity>(self.txn, chunk).await?
+                    }
                     _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
                 for (id, external_id, version, hash) in found {
                     if in_input.contains(&(kind, external_id.as_str())) {
-                        self.existing.insert((kind, external_id.clone()), (Existing { id, version }, hash));
+                        self.existing.insert(
+                            (kind, external_id.clone()),
+                            (Existing { id, version }, hash),
+                        );
                     }
                     self.resolved.insert((kind, external_id), id);
                 }
             }
         }
-        let certification_ids: Vec<i64> =
-            self.existing.iter().filter(|((kind, _), _)| *kind == "certification").map(|(_, (existing, _))| existing.id).collect();
+        let certification_ids: Vec<i64> = self
+            .existing
+            .iter()
+            .filter(|((kind, _), _)| *kind == "certification")
+            .map(|(_, (existing, _))| existing.id)
+            .collect();
         for chunk in certification_ids.chunks(500) {
             let rows = status_change::Entity::find()
                 .filter(status_change::Column::CertificationId.is_in(chunk.iter().copied()))
@@ -837,7 +985,10 @@ impl<'a> Writer<'a> {
                 .all(self.txn)
                 .await?;
             for row in rows {
-                self.histories.entry(row.certification_id).or_default().push(row);
+                self.histories
+                    .entry(row.certification_id)
+                    .or_default()
+                    .push(row);
             }
         }
         Ok(())
@@ -850,52 +1001,120 @@ impl<'a> Writer<'a> {
         // (line, kind of identifier, normalised key, as written, id of the record's owner row)
         let mut keys: Vec<(usize, &'static str, String, String, Option<i64>)> = Vec::new();
         for (line, record) in records {
-            let owner = self.existing.get(&(record_type(record), record.external_id().to_owned())).map(|(existing, _)| existing.id);
+            let owner = self
+                .existing
+                .get(&(record_type(record), record.external_id().to_owned()))
+                .map(|(existing, _)| existing.id);
             match record {
                 Record::Recruiter(recruiter) => {
-                    keys.push((*line, "slug", normalise_key(&recruiter.slug), recruiter.slug.clone(), owner));
+                    keys.push((
+                        *line,
+                        "slug",
+                        normalise_key(&recruiter.slug),
+                        recruiter.slug.clone(),
+                        owner,
+                    ));
                     for licence in &recruiter.licences {
                         let number = &licence.licence_number;
-                        keys.push((*line, "licence number", normalise_key(number), number.clone(), owner));
+                        keys.push((
+                            *line,
+                            "licence number",
+                            normalise_key(number),
+                            number.clone(),
+                            owner,
+                        ));
                     }
                 }
                 Record::Certification(certification) => {
                     let number = &certification.certificate_number;
-                    keys.push((*line, "certificate number", normalise_key(number), number.clone(), owner));
+                    keys.push((
+                        *line,
+                        "certificate number",
+                        normalise_key(number),
+                        number.clone(),
+                        owner,
+                    ));
                 }
                 Record::TrademarkRight(right) => {
                     let number = &right.licence_number;
-                    keys.push((*line, "trademark licence number", normalise_key(number), number.clone(), owner));
+                    keys.push((
+                        *line,
+                        "trademark licence number",
+                        normalise_key(number),
+                        number.clone(),
+                        owner,
+                    ));
                 }
                 _ => {}
             }
         }
         for (line, kind, key, shown, _) in &keys {
             if let Some(first) = seen.insert((kind, key.clone()), *line) {
-                self.errors.push(*line, format!("{kind} `{shown}` is already used on line {first}"));
+                self.errors.push(
+                    *line,
+                    format!("{kind} `{shown}` is already used on line {first}"),
+                );
             }
         }
-        for kind in ["slug", "licence number", "certificate number", "trademark licence number"] {
-            let of_kind: Vec<String> = keys.iter().filter(|entry| entry.1 == kind).map(|entry| entry.2.clone()).collect();
+        for kind in [
+            "slug",
+            "licence number",
+            "certificate number",
+            "trademark licence number",
+        ] {
+            let of_kind: Vec<String> = keys
+                .iter()
+                .filter(|entry| entry.1 == kind)
+                .map(|entry| entry.2.clone())
+                .collect();
             for chunk in of_kind.chunks(500) {
                 let taken: Vec<(String, i64)> = match kind {
-                    "slug" => select_keys::<recruiter::Entity>(self.txn, recruiter::Column::SlugKey, recruiter::Column::Id, chunk).await?,
+                    "slug" => {
+                        select_keys::<recruiter::Entity>(
+                            self.txn,
+                            recruiter::Column::SlugKey,
+                            recruiter::Column::Id,
+                            chunk,
+                        )
+                        .await?
+                    }
                     "licence number" => {
-                        select_keys::<licence::Entity>(self.txn, licence::Column::NumberKey, licence::Column::RecruiterId, chunk).await?
+                        select_keys::<licence::Entity>(
+                            self.txn,
+                            licence::Column::NumberKey,
+                            licence::Column::RecruiterId,
+                            chunk,
+                        )
+                        .await?
                     }
                     "certificate number" => {
-                        select_keys::<certification::Entity>(self.txn, certification::Column::NumberKey, certification::Column::Id, chunk)
-                            .await?
+                        select_keys::<certification::Entity>(
+                            self.txn,
+                            certification::Column::NumberKey,
+                            certification::Column::Id,
+                            chunk,
+                        )
+                        .await?
                     }
                     _ => {
-                        select_keys::<trademark_right::Entity>(self.txn, trademark_right::Column::NumberKey, trademark_right::Column::Id, chunk)
-                            .await?
+                        select_keys::<trademark_right::Entity>(
+                            self.txn,
+                            trademark_right::Column::NumberKey,
+                            trademark_right::Column::Id,
+                            chunk,
+                        )
+                        .await?
                     }
                 };
                 for (taken_key, holder) in taken {
-                    let clash = keys.iter().find(|entry| entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder));
+                    let clash = keys.iter().find(|entry| {
+                        entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder)
+                    });
                     if let Some((line, _, _, shown, _)) = clash {
-                        self.errors.push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
+                        self.errors.push_conflict(
+                            *line,
+                            format!("{kind} `{shown}` is already used in the directory"),
+                        );
                     }
                 }
             }
@@ -958,10 +1177,16 @@ impl<'a> Writer<'a> {
             now
         ));
         for language in &record.languages {
-            batch.languages.push(recruiter_language::ActiveModel { recruiter_id: Set(id), language: Set(language.clone()) });
+            batch.languages.push(recruiter_language::ActiveModel {
+                recruiter_id: Set(id),
+                language: Set(language.clone()),
+            });
         }
         for sector in &record.sectors {
-            batch.sectors.push(recruiter_sector::ActiveModel { recruiter_id: Set(id), sector: Set(sector.clone()) });
+            batch.sectors.push(recruiter_sector::ActiveModel {
+                recruiter_id: Set(id),
+                sector: Set(sector.clone()),
+            });
         }
         for corridor in &record.corridors {
             batch.corridors.push(recruiter_corridor::ActiveModel {
@@ -988,9 +1213,13 @@ impl<'a> Writer<'a> {
         for partner in &record.partners {
             let partner_id = self.reference(line, "recruiter", partner);
             if partner_id == id {
-                self.errors.push(line, "a recruiter cannot be its own partner");
+                self.errors
+                    .push(line, "a recruiter cannot be its own partner");
             }
-            batch.partners.push(recruiter_partner::ActiveModel { recruiter_id: Set(id), partner_id: Set(partner_id) });
+            batch.partners.push(recruiter_partner::ActiveModel {
+                recruiter_id: Set(id),
+                partner_id: Set(partner_id),
+            });
         }
         id
     }
@@ -1033,7 +1262,10 @@ impl<'a> Writer<'a> {
         for (position, kept) in recorded.iter().enumerate() {
             let incoming = record.status_history.get(position);
             let same = incoming.is_some_and(|change| {
-                change.from == kept.from_status && change.to == kept.to_status && change.at == kept.at && change.reason == kept.reason
+                change.from == kept.from_status
+                    && change.to == kept.to_status
+                    && change.at == kept.at
+                    && change.reason == kept.reason
             });
             if !same {
                 self.errors.push_conflict(
@@ -1090,7 +1322,10 @@ impl<'a> Writer<'a> {
             now
         ));
         for domain in &record.domains {
-            batch.domains.push(trademark_domain::ActiveModel { right_id: Set(id), domain: Set(domain.clone()) });
+            batch.domains.push(trademark_domain::ActiveModel {
+                right_id: Set(id),
+                domain: Set(domain.clone()),
+            });
         }
         id
     }
@@ -1153,11 +1388,13 @@ impl<'a> Writer<'a> {
             now
         ));
         for corridor in &record.corridors {
-            batch.commitment_corridors.push(commitment_corridor::ActiveModel {
-                commitment_id: Set(id),
-                origin: Set(corridor.origin.clone()),
-                destination: Set(corridor.destination.clone()),
-            });
+            batch
+                .commitment_corridors
+                .push(commitment_corridor::ActiveModel {
+                    commitment_id: Set(id),
+                    origin: Set(corridor.origin.clone()),
+                    destination: Set(corridor.destination.clone()),
+                });
         }
         id
     }
@@ -1232,11 +1469,26 @@ impl<'a> Writer<'a> {
         // Replaced records lose their dependent rows; the batch holds their new ones.
         for ids in updated_of("recruiter").chunks(500) {
             let ids = || ids.iter().copied();
-            recruiter_language::Entity::delete_many().filter(recruiter_language::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
-            recruiter_sector::Entity::delete_many().filter(recruiter_sector::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
-            recruiter_corridor::Entity::delete_many().filter(recruiter_corridor::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
-            licence::Entity::delete_many().filter(licence::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
-            recruiter_partner::Entity::delete_many().filter(recruiter_partner::Column::RecruiterId.is_in(ids())).exec(self.txn).await?;
+            recruiter_language::Entity::delete_many()
+                .filter(recruiter_language::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
+            recruiter_sector::Entity::delete_many()
+                .filter(recruiter_sector::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
+            recruiter_corridor::Entity::delete_many()
+                .filter(recruiter_corridor::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
+            licence::Entity::delete_many()
+                .filter(licence::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
+            recruiter_partner::Entity::delete_many()
+                .filter(recruiter_partner::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
         }
         for ids in updated_of("trademark_right").chunks(500) {
             trademark_domain::Entity::delete_many()
@@ -1250,21 +1502,63 @@ impl<'a> Writer<'a> {
                 .exec(self.txn)
                 .await?;
         }
-        upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(
+            self.txn,
+            batch.recruiters,
+            &updated_of("recruiter"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
         insert_all(self.txn, batch.languages).await?;
         insert_all(self.txn, batch.sectors).await?;
         insert_all(self.txn, batch.corridors).await?;
         insert_all(self.txn, batch.licences).await?;
         insert_all(self.txn, batch.partners).await?;
-        upsert_all(self.txn, batch.certifications, &updated_of("certification"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(
+            self.txn,
+            batch.certifications,
+            &updated_of("certification"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
         insert_all(self.txn, batch.history).await?;
-        upsert_all(self.txn, batch.rights, &updated_of("trademark_right"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(
+            self.txn,
+            batch.rights,
+            &updated_of("trademark_right"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
         insert_all(self.txn, batch.domains).await?;
-        upsert_all(self.txn, batch.organisations, &updated_of("organisation"), |row| row.id.clone().unwrap()).await?;
-        upsert_all(self.txn, batch.commitments, &updated_of("commitment"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(
+            self.txn,
+            batch.organisations,
+            &updated_of("organisation"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
+        upsert_all(
+            self.txn,
+            batch.commitments,
+            &updated_of("commitment"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
         insert_all(self.txn, batch.commitment_corridors).await?;
-        upsert_all(self.txn, batch.providers, &updated_of("training_provider"), |row| row.id.clone().unwrap()).await?;
-        upsert_all(self.txn, batch.listings, &updated_of("training_listing"), |row| row.id.clone().unwrap()).await?;
+        upsert_all(
+            self.txn,
+            batch.providers,
+            &updated_of("training_provider"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
+        upsert_all(
+            self.txn,
+            batch.listings,
+            &updated_of("training_listing"),
+            |row| row.id.clone().unwrap(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -1277,7 +1571,9 @@ impl<'a> Writer<'a> {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
             );
-            self.txn.execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?;
+            self.txn
+                .execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql))
+                .await?;
         }
         Ok(())
     }
@@ -1301,7 +1597,10 @@ async fn select_existing<E: EntityTrait>(
     external_ids: &[String],
 ) -> Result<Vec<(i64, String, i32, Option<String>)>, ImportError> {
     use std::str::FromStr;
-    let column = |name: &str| E::Column::from_str(name).map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")));
+    let column = |name: &str| {
+        E::Column::from_str(name)
+            .map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")))
+    };
     Ok(E::find()
         .select_only()
         .column(column("id")?)
@@ -1341,8 +1640,14 @@ where
     E: EntityTrait,
     E::Model: serde::Serialize,
 {
-    let rows = E::find().filter(id_column.is_in(ids.iter().copied())).all(txn).await?;
-    Ok(rows.iter().map(|row| (id_of(row), serde_json::to_string(row).unwrap_or_default())).collect())
+    let rows = E::find()
+        .filter(id_column.is_in(ids.iter().copied()))
+        .all(txn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (id_of(row), serde_json::to_string(row).unwrap_or_default()))
+        .collect())
 }
 
 /// Inserts new rows in batches and updates existing ones (listed in `updated`) one by one.
@@ -1357,7 +1662,9 @@ where
     <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
 {
     let updated: HashSet<i64> = updated.iter().copied().collect();
-    let (updates, inserts): (Vec<A>, Vec<A>) = rows.into_iter().partition(|row| updated.contains(&id_of(row)));
+    let (updates, inserts): (Vec<A>, Vec<A>) = rows
+        .into_iter()
+        .partition(|row| updated.contains(&id_of(row)));
     for row in updates {
         row.update(txn).await?;
     }
@@ -1378,26 +1685,43 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(per_batch).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(txn).await?;
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
 
 /// The id and stored version of the record with this record's type and external id, if any.
-pub async fn current_version(txn: &DatabaseTransaction, record: &Record) -> Result<Option<(i64, i32)>, AppError> {
+pub async fn current_version(
+    txn: &DatabaseTransaction,
+    record: &Record,
+) -> Result<Option<(i64, i32)>, AppError> {
     let external_ids = [record.external_id().to_owned()];
     let found = match record {
         Record::Recruiter(_) => select_existing::<recruiter::Entity>(txn, &external_ids).await,
-        Record::Certification(_) => select_existing::<certification::Entity>(txn, &external_ids).await,
-        Record::TrademarkRight(_) => select_existing::<trademark_right::Entity>(txn, &external_ids).await,
-        Record::Organisation(_) => select_existing::<organisation::Entity>(txn, &external_ids).await,
+        Record::Certification(_) => {
+            select_existing::<certification::Entity>(txn, &external_ids).await
+        }
+        Record::TrademarkRight(_) => {
+            select_existing::<trademark_right::Entity>(txn, &external_ids).await
+        }
+        Record::Organisation(_) => {
+            select_existing::<organisation::Entity>(txn, &external_ids).await
+        }
         Record::Commitment(_) => select_existing::<commitment::Entity>(txn, &external_ids).await,
-        Record::TrainingProvider(_) => select_existing::<training_provider::Entity>(txn, &external_ids).await,
-        Record::TrainingListing(_) => select_existing::<training_listing::Entity>(txn, &external_ids).await,
+        Record::TrainingProvider(_) => {
+            select_existing::<training_provider::Entity>(txn, &external_ids).await
+        }
+        Record::TrainingListing(_) => {
+            select_existing::<training_listing::Entity>(txn, &external_ids).await
+        }
     };
     match found {
         Ok(rows) => Ok(rows.first().map(|(id, _, version, _)| (*id, *version))),
         Err(ImportError::Failed(error)) => Err(error),
-        Err(ImportError::Invalid { .. }) => Err(AppError::internal(anyhow::anyhow!("lookup failed"))),
+        Err(ImportError::Invalid { .. }) => {
+            Err(AppError::internal(anyhow::anyhow!("lookup failed")))
+        }
     }
 }

@@ -231,7 +231,10 @@ pub async fn list(
         .await;
     }
     // The rank is computed in SQL; read it back for the page's rows to build their cursors.
-    let mut listing = page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 1)).await?;
+    let mut listing = page::fetch(db, select, &ordering, args, |row| {
+        sort_key(order.field, row, 1)
+    })
+    .await?;
     let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.id).collect();
     let certified = certified_among(db, &ids, today).await?;
     for (cursor, row) in &mut listing.edges {
@@ -284,8 +287,14 @@ pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<re
         .await?)
 }
 
-pub async fn find_by_external_id(db: &DatabaseConnection, external_id: &str) -> AppResult<Option<recruiter::Model>> {
-    Ok(recruiter::Entity::find().filter(recruiter::Column::ExternalId.eq(external_id)).one(db).await?)
+pub async fn find_by_external_id(
+    db: &DatabaseConnection,
+    external_id: &str,
+) -> AppResult<Option<recruiter::Model>> {
+    Ok(recruiter::Entity::find()
+        .filter(recruiter::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?)
 }
 
 /// Looks a slug up case- and space-insensitively.

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use entity::{certification, status_change, trademark_domain, trademark_right};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 
 use super::{
@@ -25,21 +25,35 @@ use crate::{
 
 impl From<&Identity> for Actor {
     fn from(identity: &Identity) -> Self {
-        Actor { subject: identity.subject.clone(), role: identity.role.as_str().to_owned() }
+        Actor {
+            subject: identity.subject.clone(),
+            role: identity.role.as_str().to_owned(),
+        }
     }
 }
 
 /// Who a status-history entry says recorded it: the certifier's body, or the secretariat.
 pub fn recorded_by(identity: &Identity) -> String {
-    identity.body.clone().unwrap_or_else(|| "secretariat".to_owned())
+    identity
+        .body
+        .clone()
+        .unwrap_or_else(|| "secretariat".to_owned())
 }
 
 fn import_error(error: ImportError) -> AppError {
     match error {
         ImportError::Failed(error) => error,
         ImportError::Invalid { errors, .. } => {
-            let message = errors.iter().map(|error| error.message.clone()).collect::<Vec<_>>().join("; ");
-            if errors.iter().any(|error| error.conflict) { AppError::Conflict(message) } else { AppError::BadInput(message) }
+            let message = errors
+                .iter()
+                .map(|error| error.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            if errors.iter().any(|error| error.conflict) {
+                AppError::Conflict(message)
+            } else {
+                AppError::BadInput(message)
+            }
         }
     }
 }
@@ -56,7 +70,12 @@ async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
 
 /// Creates (no `expected_version`) or replaces (the version it was based on) a whole record.
 /// Returns the record's database id.
-pub async fn save(db: &DatabaseConnection, identity: &Identity, record: Record, expected_version: Option<i32>) -> AppResult<i64> {
+pub async fn save(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    record: Record,
+    expected_version: Option<i32>,
+) -> AppResult<i64> {
     let violations = import::validate(&record);
     if !violations.is_empty() {
         return Err(AppError::BadInput(violations.join("; ")));
@@ -70,7 +89,9 @@ pub async fn save(db: &DatabaseConnection, identity: &Identity, record: Record, 
                 record.external_id()
             )));
         }
-        (Some((_, current)), Some(expected)) if current != expected => return Err(stale("record", current, expected)),
+        (Some((_, current)), Some(expected)) if current != expected => {
+            return Err(stale("record", current, expected));
+        }
         (None, Some(_)) => {
             return Err(AppError::NotFound(format!(
                 "`{}` does not exist: leave `expectedVersion` out to create it",
@@ -79,13 +100,17 @@ pub async fn save(db: &DatabaseConnection, identity: &Identity, record: Record, 
         }
         _ => {}
     }
-    let outcome = import::write_records(&txn, &[(1, record)], &Actor::from(identity)).await.map_err(import_error)?;
+    let outcome = import::write_records(&txn, &[(1, record)], &Actor::from(identity))
+        .await
+        .map_err(import_error)?;
     txn.commit().await?;
     match (outcome.written.first(), current) {
         (Some((_, id, _)), _) => Ok(*id),
         // Unchanged: the record is exactly as stored, and nothing was written.
         (None, Some((id, _))) => Ok(id),
-        (None, None) => Err(AppError::internal(anyhow::anyhow!("a new record was not written"))),
+        (None, None) => Err(AppError::internal(anyhow::anyhow!(
+            "a new record was not written"
+        ))),
     }
 }
 
@@ -109,8 +134,14 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> AppResult<certification::Model> {
     let reason = decision.reason.trim();
-    if reason.is_empty() || !reason.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
-        return Err(AppError::bad_input("`reasonCategory` must be a lower snake_case category such as `audit_passed`"));
+    if reason.is_empty()
+        || !reason
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte == b'_')
+    {
+        return Err(AppError::bad_input(
+            "`reasonCategory` must be a lower snake_case category such as `audit_passed`",
+        ));
     }
     let txn = begin(db).await?;
     let current = live_certification(&txn, certification_id).await?;
@@ -131,11 +162,14 @@ pub async fn decide(
                 .and_then(|date| date.pred_opt())
                 .ok_or_else(|| AppError::bad_input("`issuedOn` is out of range"))?,
         };
-        vocab::check_date_order(Some(issued_on), Some(expires_on), "issuedOn", "expiresOn").map_err(AppError::BadInput)?;
+        vocab::check_date_order(Some(issued_on), Some(expires_on), "issuedOn", "expiresOn")
+            .map_err(AppError::BadInput)?;
         updated.issued_on = Set(Some(issued_on));
         updated.expires_on = Set(Some(expires_on));
     } else if decision.issued_on.is_some() || decision.expires_on.is_some() {
-        return Err(AppError::bad_input("`issuedOn` and `expiresOn` are only set when certifying or recertifying"));
+        return Err(AppError::bad_input(
+            "`issuedOn` and `expiresOn` are only set when certifying or recertifying",
+        ));
     }
     updated.status = Set(decision.to.as_str().to_owned());
     updated.version = Set(current.version + 1);
@@ -174,19 +208,29 @@ async fn live_certification(txn: &DatabaseTransaction, id: i64) -> AppResult<cer
 }
 
 /// A certifier acts only on certifications audited by its own certification body.
-pub fn authorise_certification(identity: &Identity, certification: &certification::Model) -> AppResult<()> {
+pub fn authorise_certification(
+    identity: &Identity,
+    certification: &certification::Model,
+) -> AppResult<()> {
     if identity.role != Role::Certifier || identity.body == certification.certification_body {
         return Ok(());
     }
     Err(AppError::Forbidden(format!(
         "this certification is audited by {}, not by {}",
-        certification.certification_body.as_deref().unwrap_or("no certification body"),
+        certification
+            .certification_body
+            .as_deref()
+            .unwrap_or("no certification body"),
         identity.body.as_deref().unwrap_or("your body")
     )))
 }
 
 /// A certifier acts only on mark rights of recruiters its body certifies.
-pub async fn authorise_recruiter_for_certifier(txn: &impl sea_orm::ConnectionTrait, identity: &Identity, recruiter_id: i64) -> AppResult<()> {
+pub async fn authorise_recruiter_for_certifier(
+    txn: &impl sea_orm::ConnectionTrait,
+    identity: &Identity,
+    recruiter_id: i64,
+) -> AppResult<()> {
     if identity.role != Role::Certifier {
         return Ok(());
     }
@@ -199,7 +243,9 @@ pub async fn authorise_recruiter_for_certifier(txn: &impl sea_orm::ConnectionTra
     if audited.is_some() {
         return Ok(());
     }
-    Err(AppError::Forbidden("your certification body does not certify this recruiter".to_owned()))
+    Err(AppError::Forbidden(
+        "your certification body does not certify this recruiter".to_owned(),
+    ))
 }
 
 /// Changes a mark right's status and/or allowed domains.
@@ -236,7 +282,11 @@ pub async fn change_mark_right(
                 "a {} mark right cannot become {}: allowed: {}",
                 from.as_str(),
                 status.as_str(),
-                if names.is_empty() { "none, a revoked right is final".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none, a revoked right is final".to_owned()
+                } else {
+                    names.join(", ")
+                }
             )));
         }
         updated.status = Set(status.as_str().to_owned());
@@ -250,11 +300,17 @@ pub async fn change_mark_right(
                 normalised.push(domain);
             }
         }
-        trademark_domain::Entity::delete_many().filter(trademark_domain::Column::RightId.eq(right_id)).exec(&txn).await?;
+        trademark_domain::Entity::delete_many()
+            .filter(trademark_domain::Column::RightId.eq(right_id))
+            .exec(&txn)
+            .await?;
         if !normalised.is_empty() {
-            trademark_domain::Entity::insert_many(
-                normalised.iter().map(|domain| trademark_domain::ActiveModel { right_id: Set(right_id), domain: Set(domain.clone()) }),
-            )
+            trademark_domain::Entity::insert_many(normalised.iter().map(|domain| {
+                trademark_domain::ActiveModel {
+                    right_id: Set(right_id),
+                    domain: Set(domain.clone()),
+                }
+            }))
             .exec_without_returning(&txn)
             .await?;
         }

@@ -40,12 +40,18 @@ pub struct NewCertificationInput {
 #[Object]
 impl CertificationMutation {
     /// Records an application for certification.
-    async fn create_certification(&self, ctx: &Context<'_>, input: NewCertificationInput) -> async_graphql::Result<Certification> {
+    async fn create_certification(
+        &self,
+        ctx: &Context<'_>,
+        input: NewCertificationInput,
+    ) -> async_graphql::Result<Certification> {
         let identity = require(ctx, &[Role::Certifier])?;
         let facts = graphql::facts(ctx)?;
         let body = match (&identity.body, input.certification_body) {
             (Some(own), Some(named)) if *own != named => {
-                return Err(AppError::Forbidden(format!("you act for {own}, not for {named}")).into());
+                return Err(
+                    AppError::Forbidden(format!("you act for {own}, not for {named}")).into(),
+                );
             }
             (Some(own), _) => Some(own.clone()),
             (None, named) => named,
@@ -69,9 +75,17 @@ impl CertificationMutation {
                 recorded_by: write::recorded_by(identity),
             }],
         };
-        let id = write::save(graphql::db(ctx)?, identity, Record::Certification(record), None).await?;
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Certification(record),
+            None,
+        )
+        .await?;
         let model = crate::service::certification::find_by_id(graphql::db(ctx)?, id).await?;
-        Ok(Certification(model.ok_or_else(|| AppError::internal(anyhow::anyhow!("certification {id} vanished")))?))
+        Ok(Certification(model.ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("certification {id} vanished"))
+        })?))
     }
 
     /// Moves a certification one step along its lifecycle; any other step is a `CONFLICT`
@@ -84,15 +98,29 @@ impl CertificationMutation {
         id: ID,
         expected_version: i32,
         to: CertificationStatus,
-        #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")] reason_category: String,
+        #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")]
+        reason_category: String,
         issued_on: Option<NaiveDate>,
         expires_on: Option<NaiveDate>,
     ) -> async_graphql::Result<Certification> {
         let identity = require(ctx, &[Role::Certifier])?;
         let certification_id = ids::decode_id_of(Kind::Certification, &id)?;
-        let decision = Decision { to, reason: reason_category, issued_on, expires_on };
+        let decision = Decision {
+            to,
+            reason: reason_category,
+            issued_on,
+            expires_on,
+        };
         let now = graphql::facts(ctx)?.now;
-        let saved = write::decide(graphql::db(ctx)?, identity, certification_id, expected_version, decision, now).await?;
+        let saved = write::decide(
+            graphql::db(ctx)?,
+            identity,
+            certification_id,
+            expected_version,
+            decision,
+            now,
+        )
+        .await?;
         Ok(Certification(saved))
     }
 
@@ -109,7 +137,16 @@ impl CertificationMutation {
         let identity = require(ctx, &[Role::Certifier])?;
         let right_id = ids::decode_id_of(Kind::TrademarkRight, &id)?;
         let now = graphql::facts(ctx)?.now;
-        let saved = write::change_mark_right(graphql::db(ctx)?, identity, right_id, expected_version, status, domains, now).await?;
+        let saved = write::change_mark_right(
+            graphql::db(ctx)?,
+            identity,
+            right_id,
+            expected_version,
+            status,
+            domains,
+            now,
+        )
+        .await?;
         Ok(MarkRight(saved))
     }
 }

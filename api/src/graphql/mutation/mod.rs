@@ -16,11 +16,17 @@ use crate::{
 };
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(records::RecordMutation, certification::CertificationMutation, ArchiveMutation);
+pub struct Mutation(
+    records::RecordMutation,
+    certification::CertificationMutation,
+    ArchiveMutation,
+);
 
 /// The caller, if it holds one of `roles` (admin may do everything).
 pub fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> AppResult<&'a Identity> {
-    let caller = ctx.data::<Caller>().map_err(|_| AppError::internal(anyhow::anyhow!("no caller in the request")))?;
+    let caller = ctx
+        .data::<Caller>()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("no caller in the request")))?;
     caller.require(roles)
 }
 
@@ -32,7 +38,12 @@ impl ArchiveMutation {
     /// Archives a record: it leaves public results but stays in its history and the audit
     /// trail. Editors archive recruiters, organisations, commitments and training; certifiers
     /// their certifications and mark rights.
-    async fn archive(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<ID> {
+    async fn archive(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+    ) -> async_graphql::Result<ID> {
         let (kind, key) = ids::decode_id(&id)?;
         let roles = match kind {
             Kind::Certification | Kind::TrademarkRight => &[Role::Certifier][..],
@@ -40,7 +51,15 @@ impl ArchiveMutation {
         };
         let identity = require(ctx, roles)?;
         let now = graphql::facts(ctx)?.now;
-        write::archive(graphql::db(ctx)?, identity, kind, key, expected_version, now).await?;
+        write::archive(
+            graphql::db(ctx)?,
+            identity,
+            kind,
+            key,
+            expected_version,
+            now,
+        )
+        .await?;
         Ok(id)
     }
 }

@@ -7,11 +7,13 @@ use crate::{
     error::AppError,
     graphql::{
         self,
-        types::{Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider},
+        types::{
+            Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider,
+        },
     },
     interchange::{
-        CommitmentRecord, OrganisationRecord, Record, RecruiterRecord, TrademarkRightRecord, TrainingListingRecord,
-        TrainingProviderRecord,
+        CommitmentRecord, OrganisationRecord, Record, RecruiterRecord, TrademarkRightRecord,
+        TrainingListingRecord, TrainingProviderRecord,
     },
     service::{
         changes::Actor,
@@ -53,10 +55,23 @@ where
 impl RecordMutation {
     /// Creates a recruiter, or replaces it when `expectedVersion` (its current `version`) is
     /// given. References (`partners`) are external ids, as in the open-data format.
-    async fn save_recruiter(&self, ctx: &Context<'_>, input: RecruiterRecord, expected_version: Option<i32>) -> async_graphql::Result<Recruiter> {
+    async fn save_recruiter(
+        &self,
+        ctx: &Context<'_>,
+        input: RecruiterRecord,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<Recruiter> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::Recruiter(input), expected_version).await?;
-        Ok(Recruiter(reload::<entity::recruiter::Entity>(ctx, id).await?))
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Recruiter(input),
+            expected_version,
+        )
+        .await?;
+        Ok(Recruiter(
+            reload::<entity::recruiter::Entity>(ctx, id).await?,
+        ))
     }
 
     async fn save_organisation(
@@ -66,15 +81,36 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Organisation> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::Organisation(input), expected_version).await?;
-        Ok(Organisation(reload::<entity::organisation::Entity>(ctx, id).await?))
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Organisation(input),
+            expected_version,
+        )
+        .await?;
+        Ok(Organisation(
+            reload::<entity::organisation::Entity>(ctx, id).await?,
+        ))
     }
 
     /// `organisation` is the organisation's external id.
-    async fn save_commitment(&self, ctx: &Context<'_>, input: CommitmentRecord, expected_version: Option<i32>) -> async_graphql::Result<Commitment> {
+    async fn save_commitment(
+        &self,
+        ctx: &Context<'_>,
+        input: CommitmentRecord,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<Commitment> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::Commitment(input), expected_version).await?;
-        Ok(Commitment(reload::<entity::commitment::Entity>(ctx, id).await?))
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Commitment(input),
+            expected_version,
+        )
+        .await?;
+        Ok(Commitment(
+            reload::<entity::commitment::Entity>(ctx, id).await?,
+        ))
     }
 
     async fn save_training_provider(
@@ -84,8 +120,16 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<TrainingProvider> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::TrainingProvider(input), expected_version).await?;
-        Ok(TrainingProvider(reload::<entity::training_provider::Entity>(ctx, id).await?))
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::TrainingProvider(input),
+            expected_version,
+        )
+        .await?;
+        Ok(TrainingProvider(
+            reload::<entity::training_provider::Entity>(ctx, id).await?,
+        ))
     }
 
     /// `provider` is the provider's external id.
@@ -96,27 +140,55 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<TrainingListing> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::TrainingListing(input), expected_version).await?;
-        Ok(TrainingListing(reload::<entity::training_listing::Entity>(ctx, id).await?))
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::TrainingListing(input),
+            expected_version,
+        )
+        .await?;
+        Ok(TrainingListing(
+            reload::<entity::training_listing::Entity>(ctx, id).await?,
+        ))
     }
 
     /// Grants (or replaces) a right to display the certification mark. A certifier may only do
     /// so for recruiters its certification body certifies.
-    async fn save_mark_right(&self, ctx: &Context<'_>, input: TrademarkRightRecord, expected_version: Option<i32>) -> async_graphql::Result<MarkRight> {
+    async fn save_mark_right(
+        &self,
+        ctx: &Context<'_>,
+        input: TrademarkRightRecord,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<MarkRight> {
         let identity = require(ctx, &[Role::Certifier])?;
         let db = graphql::db(ctx)?;
         if identity.role == Role::Certifier {
-            let recruiter = crate::service::recruiter::find_by_external_id(db, &input.recruiter).await?;
-            let recruiter = recruiter.ok_or_else(|| AppError::bad_input(format!("recruiter `{}` does not exist", input.recruiter)))?;
+            let recruiter =
+                crate::service::recruiter::find_by_external_id(db, &input.recruiter).await?;
+            let recruiter = recruiter.ok_or_else(|| {
+                AppError::bad_input(format!("recruiter `{}` does not exist", input.recruiter))
+            })?;
             write::authorise_recruiter_for_certifier(db, identity, recruiter.id).await?;
         }
-        let id = write::save(db, identity, Record::TrademarkRight(input), expected_version).await?;
-        Ok(MarkRight(reload::<entity::trademark_right::Entity>(ctx, id).await?))
+        let id = write::save(
+            db,
+            identity,
+            Record::TrademarkRight(input),
+            expected_version,
+        )
+        .await?;
+        Ok(MarkRight(
+            reload::<entity::trademark_right::Entity>(ctx, id).await?,
+        ))
     }
 
     /// Imports JSON Lines of the open-data format (admin only): all or nothing, and
     /// idempotent. On error nothing changes and `extensions.lines` lists the bad lines.
-    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportResult> {
+    async fn import_records(
+        &self,
+        ctx: &Context<'_>,
+        json_lines: String,
+    ) -> async_graphql::Result<ImportResult> {
         let identity = require(ctx, &[Role::Admin])?;
         match import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await {
             Ok(summary) => Ok(ImportResult {
@@ -134,18 +206,24 @@ impl RecordMutation {
                 let lines: Vec<async_graphql::Value> = errors
                     .iter()
                     .map(|error| {
-                        async_graphql::Value::from_json(serde_json::json!({ "line": error.line, "message": error.message }))
-                            .unwrap_or_default()
+                        async_graphql::Value::from_json(
+                            serde_json::json!({ "line": error.line, "message": error.message }),
+                        )
+                        .unwrap_or_default()
                     })
                     .collect();
-                let first = errors.first().map(|error| format!("line {}: {}", error.line, error.message)).unwrap_or_default();
-                Err(async_graphql::Error::new(format!("the import has {total} errors and changed nothing; first: {first}")).extend_with(
-                    |_, extensions| {
-                        extensions.set("code", "BAD_USER_INPUT");
-                        extensions.set("lines", async_graphql::Value::List(lines.clone()));
-                        extensions.set("total", total as u64);
-                    },
+                let first = errors
+                    .first()
+                    .map(|error| format!("line {}: {}", error.line, error.message))
+                    .unwrap_or_default();
+                Err(async_graphql::Error::new(format!(
+                    "the import has {total} errors and changed nothing; first: {first}"
                 ))
+                .extend_with(|_, extensions| {
+                    extensions.set("code", "BAD_USER_INPUT");
+                    extensions.set("lines", async_graphql::Value::List(lines.clone()));
+                    extensions.set("total", total as u64);
+                }))
             }
         }
     }

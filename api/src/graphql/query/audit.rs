@@ -74,7 +74,9 @@ impl AuditQuery {
         let mut select = audit_log::Entity::find();
         if let Some(entity_id) = entity_id {
             let (kind, id) = ids::decode_id(&entity_id)?;
-            select = select.filter(audit_log::Column::EntityType.eq(entity_type_of(kind))).filter(audit_log::Column::EntityId.eq(id));
+            select = select
+                .filter(audit_log::Column::EntityType.eq(entity_type_of(kind)))
+                .filter(audit_log::Column::EntityId.eq(id));
         }
         let ordering = Ordering {
             name: "audit_newest".to_owned(),
@@ -82,13 +84,22 @@ impl AuditQuery {
             kinds: vec![KeyKind::Int],
             descending: true,
         };
-        let listing = page::fetch(graphql::db(ctx)?, select, &ordering, &PageArgs::forward(first, after), |row| vec![json!(row.id)]).await?;
+        let listing = page::fetch(
+            graphql::db(ctx)?,
+            select,
+            &ordering,
+            &PageArgs::forward(first, after),
+            |row| vec![json!(row.id)],
+        )
+        .await?;
         Ok(connection(listing, |row| AuditEntry {
             at: row.at,
             actor: row.actor_sub,
             actor_role: row.actor_role,
             action: row.action,
-            entity_id: kind_of(&row.entity_type).zip(row.entity_id).map(|(kind, id)| ID(ids::encode_id(kind, id))),
+            entity_id: kind_of(&row.entity_type)
+                .zip(row.entity_id)
+                .map(|(kind, id)| ID(ids::encode_id(kind, id))),
             entity_type: row.entity_type,
             before: row.before,
             after: row.after,
