@@ -21,15 +21,10 @@ async fn all_recruiters(client: &Client, filter: Value) -> Vec<Value> {
     let mut nodes = Vec::new();
     let mut after = Value::Null;
     loop {
-        let data = client
-            .data(&query, json!({ "filter": filter, "after": after }))
-            .await;
+        let data = client.data(&query, json!({ "filter": filter, "after": after })).await;
         let connection = &data["recruiters"];
         nodes.extend(connection["nodes"].as_array().cloned().unwrap_or_default());
-        if !connection["pageInfo"]["hasNextPage"]
-            .as_bool()
-            .unwrap_or(false)
-        {
+        if !connection["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false) {
             assert_eq!(
                 connection["totalCount"].as_u64(),
                 Some(nodes.len() as u64),
@@ -61,10 +56,7 @@ async fn health_readiness_and_graphiql() {
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.json::<Value>().await.unwrap()["database"], "ok");
     let page = client.get("/").await.text().await.unwrap();
-    assert!(
-        page.to_lowercase().contains("graphiql"),
-        "GraphiQL is served at /"
-    );
+    assert!(page.to_lowercase().contains("graphiql"), "GraphiQL is served at /");
 }
 
 #[tokio::test]
@@ -88,13 +80,7 @@ async fn the_sample_directory_is_rich_enough_to_explore() {
     );
     let non_latin = recruiters
         .iter()
-        .filter(|r| {
-            r["legalName"]
-                .as_str()
-                .unwrap()
-                .chars()
-                .any(|c| c as u32 > 0x0590)
-        })
+        .filter(|r| r["legalName"].as_str().unwrap().chars().any(|c| c as u32 > 0x0590))
         .count();
     assert!(non_latin >= 20, "names in several scripts: {non_latin}");
     for status in [
@@ -107,7 +93,10 @@ async fn the_sample_directory_is_rich_enough_to_explore() {
         "EXPIRED",
     ] {
         let data = client
-            .data("query($s: [CertificationStatus!]) { recruiters(filter: { certificationStatus: $s }) { totalCount } }", json!({ "s": [status] }))
+            .data(
+                "query($s: [CertificationStatus!]) { recruiters(filter: { certificationStatus: $s }) { totalCount } }",
+                json!({ "s": [status] }),
+            )
             .await;
         assert!(
             data["recruiters"]["totalCount"].as_u64().unwrap() > 0,
@@ -117,16 +106,8 @@ async fn the_sample_directory_is_rich_enough_to_explore() {
     let others = client
         .data("{ organisations { totalCount } commitments { totalCount } trainingProviders { totalCount } trainingListings { totalCount } }", json!({}))
         .await;
-    for field in [
-        "organisations",
-        "commitments",
-        "trainingProviders",
-        "trainingListings",
-    ] {
-        assert!(
-            others[field]["totalCount"].as_u64().unwrap() >= 10,
-            "{field}: {others}"
-        );
+    for field in ["organisations", "commitments", "trainingProviders", "trainingListings"] {
+        assert!(others[field]["totalCount"].as_u64().unwrap() >= 10, "{field}: {others}");
     }
 }
 
@@ -135,10 +116,7 @@ async fn pages_forwards_and_backwards_agree() {
     let client = shared();
     let forwards = all_recruiters(&client, json!({ "country": "NP" })).await;
     assert!(forwards.len() > 7);
-    let names: Vec<&str> = forwards
-        .iter()
-        .map(|r| r["legalName"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = forwards.iter().map(|r| r["legalName"].as_str().unwrap()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by legal name");
@@ -158,22 +136,19 @@ async fn pages_forwards_and_backwards_agree() {
             .map(|n| n["id"].as_str().unwrap().to_owned())
             .collect();
         backwards.splice(0..0, page);
-        if !data["recruiters"]["pageInfo"]["hasPreviousPage"]
-            .as_bool()
-            .unwrap()
-        {
+        if !data["recruiters"]["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
             break;
         }
         before = data["recruiters"]["pageInfo"]["startCursor"].clone();
     }
-    let forward_ids: Vec<String> = forwards
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let forward_ids: Vec<String> = forwards.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(backwards, forward_ids);
 
     let descending = client
-        .data("{ recruiters(first: 5, orderBy: { field: NAME, direction: DESC }) { nodes { legalName } } }", json!({}))
+        .data(
+            "{ recruiters(first: 5, orderBy: { field: NAME, direction: DESC }) { nodes { legalName } } }",
+            json!({}),
+        )
         .await;
     let names = strings(&Value::Array(
         descending["recruiters"]["nodes"]
@@ -193,12 +168,7 @@ async fn every_filter_narrows_to_matching_recruiters() {
     let client = shared();
     let all = all_recruiters(&client, json!({})).await.len();
 
-    for recruiter in all_recruiters(
-        &client,
-        json!({ "corridor": { "origin": "NP", "destination": "QA" } }),
-    )
-    .await
-    {
+    for recruiter in all_recruiters(&client, json!({ "corridor": { "origin": "NP", "destination": "QA" } })).await {
         assert!(
             recruiter["corridors"]
                 .as_array()
@@ -244,11 +214,7 @@ async fn every_filter_narrows_to_matching_recruiters() {
         json!({ "country": "NP", "certified": true, "sectors": ["construction"] }),
     )
     .await;
-    assert!(
-        combined
-            .iter()
-            .all(|r| r["country"] == "NP" && r["certified"] == true)
-    );
+    assert!(combined.iter().all(|r| r["country"] == "NP" && r["certified"] == true));
 }
 
 #[tokio::test]
@@ -303,15 +269,10 @@ async fn verify_certificate_answers_holder_scope_validity_and_history() {
     assert_eq!(verification["found"], true);
     assert_eq!(verification["certified"], true);
     assert_eq!(verification["status"], "CERTIFIED");
-    assert_eq!(
-        verification["recruiter"]["legalName"],
-        certified[0]["legalName"]
-    );
+    assert_eq!(verification["recruiter"]["legalName"], certified[0]["legalName"]);
     let certification = &verification["certification"];
     assert_eq!(certification["certificateNumber"], number);
-    assert!(
-        certification["expiresOn"].as_str().unwrap() >= certification["issuedOn"].as_str().unwrap()
-    );
+    assert!(certification["expiresOn"].as_str().unwrap() >= certification["issuedOn"].as_str().unwrap());
     assert!(
         certification["nextAuditDue"].is_string(),
         "a certified certificate has a next audit date"
@@ -321,7 +282,12 @@ async fn verify_certificate_answers_holder_scope_validity_and_history() {
     assert_eq!(history[0]["to"], "APPLICANT");
     assert_eq!(history.last().unwrap()["to"], "CERTIFIED");
 
-    let unknown = client.data("{ verifyCertificate(number: \"ERS-XX-0000-0000000\") { found certified status recruiter { id } } }", json!({})).await;
+    let unknown = client
+        .data(
+            "{ verifyCertificate(number: \"ERS-XX-0000-0000000\") { found certified status recruiter { id } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         unknown["verifyCertificate"],
         json!({ "found": false, "certified": false, "status": null, "recruiter": null })
@@ -347,15 +313,11 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
                 .unwrap()
                 .iter()
                 .find(|m| m["inForce"] == true)
-                .map(|m| {
-                    (
-                        r["legalName"].clone(),
-                        m["domains"][0].as_str().unwrap().to_owned(),
-                    )
-                })
+                .map(|m| (r["legalName"].clone(), m["domains"][0].as_str().unwrap().to_owned()))
         })
         .expect("a certified recruiter with a mark right in force");
-    let query = "query($d: String!) { verifyMarkUse(domain: $d) { domain allowed status reason recruiter { legalName } } }";
+    let query =
+        "query($d: String!) { verifyMarkUse(domain: $d) { domain allowed status reason recruiter { legalName } } }";
     for asked in [
         domain.clone(),
         format!("https://www.{domain}/about?x=1"),
@@ -381,7 +343,10 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
 
     // A right whose recruiter is not certified today is not in force.
     let uncertified = client
-        .data("{ recruiters(filter: { certified: false }, first: 100) { nodes { markRights { domains status } } } }", json!({}))
+        .data(
+            "{ recruiters(filter: { certified: false }, first: 100) { nodes { markRights { domains status } } } }",
+            json!({}),
+        )
         .await;
     if let Some(domain) = uncertified["recruiters"]["nodes"]
         .as_array()
@@ -401,10 +366,7 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
 async fn recruiters_are_found_by_slug_and_global_id() {
     let client = shared();
     let first = client
-        .data(
-            "{ recruiters(first: 1) { nodes { id slug legalName } } }",
-            json!({}),
-        )
+        .data("{ recruiters(first: 1) { nodes { id slug legalName } } }", json!({}))
         .await["recruiters"]["nodes"][0]
         .clone();
     let by_slug = client
@@ -456,19 +418,13 @@ async fn a_corridor_shows_certified_recruiters_first_with_commitments_and_traini
     let corridor = &data["corridor"];
     let recruiters = corridor["recruiters"]["nodes"].as_array().unwrap();
     assert!(!recruiters.is_empty());
-    let flags: Vec<bool> = recruiters
-        .iter()
-        .map(|r| r["certified"].as_bool().unwrap())
-        .collect();
+    let flags: Vec<bool> = recruiters.iter().map(|r| r["certified"].as_bool().unwrap()).collect();
     let certified = flags.iter().filter(|flag| **flag).count();
     assert!(
         flags[..certified].iter().all(|flag| *flag),
         "certified recruiters come first: {flags:?}"
     );
-    assert_eq!(
-        corridor["certifiedRecruiterCount"].as_u64(),
-        Some(certified as u64)
-    );
+    assert_eq!(corridor["certifiedRecruiterCount"].as_u64(), Some(certified as u64));
     assert!(recruiters.iter().all(|r| {
         r["corridors"]
             .as_array()
@@ -632,11 +588,7 @@ async fn bad_input_gets_a_coded_error_never_a_500() {
             "BAD_USER_INPUT",
             "cursor",
         ),
-        (
-            "{ node(id: \"garbage\") { id } }",
-            "BAD_USER_INPUT",
-            "malformed id",
-        ),
+        ("{ node(id: \"garbage\") { id } }", "BAD_USER_INPUT", "malformed id"),
         (
             "{ recruiter(id: \"djE6T3JnYW5pc2F0aW9uOjE\") { id } }",
             "BAD_USER_INPUT",
@@ -662,17 +614,11 @@ async fn bad_input_gets_a_coded_error_never_a_500() {
     for (query, expected_code, hint) in cases {
         let (code, message) = client.error(query, json!({})).await;
         assert_eq!(code, expected_code, "{query}: {message}");
-        assert!(
-            message.contains(hint),
-            "{query}: `{message}` should mention `{hint}`"
-        );
+        assert!(message.contains(hint), "{query}: `{message}` should mention `{hint}`");
     }
     // A cursor of one ordering is refused by another.
     let page = client
-        .data(
-            "{ recruiters(first: 1) { pageInfo { endCursor } } }",
-            json!({}),
-        )
+        .data("{ recruiters(first: 1) { pageInfo { endCursor } } }", json!({}))
         .await;
     let (code, message) = client
         .error(
@@ -698,10 +644,16 @@ async fn nested_lists_cost_a_fixed_number_of_statements() {
         partners { legalName certified } } } }";
     let mut costs = Vec::new();
     for size in [40, 100] {
-        let before = client.statements().await;
-        let data = client.data(query, json!({ "n": size })).await;
-        assert_eq!(data["recruiters"]["nodes"].as_array().unwrap().len(), size);
-        costs.push(client.statements().await - before);
+        // The server's background work (following the change log) also runs statements now
+        // and then: the least of three runs is the query's own cost.
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let before = client.statements().await;
+            let data = client.data(query, json!({ "n": size })).await;
+            assert_eq!(data["recruiters"]["nodes"].as_array().unwrap().len(), size);
+            runs.push(client.statements().await - before);
+        }
+        costs.push(runs.into_iter().min().unwrap_or(u64::MAX));
     }
     // Batches are formed per scheduling round, so a loader can occasionally run twice; the
     // bound holds for any page size.

@@ -27,9 +27,7 @@ const SAVE_RECRUITER: &str = "mutation($input: RecruiterInput!, $version: Int) {
     saveRecruiter(input: $input, expectedVersion: $version) { id slug version certified languages } }";
 
 async fn recruiter_count(client: &common::Client) -> u64 {
-    client
-        .data("{ recruiters { totalCount } }", json!({}))
-        .await["recruiters"]["totalCount"]
+    client.data("{ recruiters { totalCount } }", json!({})).await["recruiters"]["totalCount"]
         .as_u64()
         .unwrap()
 }
@@ -61,10 +59,7 @@ async fn forged_expired_and_misaddressed_tokens_are_unauthenticated() {
         ("alg none", Some(unsigned)),
         (
             "wrong key",
-            Some(sign(
-                &claims(json!({})),
-                "another-secret-of-at-least-32-bytes!!",
-            )),
+            Some(sign(&claims(json!({})), "another-secret-of-at-least-32-bytes!!")),
         ),
         (
             "expired",
@@ -91,22 +86,12 @@ async fn forged_expired_and_misaddressed_tokens_are_unauthenticated() {
         assert_eq!(code, "UNAUTHENTICATED", "{case}: {message}");
     }
     let organisations = client
-        .data(
-            "{ organisations(first: 100) { nodes { name } } }",
-            json!({}),
-        )
+        .data("{ organisations(first: 100) { nodes { name } } }", json!({}))
         .await;
-    assert!(
-        !organisations.to_string().contains("Tokens Ltd"),
-        "nothing was written"
-    );
+    assert!(!organisations.to_string().contains("Tokens Ltd"), "nothing was written");
     // A valid token for the same write works, and reads never need one.
     let written = client
-        .data_as(
-            Some(&token("admin", "alice", None)),
-            SAVE_ORGANISATION,
-            input,
-        )
+        .data_as(Some(&token("admin", "alice", None)), SAVE_ORGANISATION, input)
         .await;
     assert_eq!(written["saveOrganisation"]["version"], 1);
 }
@@ -127,24 +112,16 @@ async fn each_role_may_do_only_its_own_writes() {
         .flat_map(|r| r["certifications"].as_array().unwrap().clone())
         .find(|c| c["status"] == "CERTIFIED")
         .unwrap();
-    let body = certification["certificationBody"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let body = certification["certificationBody"].as_str().unwrap().to_owned();
     let own_certifier = token("certifier", "auditor-1", Some(&body));
-    let other_certifier = token(
-        "certifier",
-        "auditor-2",
-        Some("Some Other Certification Body"),
-    );
-    let decide = "mutation($id: ID!, $v: Int!) { recordCertificationDecision(id: $id, expectedVersion: $v, to: SUSPENDED,
+    let other_certifier = token("certifier", "auditor-2", Some("Some Other Certification Body"));
+    let decide =
+        "mutation($id: ID!, $v: Int!) { recordCertificationDecision(id: $id, expectedVersion: $v, to: SUSPENDED,
         reasonCategory: \"complaint_upheld\") { status version } }";
     let decision = json!({ "id": certification["id"], "v": certification["version"] });
 
     // Editors keep recruiters, organisations, commitments and training, not certifications.
-    let (code, _) = client
-        .error_as(Some(&editor), decide, decision.clone())
-        .await;
+    let (code, _) = client.error_as(Some(&editor), decide, decision.clone()).await;
     assert_eq!(code, "FORBIDDEN");
     let (code, _) = client
         .error_as(
@@ -162,37 +139,23 @@ async fn each_role_may_do_only_its_own_writes() {
         )
         .await;
     // A certifier acts only for its own certification body.
-    let (code, message) = client
-        .error_as(Some(&other_certifier), decide, decision.clone())
-        .await;
+    let (code, message) = client.error_as(Some(&other_certifier), decide, decision.clone()).await;
     assert_eq!(code, "FORBIDDEN", "{message}");
     let decided = client.data_as(Some(&own_certifier), decide, decision).await;
-    assert_eq!(
-        decided["recordCertificationDecision"]["status"],
-        "SUSPENDED"
-    );
+    assert_eq!(decided["recordCertificationDecision"]["status"], "SUSPENDED");
     // Bulk import and the audit trail are for admins.
-    let import =
-        "mutation($l: String!) { importRecords(jsonLines: $l) { organisations unchanged } }";
+    let import = "mutation($l: String!) { importRecords(jsonLines: $l) { organisations unchanged } }";
     let line = r#"{"type":"organisation","external_id":"org-import-1","name":"Imported Brand","kind":"brand","country":"SE","sector":"retail","website":null}"#;
     for forbidden in [&editor, &own_certifier] {
-        let (code, _) = client
-            .error_as(Some(forbidden), import, json!({ "l": line }))
-            .await;
+        let (code, _) = client.error_as(Some(forbidden), import, json!({ "l": line })).await;
         assert_eq!(code, "FORBIDDEN");
         let (code, _) = client
-            .error_as(
-                Some(forbidden),
-                "{ auditLog(first: 5) { totalCount } }",
-                json!({}),
-            )
+            .error_as(Some(forbidden), "{ auditLog(first: 5) { totalCount } }", json!({}))
             .await;
         assert_eq!(code, "FORBIDDEN");
     }
     assert_eq!(
-        client
-            .data_as(Some(&admin), import, json!({ "l": line }))
-            .await["importRecords"]["organisations"],
+        client.data_as(Some(&admin), import, json!({ "l": line })).await["importRecords"]["organisations"],
         1
     );
     let audit = client
@@ -212,18 +175,8 @@ async fn each_role_may_do_only_its_own_writes() {
         .find(|entry| entry["action"] == "certification.decision")
         .unwrap();
     assert_eq!(decision_entry["actor"], "auditor-1");
-    assert!(
-        decision_entry["before"]
-            .as_str()
-            .unwrap()
-            .contains("\"certified\"")
-    );
-    assert!(
-        decision_entry["after"]
-            .as_str()
-            .unwrap()
-            .contains("\"suspended\"")
-    );
+    assert!(decision_entry["before"].as_str().unwrap().contains("\"certified\""));
+    assert!(decision_entry["after"].as_str().unwrap().contains("\"suspended\""));
     // The public history shows the body that recorded it, never the person.
     let public = client
         .data("query($n: String!) { verifyCertificate(number: $n) { status certification { history { to recordedBy } } } }",
@@ -340,12 +293,7 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
         .unwrap()
         .clone();
     assert_eq!(history.len(), path.len() + 1, "every transition is kept");
-    assert!(
-        history
-            .iter()
-            .skip(1)
-            .all(|entry| entry["recordedBy"] == body)
-    );
+    assert!(history.iter().skip(1).all(|entry| entry["recordedBy"] == body));
     // A stale version is refused rather than overwriting a newer decision.
     let (code, message) = client
         .error_as(
@@ -389,10 +337,7 @@ async fn every_write_is_validated_and_all_or_nothing() {
         .await["recruiters"]["nodes"][0]["slug"]
         .clone();
     cases.push((
-        recruiter(
-            "rec-bad",
-            &taken.as_str().unwrap().to_uppercase().replace('-', "-"),
-        ),
+        recruiter("rec-bad", &taken.as_str().unwrap().to_uppercase().replace('-', "-")),
         "BAD_USER_INPUT",
         "slug",
     ));
@@ -406,10 +351,7 @@ async fn every_write_is_validated_and_all_or_nothing() {
             .error_as(Some(&editor), SAVE_RECRUITER, json!({ "input": input }))
             .await;
         assert_eq!(code, expected, "{message}");
-        assert!(
-            message.contains(hint),
-            "`{message}` should mention `{hint}`"
-        );
+        assert!(message.contains(hint), "`{message}` should mention `{hint}`");
     }
     assert_eq!(
         recruiter_count(&client).await,
@@ -425,7 +367,12 @@ async fn every_write_is_validated_and_all_or_nothing() {
         .await;
     assert_eq!(saved["saveRecruiter"]["version"], 1);
     assert_eq!(recruiter_count(&client).await, before + 1);
-    let found = client.data("{ recruiters(filter: { country: \"NP\", languages: [\"ne\"] }, first: 100) { nodes { slug } } }", json!({})).await;
+    let found = client
+        .data(
+            "{ recruiters(filter: { country: \"NP\", languages: [\"ne\"] }, first: 100) { nodes { slug } } }",
+            json!({}),
+        )
+        .await;
     assert!(
         found.to_string().contains("good-agency"),
         "a write is visible to the next read"
@@ -452,43 +399,23 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
             json!({ "input": recruiter("rec-race", "race-agency") }),
         )
         .await;
-    assert_eq!(
-        code, "CONFLICT",
-        "creating an existing record needs expectedVersion"
-    );
+    assert_eq!(code, "CONFLICT", "creating an existing record needs expectedVersion");
     let mut first = recruiter("rec-race", "race-agency");
     first["languages"] = json!(["ne", "hi"]);
     let mut second = recruiter("rec-race", "race-agency");
     second["languages"] = json!(["ne", "ar"]);
     let (one, two) = tokio::join!(
-        client.graphql_as(
-            Some(&editor),
-            SAVE_RECRUITER,
-            json!({ "input": first, "version": 1 })
-        ),
-        client.graphql_as(
-            Some(&editor),
-            SAVE_RECRUITER,
-            json!({ "input": second, "version": 1 })
-        ),
+        client.graphql_as(Some(&editor), SAVE_RECRUITER, json!({ "input": first, "version": 1 })),
+        client.graphql_as(Some(&editor), SAVE_RECRUITER, json!({ "input": second, "version": 1 })),
     );
     let outcomes = [&one, &two];
-    let winners: Vec<&&Value> = outcomes
-        .iter()
-        .filter(|body| body.get("errors").is_none())
-        .collect();
-    let losers: Vec<&&Value> = outcomes
-        .iter()
-        .filter(|body| body.get("errors").is_some())
-        .collect();
+    let winners: Vec<&&Value> = outcomes.iter().filter(|body| body.get("errors").is_none()).collect();
+    let losers: Vec<&&Value> = outcomes.iter().filter(|body| body.get("errors").is_some()).collect();
     assert_eq!((winners.len(), losers.len()), (1, 1), "{one} {two}");
     assert_eq!(losers[0]["errors"][0]["extensions"]["code"], "CONFLICT");
     assert_eq!(winners[0]["data"]["saveRecruiter"]["version"], 2);
     let stored = client
-        .data(
-            "{ recruiter(slug: \"race-agency\") { languages version } }",
-            json!({}),
-        )
+        .data("{ recruiter(slug: \"race-agency\") { languages version } }", json!({}))
         .await;
     assert_eq!(
         stored["recruiter"]["languages"],
@@ -532,10 +459,7 @@ async fn archived_records_leave_public_results_but_stay_in_the_audit_trail() {
     assert_eq!(code, "NOT_FOUND");
     assert_eq!(
         client
-            .data(
-                "query($id: ID!) { node(id: $id) { id } }",
-                json!({ "id": node["id"] })
-            )
+            .data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": node["id"] }))
             .await["node"],
         Value::Null
     );
@@ -591,16 +515,18 @@ async fn mark_rights_can_be_suspended_and_their_domains_changed() {
         "RIGHT_SUSPENDED"
     );
     let moved = client
-        .data_as(Some(&admin), change, json!({ "id": right["id"], "v": 2, "s": "ACTIVE", "d": ["https://www.new-domain.example.com.np/"] }))
+        .data_as(
+            Some(&admin),
+            change,
+            json!({ "id": right["id"], "v": 2, "s": "ACTIVE", "d": ["https://www.new-domain.example.com.np/"] }),
+        )
         .await;
     assert_eq!(
         moved["changeMarkRight"]["domains"],
         json!(["new-domain.example.com.np"])
     );
     assert_eq!(
-        client
-            .data(verify, json!({ "d": "new-domain.example.com.np" }))
-            .await["verifyMarkUse"]["allowed"],
+        client.data(verify, json!({ "d": "new-domain.example.com.np" })).await["verifyMarkUse"]["allowed"],
         true
     );
     assert_eq!(
@@ -636,9 +562,7 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
     let typo_field = r#"{"type":"organisation","external_id":"org-new-3","name":"Typo Ltd","kind":"brand","country":"GB","sectr":"retail"}"#;
     let dangling = r#"{"type":"commitment","external_id":"com-new-2","organisation":"org-missing","framework":"Employer Pays Principle","scope":"own_operations","made_on":"2025-02-01","status":"active"}"#;
     let file = [good_org, bad_country, good_commitment, typo_field].join("\n");
-    let body = client
-        .graphql_as(Some(&admin), import, json!({ "l": file }))
-        .await;
+    let body = client.graphql_as(Some(&admin), import, json!({ "l": file })).await;
     let error = &body["errors"][0];
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
     let lines: Vec<u64> = error["extensions"]["lines"]
@@ -653,9 +577,7 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
         "unparseable lines are reported first, before any record is checked"
     );
     let file = [good_org, bad_country, good_commitment, dangling].join("\n");
-    let body = client
-        .graphql_as(Some(&admin), import, json!({ "l": file }))
-        .await;
+    let body = client.graphql_as(Some(&admin), import, json!({ "l": file })).await;
     let lines: Vec<u64> = body["errors"][0]["extensions"]["lines"]
         .as_array()
         .unwrap()
@@ -664,10 +586,7 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
         .collect();
     assert_eq!(lines, [2], "{body}");
     let organisations = client
-        .data(
-            "{ organisations(first: 100) { totalCount nodes { name } } }",
-            json!({}),
-        )
+        .data("{ organisations(first: 100) { totalCount nodes { name } } }", json!({}))
         .await;
     assert!(
         !organisations.to_string().contains("Fairway"),
@@ -675,16 +594,12 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
     );
 
     let file = [good_org, good_commitment].join("\n");
-    let first = client
-        .data_as(Some(&admin), import, json!({ "l": file }))
-        .await;
+    let first = client.data_as(Some(&admin), import, json!({ "l": file })).await;
     assert_eq!(
         first["importRecords"],
         json!({ "organisations": 1, "commitments": 1, "unchanged": 0 })
     );
-    let again = client
-        .data_as(Some(&admin), import, json!({ "l": file }))
-        .await;
+    let again = client.data_as(Some(&admin), import, json!({ "l": file })).await;
     assert_eq!(
         again["importRecords"],
         json!({ "organisations": 0, "commitments": 0, "unchanged": 2 })
@@ -697,20 +612,8 @@ async fn an_import_with_errors_changes_nothing_and_a_repeat_import_changes_nothi
 async fn directory_token_mints_tokens_the_server_accepts() {
     let server = Server::start();
     let client = server.client();
-    let output = server.cli(&[
-        "token",
-        "--role",
-        "editor",
-        "--sub",
-        "operator-7",
-        "--ttl",
-        "10m",
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = server.cli(&["token", "--role", "editor", "--sub", "operator-7", "--ttl", "10m"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let minted = String::from_utf8(output.stdout).unwrap().trim().to_owned();
     let saved = client
         .data_as(
@@ -734,24 +637,12 @@ async fn export_then_import_into_an_empty_directory_then_export_is_identical() {
     let first = original.data_dir().join("first.jsonl");
     let second = empty.data_dir().join("second.jsonl");
     let output = original.cli(&["export", first.to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(recruiter_count(&empty.client()).await, 0);
     let output = empty.cli(&["import", first.to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let output = empty.cli(&["export", second.to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let (first, second) = (
         std::fs::read_to_string(first).unwrap(),
         std::fs::read_to_string(second).unwrap(),
@@ -766,14 +657,10 @@ async fn export_then_import_into_an_empty_directory_then_export_is_identical() {
         recruiter_count(&original.client()).await
     );
     // Importing the same file again changes nothing.
-    let again = empty.cli(&[
-        "import",
-        empty.data_dir().join("second.jsonl").to_str().unwrap(),
-    ]);
+    let again = empty.cli(&["import", empty.data_dir().join("second.jsonl").to_str().unwrap()]);
     let report = String::from_utf8_lossy(&again.stdout);
     assert!(
-        report.contains("imported 0 records")
-            && report.contains(&format!("{} unchanged", first.lines().count())),
+        report.contains("imported 0 records") && report.contains(&format!("{} unchanged", first.lines().count())),
         "{report}"
     );
     // A file with a bad line is refused whole, naming the line.

@@ -18,9 +18,7 @@ fn main() -> anyhow::Result<()> {
         .skip(1)
         .find_map(|argument| argument.parse().ok())
         .unwrap_or(100_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(run(recruiters))
 }
 
@@ -35,15 +33,10 @@ async fn run(recruiters: usize) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let directory =
-        std::env::temp_dir().join(format!("directory-import-bench-{}", std::process::id()));
+    let directory = std::env::temp_dir().join(format!("directory-import-bench-{}", std::process::id()));
     std::fs::create_dir_all(&directory)?;
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
-        format!(
-            "sqlite://{}?mode=rwc",
-            directory.join("bench.sqlite3").display()
-        )
-    });
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", directory.join("bench.sqlite3").display()));
     let (connection, _) = db::connect_url(&url).await?;
 
     let started = Instant::now();

@@ -13,9 +13,7 @@ use crate::{
 };
 
 /// What a token allows.
-#[derive(
-    async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Everything, including bulk import and the audit trail.
@@ -111,15 +109,8 @@ fn algorithm(config: &Config) -> anyhow::Result<Algorithm> {
 
 /// The HS256 secret: `JWT_SECRET`, or one generated once under `DATA_DIR`.
 fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
-    if let Some(secret) = config
-        .jwt_secret
-        .as_ref()
-        .filter(|secret| !secret.is_empty())
-    {
-        anyhow::ensure!(
-            secret.len() >= 32,
-            "JWT_SECRET must be at least 32 characters long"
-        );
+    if let Some(secret) = config.jwt_secret.as_ref().filter(|secret| !secret.is_empty()) {
+        anyhow::ensure!(secret.len() >= 32, "JWT_SECRET must be at least 32 characters long");
         return Ok(secret.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
@@ -129,8 +120,7 @@ fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|error| anyhow::anyhow!("no randomness for a JWT secret: {error}"))?;
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for a JWT secret: {error}"))?;
     let generated: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     write_private(&path, &generated)?;
     tracing::info!(path = %path.display(), "generated a JWT signing secret");
@@ -160,8 +150,7 @@ impl Verifier {
                     .jwt_public_key
                     .as_ref()
                     .context("JWT_PUBLIC_KEY is required for RS256 and ES256")?;
-                let pem = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let pem = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
                 if algorithm == Algorithm::RS256 {
                     DecodingKey::from_rsa_pem(&pem)?
                 } else {
@@ -184,9 +173,7 @@ impl Verifier {
             return Caller::Anonymous;
         };
         let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
-            return Caller::Rejected(
-                "the Authorization header must be `Bearer <token>`".to_owned(),
-            );
+            return Caller::Rejected("the Authorization header must be `Bearer <token>`".to_owned());
         };
         match self.verify(token) {
             Ok(identity) => Caller::Authenticated(identity),
@@ -195,14 +182,10 @@ impl Verifier {
     }
 
     pub fn verify(&self, token: &str) -> Result<Identity, String> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(
-            |error| match error.kind() {
-                ErrorKind::ExpiredSignature => {
-                    "the token has expired: ask for a new one".to_owned()
-                }
-                ErrorKind::ImmatureSignature => {
-                    "the token is not valid yet (nbf is in the future)".to_owned()
-                }
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(|error| match error.kind() {
+                ErrorKind::ExpiredSignature => "the token has expired: ask for a new one".to_owned(),
+                ErrorKind::ImmatureSignature => "the token is not valid yet (nbf is in the future)".to_owned(),
                 ErrorKind::InvalidAudience => "the token is meant for another audience".to_owned(),
                 ErrorKind::InvalidIssuer => "the token comes from an unknown issuer".to_owned(),
                 ErrorKind::InvalidSignature => "the token's signature is invalid".to_owned(),
@@ -211,13 +194,10 @@ impl Verifier {
                     format!("the token lacks the `{claim}` claim")
                 }
                 _ => "the token is malformed".to_owned(),
-            },
-        )?;
+            })?;
         let claims = claims.claims;
         if claims.role == Role::Certifier && claims.body.as_deref().is_none_or(str::is_empty) {
-            return Err(
-                "a certifier token must name its certification body in the `body` claim".to_owned(),
-            );
+            return Err("a certifier token must name its certification body in the `body` claim".to_owned());
         }
         Ok(Identity {
             subject: claims.sub,
@@ -241,8 +221,7 @@ pub fn mint(
         Algorithm::HS256 => EncodingKey::from_secret(&secret(config)?),
         _ => {
             let path = private_key.context("--private-key is required for RS256 and ES256")?;
-            let pem =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let pem = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             if algorithm == Algorithm::RS256 {
                 EncodingKey::from_rsa_pem(&pem)?
             } else {
@@ -265,9 +244,5 @@ pub fn mint(
         nbf: now,
         iat: now,
     };
-    Ok(jsonwebtoken::encode(
-        &Header::new(algorithm),
-        &claims,
-        &key,
-    )?)
+    Ok(jsonwebtoken::encode(&Header::new(algorithm), &claims, &key)?)
 }

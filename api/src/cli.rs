@@ -13,6 +13,7 @@ use crate::{
     db,
     graphql::schema,
     http::{self, AppState},
+    search::Search,
     service::{changes::Actor, export, import, recruiter},
 };
 
@@ -39,6 +40,9 @@ enum Command {
     /// Export the whole directory as JSON Lines of the open-data format (`-` for standard
     /// output); importing the file into an empty directory gives the same directory.
     Export { file: PathBuf },
+    /// Rebuild the search index from the database, beside the live one, then swap it in;
+    /// running servers switch to it within a second.
+    Reindex,
     /// Mint a signed token for an operator (needs the signing secret or private key).
     Token {
         #[arg(long, value_enum)]
@@ -63,8 +67,7 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -73,6 +76,13 @@ pub fn main() -> anyhow::Result<()> {
             Command::Serve => serve(cli.config).await,
             Command::Import { file } => import_file(&cli.config, &file).await,
             Command::Export { file } => export_file(&cli.config, &file).await,
+            Command::Reindex => {
+                let (db, _) = db::connect(&cli.config).await?;
+                let started = std::time::Instant::now();
+                let count = crate::search::reindex(&db, &cli.config.data_dir).await?;
+                println!("reindexed {count} records in {:.1}s", started.elapsed().as_secs_f64());
+                Ok(())
+            }
             Command::Token {
                 role,
                 sub,
@@ -80,14 +90,7 @@ pub fn main() -> anyhow::Result<()> {
                 ttl,
                 private_key,
             } => {
-                let token = auth::mint(
-                    &cli.config,
-                    private_key.as_deref(),
-                    &sub,
-                    role,
-                    body.as_deref(),
-                    ttl,
-                )?;
+                let token = auth::mint(&cli.config, private_key.as_deref(), &sub, role, body.as_deref(), ttl)?;
                 println!("{token}");
                 Ok(())
             }
@@ -101,8 +104,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.sample_data && recruiter::is_empty(&db).await? {
         load_sample(&db).await?;
     }
+    let search = Search::open(db.clone(), &config.data_dir).await?;
+    search.spawn_follower(std::time::Duration::from_secs(1));
     let state = AppState {
-        schema: schema::build(db.clone()),
+        schema: schema::build(db.clone(), search.clone()),
+        search,
         db,
         statements,
         verifier: crate::auth::Verifier::from_config(&config)?,

@@ -36,12 +36,7 @@ pub struct Config {
     #[arg(long, global = true, env = "JWT_ISSUER", default_value = "directory")]
     pub jwt_issuer: String,
     /// Required `aud` claim of tokens.
-    #[arg(
-        long,
-        global = true,
-        env = "JWT_AUDIENCE",
-        default_value = "directory-api"
-    )]
+    #[arg(long, global = true, env = "JWT_AUDIENCE", default_value = "directory-api")]
     pub jwt_audience: String,
     /// Exit when standard input closes: lets a test harness own the server's lifetime.
     #[arg(long, global = true, hide = true)]

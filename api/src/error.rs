@@ -66,8 +66,7 @@ impl From<AppError> for async_graphql::Error {
         if let AppError::Internal(cause) = &error {
             tracing::error!(error = ?cause, "internal error");
         }
-        async_graphql::Error::new(error.message())
-            .extend_with(|_, extensions| extensions.set("code", error.code()))
+        async_graphql::Error::new(error.message()).extend_with(|_, extensions| extensions.set("code", error.code()))
     }
 }
 

@@ -55,13 +55,10 @@ pub fn decode_id(global_id: &str) -> AppResult<(Kind, i64)> {
             truncate(global_id)
         ))
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(global_id.trim())
-        .map_err(|_| malformed())?;
+    let bytes = URL_SAFE_NO_PAD.decode(global_id.trim()).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let mut parts = text.splitn(3, ':');
-    let (Some("v1"), Some(kind_name), Some(number)) = (parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("v1"), Some(kind_name), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(malformed());
     };
     let kind = Kind::ALL
@@ -103,9 +100,7 @@ pub fn decode_cursor<K: DeserializeOwned>(ordering: &str, cursor: &str) -> AppRe
             truncate(cursor)
         ))
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| malformed())?;
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| malformed())?;
     let payload: Payload<K> = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
     if payload.v != 1 {
         return Err(malformed());
@@ -143,11 +138,7 @@ mod tests {
             &URL_SAFE_NO_PAD.encode("v2:Recruiter:1"),
             &URL_SAFE_NO_PAD.encode("v1:Nope:1"),
         ] {
-            assert_eq!(
-                decode_id(forged).unwrap_err().code(),
-                "BAD_USER_INPUT",
-                "{forged}"
-            );
+            assert_eq!(decode_id(forged).unwrap_err().code(), "BAD_USER_INPUT", "{forged}");
         }
     }
 

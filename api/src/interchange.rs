@@ -36,18 +36,7 @@ impl Record {
 }
 
 /// An origin -> destination pair of ISO 3166-1 alpha-2 codes.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    async_graphql::InputObject,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, async_graphql::InputObject)]
 #[serde(deny_unknown_fields)]
 #[graphql(name = "CorridorPairInput")]
 pub struct CorridorRecord {

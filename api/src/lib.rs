@@ -10,5 +10,6 @@ pub mod http;
 pub mod ids;
 pub mod interchange;
 pub mod sample;
+pub mod search;
 pub mod service;
 pub mod vocab;

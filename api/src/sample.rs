@@ -18,9 +18,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::interchange::{
-    CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord,
-    OrganisationRecord, Record, RecruiterRecord, StatusChangeRecord, TrademarkRightRecord,
-    TrainingListingRecord, TrainingProviderRecord,
+    CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OrganisationRecord, Record,
+    RecruiterRecord, StatusChangeRecord, TrademarkRightRecord, TrainingListingRecord, TrainingProviderRecord,
 };
 
 /// The sample directory loaded on first start: about 240 recruiters plus organisations, commitments, providers, listings.
@@ -35,8 +34,7 @@ pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     // (in memory first touched) than generating them.
     let mut out = Vec::with_capacity(recruiters);
     generate_recruiters(&mut rng, recruiters, &mut out);
-    let (certifications, rights) =
-        generate_certifications(&mut rng, recruiters_in(&out), recruiters);
+    let (certifications, rights) = generate_certifications(&mut rng, recruiters_in(&out), recruiters);
 
     // Commitments and orientation listings use corridors that recruiters actually serve, so a
     // corridor page is never empty. Sorted, so that their order does not depend on hashing.
@@ -526,10 +524,7 @@ const BURMESE: Style = Style {
         ("Manpower Services", "လုပ်သားဝန်ဆောင်မှု"),
         ("Recruitment", "ဝန်ထမ်းခေါ်ယူရေး"),
     ],
-    entities: &[
-        ent("Co., Ltd.", "", "ကုမ္ပဏီ လီမိတက်"),
-        ent("Company", "", "ကုမ္ပဏီ"),
-    ],
+    entities: &[ent("Co., Ltd.", "", "ကုမ္ပဏီ လီမိတက်"), ent("Company", "", "ကုမ္ပဏီ")],
     ..BASE_STYLE
 };
 
@@ -566,10 +561,7 @@ const KHMER: Style = Style {
         ("Employment Services", "សេវាការងារ"),
         ("Labour Supply", "ផ្គត់ផ្គង់ពលករ"),
     ],
-    entities: &[
-        ent("Co., Ltd.", "ក្រុមហ៊ុន", ""),
-        ent("Co., Ltd.", "ក្រុមហ៊ុន", "ឯ.ក"),
-    ],
+    entities: &[ent("Co., Ltd.", "ក្រុមហ៊ុន", ""), ent("Co., Ltd.", "ក្រុមហ៊ុន", "ឯ.ក")],
     order: Order::Cmp,
     ..BASE_STYLE
 };
@@ -757,11 +749,7 @@ const AMHARIC: Style = Style {
         ("Bisrat", "ብሥራት"),
         ("Hiwot", "ሕይወት"),
     ],
-    modifiers: &[
-        ("International", "ኢንተርናሽናል"),
-        ("Overseas", "ኦቨርሲስ"),
-        ("Global", "ግሎባል"),
-    ],
+    modifiers: &[("International", "ኢንተርናሽናል"), ("Overseas", "ኦቨርሲስ"), ("Global", "ግሎባል")],
     cores: &[
         ("Foreign Employment Agency", "የውጭ ሀገር ሥራ ስምሪት ኤጀንሲ"),
         ("Employment Agency", "ሥራ ስምሪት ኤጀንሲ"),
@@ -882,11 +870,7 @@ const THAI: Style = Style {
         ("Siri", "ศิริ"),
         ("Prasert", "ประเสริฐ"),
     ],
-    modifiers: &[
-        ("International", "สากล"),
-        ("Inter", "อินเตอร์"),
-        ("Global", "โกลบอล"),
-    ],
+    modifiers: &[("International", "สากล"), ("Inter", "อินเตอร์"), ("Global", "โกลบอล")],
     cores: &[
         ("Labour", "แรงงาน"),
         ("Recruitment", "จัดหางาน"),
@@ -926,11 +910,7 @@ const JAPANESE: Style = Style {
         ("Nagomi", "和"),
         ("Taiyo", "太陽"),
     ],
-    modifiers: &[
-        ("International", "国際"),
-        ("Global", "グローバル"),
-        ("Asia", "アジア"),
-    ],
+    modifiers: &[("International", "国際"), ("Global", "グローバル"), ("Asia", "アジア")],
     cores: &[
         ("Human Resources", "人材"),
         ("Human Resources Services", "人材サービス"),
@@ -1021,21 +1001,14 @@ const CHINESE_TW: Style = Style {
         ("Bao Fu", "寶福"),
         ("Kai Xuan", "凱旋"),
     ],
-    modifiers: &[
-        ("International", "國際"),
-        ("Global", "環球"),
-        ("Asia", "亞洲"),
-    ],
+    modifiers: &[("International", "國際"), ("Global", "環球"), ("Asia", "亞洲")],
     cores: &[
         ("Manpower Agency", "人力仲介"),
         ("Human Resources", "人力資源"),
         ("Manpower Services", "人力服務"),
         ("Manpower Consulting", "人力顧問"),
     ],
-    entities: &[
-        ent("Co., Ltd.", "", "有限公司"),
-        ent("Corporation", "", "股份有限公司"),
-    ],
+    entities: &[ent("Co., Ltd.", "", "有限公司"), ent("Corporation", "", "股份有限公司")],
     joiner: "",
     entity_gap: "",
     ..BASE_STYLE
@@ -1067,11 +1040,7 @@ const CHINESE_HK: Style = Style {
         ("Kwong Wah", "廣華"),
         ("Yue Hing", "裕興"),
     ],
-    modifiers: &[
-        ("International", "國際"),
-        ("Global", "環球"),
-        ("Asia", "亞洲"),
-    ],
+    modifiers: &[("International", "國際"), ("Global", "環球"), ("Asia", "亞洲")],
     cores: &[
         ("Employment Agency", "僱傭代理"),
         ("Employment Centre", "僱傭中心"),
@@ -1086,13 +1055,7 @@ const CHINESE_HK: Style = Style {
 
 const FILIPINO: Style = Style {
     trading_share: 0.4,
-    adjectives: &[
-        ("New", ""),
-        ("Golden", ""),
-        ("Royal", ""),
-        ("Grand", ""),
-        ("Prime", ""),
-    ],
+    adjectives: &[("New", ""), ("Golden", ""), ("Royal", ""), ("Grand", ""), ("Prime", "")],
     places: &[
         ("Manila Bay", ""),
         ("Peñafrancia", ""),
@@ -1235,12 +1198,7 @@ const EAST_AFRICAN: Style = Style {
         ("Simba", ""),
         ("Twiga", ""),
     ],
-    modifiers: &[
-        ("Global", ""),
-        ("International", ""),
-        ("Overseas", ""),
-        ("Africa", ""),
-    ],
+    modifiers: &[("Global", ""), ("International", ""), ("Overseas", ""), ("Africa", "")],
     cores: &[
         ("Recruitment Agency", ""),
         ("Employment Agency", ""),
@@ -1329,12 +1287,7 @@ const SINGAPOREAN: Style = Style {
         ("Tampines", ""),
         ("Pasir Ris", ""),
     ],
-    modifiers: &[
-        ("Global", ""),
-        ("Asia", ""),
-        ("International", ""),
-        ("Pacific", ""),
-    ],
+    modifiers: &[("Global", ""), ("Asia", ""), ("International", ""), ("Pacific", "")],
     cores: &[
         ("Employment Agency", ""),
         ("Manpower", ""),
@@ -1460,12 +1413,7 @@ const fn city(name: &'static str, native: &'static str, area: &'static str) -> C
     }
 }
 
-const fn city_coded(
-    name: &'static str,
-    native: &'static str,
-    area: &'static str,
-    code: &'static str,
-) -> City {
+const fn city_coded(name: &'static str, native: &'static str, area: &'static str, code: &'static str) -> City {
     City {
         name,
         native,
@@ -1991,12 +1939,7 @@ const COUNTRIES: &[Country] = &[
         phone: "+974 4### ####",
         address: "Office {n}, {s}, {c}",
         cities: GULF_CITIES_QA,
-        streets: &[
-            "Al Sadd Street",
-            "C Ring Road",
-            "Salwa Road",
-            "Al Matar Street",
-        ],
+        streets: &["Al Sadd Street", "C Ring Road", "Salwa Road", "Al Matar Street"],
         languages: &["ar"],
         authority: "Ministry of Labour",
         styles: &[(&ARABIC, 1)],
@@ -2102,12 +2045,7 @@ const COUNTRIES: &[Country] = &[
             city("Salmiya", "السالمية", ""),
             city("Jahra", "الجهراء", ""),
         ],
-        streets: &[
-            "Fahad Al-Salem Street",
-            "Gulf Road",
-            "Tunis Street",
-            "Airport Road",
-        ],
+        streets: &["Fahad Al-Salem Street", "Gulf Road", "Tunis Street", "Airport Road"],
         languages: &["ar"],
         authority: "Public Authority for Manpower",
         styles: &[(&ARABIC, 1)],
@@ -2136,23 +2074,13 @@ const COUNTRIES: &[Country] = &[
             city("Nizwa", "نزوى", ""),
             city("Sur", "صور", ""),
         ],
-        streets: &[
-            "Sultan Qaboos Street",
-            "Al Khuwair Street",
-            "Dohat Al Adab Street",
-        ],
+        streets: &["Sultan Qaboos Street", "Al Khuwair Street", "Dohat Al Adab Street"],
         languages: &["ar"],
         authority: "Ministry of Labour",
         styles: &[(&ARABIC, 1)],
         weight: 3,
         destinations: &[],
-        sectors: &[
-            "construction",
-            "domestic_work",
-            "fishing",
-            "oil_gas",
-            "hospitality",
-        ],
+        sectors: &["construction", "domestic_work", "fishing", "oil_gas", "hospitality"],
         currency: "USD",
     },
     Country {
@@ -2276,14 +2204,7 @@ const COUNTRIES: &[Country] = &[
             city_coded("Hiroshima", "広島", "82", "34"),
             city_coded("Sendai", "仙台", "22", "04"),
         ],
-        streets: &[
-            "Sakae",
-            "Honcho",
-            "Ekimae",
-            "Chuo",
-            "Minami-machi",
-            "Kita-machi",
-        ],
+        streets: &["Sakae", "Honcho", "Ekimae", "Chuo", "Minami-machi", "Kita-machi"],
         languages: &["ja"],
         authority: "Ministry of Health, Labour and Welfare",
         styles: &[(&JAPANESE, 1)],
@@ -2329,13 +2250,7 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&KOREAN, 1)],
         weight: 5,
         destinations: &[],
-        sectors: &[
-            "manufacturing",
-            "agriculture",
-            "fishing",
-            "construction",
-            "seafood",
-        ],
+        sectors: &["manufacturing", "agriculture", "fishing", "construction", "seafood"],
         currency: "KRW",
     },
     Country {
@@ -2507,13 +2422,7 @@ const COUNTRIES: &[Country] = &[
         styles: &[(&GERMAN, 1)],
         weight: 3,
         destinations: &[],
-        sectors: &[
-            "health_care",
-            "hospitality",
-            "logistics",
-            "construction",
-            "automotive",
-        ],
+        sectors: &["health_care", "hospitality", "logistics", "construction", "automotive"],
         currency: "EUR",
     },
     Country {
@@ -2738,13 +2647,11 @@ fn date_between(rng: &mut Random, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 }
 
 fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(12 * years))
-        .expect("date in range")
+    date.checked_add_months(Months::new(12 * years)).expect("date in range")
 }
 
 fn sub_years(date: NaiveDate, years: u32) -> NaiveDate {
-    date.checked_sub_months(Months::new(12 * years))
-        .expect("date in range")
+    date.checked_sub_months(Months::new(12 * years)).expect("date in range")
 }
 
 /// Last day of a validity of `years` starting on `from`.
@@ -2806,20 +2713,16 @@ fn normalise(text: &str) -> String {
 /// ASCII for the accented Latin letters used in the tables.
 fn fold_char(c: char) -> Option<&'static str> {
     Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ'
-        | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' => "a",
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ' | 'ắ' | 'ằ' | 'ẳ'
+        | 'ẵ' | 'ặ' => "a",
         'ç' => "c",
         'đ' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => {
-            "e"
-        }
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => "e",
         'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ỉ' | 'ị' => "i",
         'ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ơ' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ'
-        | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ư' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => {
-            "u"
-        }
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ơ' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ớ' | 'ờ' | 'ở'
+        | 'ỡ' | 'ợ' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ư' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => "u",
         'ý' | 'ÿ' | 'ỳ' | 'ỵ' | 'ỷ' | 'ỹ' => "y",
         'ß' => "ss",
         'œ' => "oe",
@@ -3007,13 +2910,7 @@ fn own_form(w: W) -> &'static str {
 
 /// Appends the words of a name in the given order; `form` picks the English or the
 /// own-language form.
-fn write_parts(
-    out: &mut String,
-    order: Order,
-    parts: &Parts,
-    form: fn(W) -> &'static str,
-    joiner: &str,
-) {
+fn write_parts(out: &mut String, order: Order, parts: &Parts, form: fn(W) -> &'static str, joiner: &str) {
     let (a, p, m, c) = (
         parts.adjective.map(form),
         Some(form(parts.place)),
@@ -3036,11 +2933,11 @@ fn write_parts(
 }
 
 fn draw_parts(rng: &mut Random, style: &'static Style, city: Option<&'static City>) -> Parts {
-    let adjective = (!style.adjectives.is_empty() && rng.random_bool(style.adjective_share))
-        .then(|| pick(rng, style.adjectives));
+    let adjective =
+        (!style.adjectives.is_empty() && rng.random_bool(style.adjective_share)).then(|| pick(rng, style.adjectives));
     let place = pick(rng, style.places);
-    let modifier = (!style.modifiers.is_empty() && rng.random_bool(style.modifier_share))
-        .then(|| pick(rng, style.modifiers));
+    let modifier =
+        (!style.modifiers.is_empty() && rng.random_bool(style.modifier_share)).then(|| pick(rng, style.modifiers));
     let core = pick(rng, style.cores);
     let mut entity = pick_ref(rng, style.entities);
     if entity.plain_only && modifier.is_some() {
@@ -3089,11 +2986,7 @@ fn own_language_name(style: &Style, parts: &Parts) -> String {
 
 /// Draws a name not yet used in the directory for an agency of `country`. After a few tries the
 /// name carries a city (as branches and namesakes do); `None` when the country's names run out.
-fn draw_agency_name(
-    rng: &mut Random,
-    reg: &mut Registry,
-    country: &'static Country,
-) -> Option<AgencyName> {
+fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<AgencyName> {
     for attempt in 0..NAME_TRIES {
         let style = pick_weighted(rng, country.styles);
         let city = (attempt >= PLAIN_NAME_TRIES).then(|| pick_ref(rng, country.cities));
@@ -3137,11 +3030,7 @@ fn draw_agency_name(
 }
 
 /// A name the agency traded under before (in English), reserved so nobody else takes it.
-fn draw_former_name(
-    rng: &mut Random,
-    reg: &mut Registry,
-    country: &'static Country,
-) -> Option<String> {
+fn draw_former_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<String> {
     for _ in 0..PLAIN_NAME_TRIES {
         let style = pick_weighted(rng, country.styles);
         let parts = draw_parts(rng, style, None);
@@ -3218,17 +3107,9 @@ fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
 
 /// Picks a country of registration and a free name there, moving to another country when the
 /// names of one run out (only happens at very large sizes).
-fn draw_registration(
-    rng: &mut Random,
-    state: &mut RecruiterState,
-    receiving: bool,
-) -> (&'static Country, AgencyName) {
+fn draw_registration(rng: &mut Random, state: &mut RecruiterState, receiving: bool) -> (&'static Country, AgencyName) {
     for _ in 0..1_000 {
-        let pool = if receiving {
-            &state.destinations
-        } else {
-            &state.origins
-        };
+        let pool = if receiving { &state.destinations } else { &state.origins };
         let country = pick_weighted(rng, pool);
         if let Some(name) = draw_agency_name(rng, &mut state.reg, country) {
             return (country, name);
@@ -3241,19 +3122,13 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
     let receiving = rng.random_bool(RECEIVING_SHARE);
     let (home, name) = draw_registration(rng, state, receiving);
     let city = name.city.unwrap_or_else(|| pick_ref(rng, home.cities));
-    let corridors = draw_corridors(
-        rng,
-        home,
-        receiving.then(|| state.sources[home.code].as_slice()),
-    );
+    let corridors = draw_corridors(rng, home, receiving.then(|| state.sources[home.code].as_slice()));
     let sectors = draw_sectors(rng, &corridors);
     let languages = draw_languages(rng, home, &corridors, receiving);
     let partners = link_partners(rng, state, index, &corridors, receiving);
     let licences = draw_licences(rng, state, home, city);
     let former_names = if rng.random_bool(FORMER_NAME_SHARE) {
-        draw_former_name(rng, &mut state.reg, home)
-            .into_iter()
-            .collect()
+        draw_former_name(rng, &mut state.reg, home).into_iter().collect()
     } else {
         Vec::new()
     };
@@ -3319,11 +3194,7 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
 
 /// 1-3 corridors: from the home country for a sending agency, into it from `sources` for a
 /// receiving one.
-fn draw_corridors(
-    rng: &mut Random,
-    home: &'static Country,
-    sources: Option<&[&'static str]>,
-) -> Vec<Corridor> {
+fn draw_corridors(rng: &mut Random, home: &'static Country, sources: Option<&[&'static str]>) -> Vec<Corridor> {
     let k = pick_weighted(rng, &[(1usize, 50), (2, 35), (3, 15)]);
     if let Some(sources) = sources {
         pick_distinct(rng, sources, k)
@@ -3418,15 +3289,7 @@ fn draw_licences(
     home: &'static Country,
     city: &'static City,
 ) -> Vec<LicenceRecord> {
-    let status = pick_weighted(
-        rng,
-        &[
-            ("valid", 86),
-            ("suspended", 5),
-            ("revoked", 4),
-            ("expired", 5),
-        ],
-    );
+    let status = pick_weighted(rng, &[("valid", 86), ("suspended", 5), ("revoked", 4), ("expired", 5)]);
     let valid_until = match status {
         "valid" => date_between(rng, ymd(2026, 11, 1), ymd(2030, 6, 30)),
         "expired" => date_between(rng, ymd(2021, 1, 1), ymd(2026, 6, 30)),
@@ -3434,15 +3297,7 @@ fn draw_licences(
     };
     let term = rng.random_range(2..=5);
     let valid_from = sub_years(valid_until, term) + Duration::days(1);
-    let mut licences = vec![licence(
-        rng,
-        state,
-        home,
-        city,
-        status,
-        valid_from,
-        valid_until,
-    )];
+    let mut licences = vec![licence(rng, state, home, city, status, valid_from, valid_until)];
     if rng.random_bool(0.15) {
         let until = valid_from - Duration::days(1);
         let from = sub_years(until, rng.random_range(2..=5)) + Duration::days(1);
@@ -3461,10 +3316,7 @@ fn licence(
     valid_until: NaiveDate,
 ) -> LicenceRecord {
     // Registers started long before the directory: numbers do not begin at 1.
-    let serial = state
-        .licence_serials
-        .entry(home.code)
-        .or_insert(LICENCE_SERIAL_START);
+    let serial = state.licence_serials.entry(home.code).or_insert(LICENCE_SERIAL_START);
     *serial += 1;
     LicenceRecord {
         issuing_authority: home.authority.to_string(),
@@ -3478,13 +3330,7 @@ fn licence(
 
 /// A licence number in the style of the issuing country; `serial` makes it unique, the prefixes
 /// keep countries apart.
-fn licence_number(
-    rng: &mut Random,
-    home: &Country,
-    city: &City,
-    serial: u32,
-    from: NaiveDate,
-) -> String {
+fn licence_number(rng: &mut Random, home: &Country, city: &City, serial: u32, from: NaiveDate) -> String {
     let year = from.year();
     match home.code {
         "NP" => {
@@ -3501,11 +3347,7 @@ fn licence_number(
         "PK" => format!("{serial:04}/{}", city.code),
         "LK" => format!("RA/{serial:04}"),
         "PH" => {
-            let office = if from < ymd(2023, 2, 3) {
-                "POEA"
-            } else {
-                "DMW"
-            };
+            let office = if from < ymd(2023, 2, 3) { "POEA" } else { "DMW" };
             format!("{office}-{serial:03}-LB-{}-R", from.format("%m%d%Y"))
         }
         "ID" => format!("KEP.{serial}/PPTKLN/{year}"),
@@ -3601,22 +3443,11 @@ fn describe(rng: &mut Random, short: &str, profile: &Profile) -> String {
         };
         let (_, main_destination) = corridors[0];
         // The last sentence only adds something when there is more than one sector or corridor.
-        let choices = if sectors.len() + corridors.len() > 2 {
-            5
-        } else {
-            4
-        };
+        let choices = if sectors.len() + corridors.len() > 2 { 5 } else { 4 };
         let _ = match rng.random_range(0..choices) {
-            0 => write!(
-                text,
-                " Trade tests and interviews are held at its {city} office."
-            ),
+            0 => write!(text, " Trade tests and interviews are held at its {city} office."),
             1 => write!(text, " Orientation sessions are given in {langs}."),
-            2 => write!(
-                text,
-                " It has been recruiting since {}.",
-                rng.random_range(1995..=2020)
-            ),
+            2 => write!(text, " It has been recruiting since {}.", rng.random_range(1995..=2020)),
             3 => Ok(()),
             _ => write!(
                 text,
@@ -3840,18 +3671,9 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
     let recent = (ymd(2024, 6, 2), ymd(2026, 9, 30));
     let (steps, anchor, window) = match plan {
         Plan::Certified => (vec![applied(), certified(60, 180)], 1, recent),
-        Plan::CertifiedAfterDeferral => (
-            vec![applied(), deferred(), supplied(), certified(45, 150)],
-            3,
-            recent,
-        ),
+        Plan::CertifiedAfterDeferral => (vec![applied(), deferred(), supplied(), certified(45, 150)], 3, recent),
         Plan::CertifiedAfterReapplication => (
-            vec![
-                applied(),
-                rejected(60, 150),
-                reapplied(90, 300),
-                certified(60, 150),
-            ],
+            vec![applied(), rejected(60, 150), reapplied(90, 300), certified(60, 150)],
             3,
             recent,
         ),
@@ -3891,11 +3713,7 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             1,
             (ymd(2020, 1, 1), ymd(2023, 12, 31)),
         ),
-        Plan::Deferred => (
-            vec![applied(), deferred()],
-            0,
-            (ymd(2026, 1, 1), ymd(2026, 9, 15)),
-        ),
+        Plan::Deferred => (vec![applied(), deferred()], 0, (ymd(2026, 1, 1), ymd(2026, 9, 15))),
         Plan::Rejected => (
             vec![applied(), rejected(60, 200)],
             0,
@@ -3912,11 +3730,7 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2023, 6, 1), ymd(2025, 12, 31)),
         ),
         Plan::Withdrawn => (
-            vec![
-                applied(),
-                certified(60, 180),
-                withdrawn(rng, false, 90, 700),
-            ],
+            vec![applied(), certified(60, 180), withdrawn(rng, false, 90, 700)],
             1,
             (ymd(2019, 9, 1), ymd(2024, 10, 31)),
         ),
@@ -3941,20 +3755,12 @@ fn script(rng: &mut Random, plan: Plan) -> Script {
             (ymd(2019, 11, 1), ymd(2021, 9, 30)),
         ),
         Plan::OldWithdrawn => (
-            vec![
-                applied(),
-                certified(60, 180),
-                withdrawn(rng, false, 90, 700),
-            ],
+            vec![applied(), certified(60, 180), withdrawn(rng, false, 90, 700)],
             1,
             (ymd(2019, 9, 1), ymd(2022, 6, 30)),
         ),
     };
-    Script {
-        steps,
-        anchor,
-        window,
-    }
+    Script { steps, anchor, window }
 }
 
 /// Three years of validity from the day of (re)certification.
@@ -3968,12 +3774,7 @@ fn starts_validity(from: Option<&str>, to: &str) -> bool {
 }
 
 /// Dates every step of a script, none before `not_before`, and writes the public history.
-fn history(
-    rng: &mut Random,
-    script: &Script,
-    body: &str,
-    not_before: NaiveDate,
-) -> Vec<StatusChangeRecord> {
+fn history(rng: &mut Random, script: &Script, body: &str, not_before: NaiveDate) -> Vec<StatusChangeRecord> {
     let steps = &script.steps;
     let mut gaps = [0i64; MAX_STEPS];
     for (gap, step) in gaps.iter_mut().zip(steps) {
@@ -3998,12 +3799,9 @@ fn history(
             let expiry = issued.map(certificate_expiry);
             dates[k] = match step.gap {
                 Gap::Days(..) => dates[k - 1] + Duration::days(gaps[k]),
-                Gap::DayAfterExpiry => {
-                    expiry.expect("expiry follows a certification") + Duration::days(1)
-                }
+                Gap::DayAfterExpiry => expiry.expect("expiry follows a certification") + Duration::days(1),
                 Gap::BeforeExpiry(lo, hi) => {
-                    expiry.expect("recertification follows a certification")
-                        - Duration::days(rng.random_range(lo..=hi))
+                    expiry.expect("recertification follows a certification") - Duration::days(rng.random_range(lo..=hi))
                 }
             };
         }
@@ -4071,11 +3869,7 @@ fn certification(
         certificate_number: format!("ERS-{}-{year}-{serial:07}", recruiter.country),
         scheme: SCHEME.to_string(),
         certification_body: Some(body.to_string()),
-        status: status_history
-            .last()
-            .expect("a history has entries")
-            .to
-            .clone(),
+        status: status_history.last().expect("a history has entries").to.clone(),
         issued_on: issued,
         expires_on: issued.map(certificate_expiry),
         scope_corridors: some_of(rng, &recruiter.corridors),
@@ -4103,13 +3897,7 @@ fn generate_certifications<'a>(
             } else {
                 Plan::OldWithdrawn
             };
-            let old = certification(
-                rng,
-                recruiter,
-                certifications.len() + 1,
-                old_plan,
-                history_start(),
-            );
+            let old = certification(rng, recruiter, certifications.len() + 1, old_plan, history_start());
             let ended = old
                 .status_history
                 .last()
@@ -4126,13 +3914,7 @@ fn generate_certifications<'a>(
             )
         } else {
             let plan = deck.draw(rng);
-            certification(
-                rng,
-                recruiter,
-                certifications.len() + 1,
-                plan,
-                history_start(),
-            )
+            certification(rng, recruiter, certifications.len() + 1, plan, history_start())
         };
         if let Some(right) = trademark_right(rng, recruiter, &current, rights.len() + 1) {
             rights.push(right);
@@ -4269,27 +4051,21 @@ fn organisations() -> Vec<OrganisationRecord> {
     ORGANISATIONS
         .iter()
         .enumerate()
-        .map(
-            |(i, (name, kind, country, sector, host))| OrganisationRecord {
-                external_id: organisation_id(i),
-                name: name.to_string(),
-                kind: kind.to_string(),
-                country: country.to_string(),
-                sector: Some(sector.to_string()),
-                website: Some(format!("https://www.{host}")),
-            },
-        )
+        .map(|(i, (name, kind, country, sector, host))| OrganisationRecord {
+            external_id: organisation_id(i),
+            name: name.to_string(),
+            kind: kind.to_string(),
+            country: country.to_string(),
+            sector: Some(sector.to_string()),
+            website: Some(format!("https://www.{host}")),
+        })
         .collect()
 }
 
 /// Served corridors relevant to an organisation: into its country when workers come to it,
 /// otherwise into the destinations where its sector hires migrant workers.
 fn relevant_corridors(served: &[Corridor], country_code: &str, sector: &str) -> Vec<Corridor> {
-    let into_country: Vec<Corridor> = served
-        .iter()
-        .copied()
-        .filter(|(_, d)| *d == country_code)
-        .collect();
+    let into_country: Vec<Corridor> = served.iter().copied().filter(|(_, d)| *d == country_code).collect();
     if !into_country.is_empty() {
         return into_country;
     }
@@ -4325,14 +4101,7 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
                 _ => pick(rng, OTHER_FRAMEWORKS),
             };
             let scope = match *kind {
-                "brand" => pick(
-                    rng,
-                    &[
-                        "whole_supply_chain",
-                        "whole_supply_chain",
-                        "direct_suppliers",
-                    ],
-                ),
+                "brand" => pick(rng, &["whole_supply_chain", "whole_supply_chain", "direct_suppliers"]),
                 "supplier" => pick(rng, &["own_operations", "direct_suppliers"]),
                 "employer" => "own_operations",
                 _ => "whole_supply_chain",
@@ -4369,8 +4138,7 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
                 corridors: chosen,
                 made_on: date_between(rng, ymd(2016, 1, 1), history_end()),
                 statement_url: Some(format!("https://www.{host}/{}", pick(rng, STATEMENT_PATHS))),
-                status: pick_weighted(rng, &[("active", 80), ("lapsed", 12), ("withdrawn", 8)])
-                    .to_string(),
+                status: pick_weighted(rng, &[("active", 80), ("lapsed", 12), ("withdrawn", 8)]).to_string(),
             });
         }
     }
@@ -4543,20 +4311,12 @@ fn orientation_venue(rng: &mut Random, programme: &Programme, served: &[Corridor
     let (place, title) = if pre {
         (
             country(origin),
-            format!(
-                "{}: working in {}",
-                programme.title,
-                country(destination).name
-            ),
+            format!("{}: working in {}", programme.title, country(destination).name),
         )
     } else {
         (
             country(destination),
-            format!(
-                "{} for {} workers",
-                programme.title,
-                country(origin).demonym
-            ),
+            format!("{} for {} workers", programme.title, country(origin).demonym),
         )
     };
     let delivery = delivery(rng);
@@ -4578,8 +4338,7 @@ fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
     let provider = provider_for(rng, programme.kinds, None);
     let p = &PROVIDERS[provider];
     let delivery = delivery(rng);
-    let place =
-        (delivery != "online" || rng.random_bool(0.5)).then(|| country(pick(rng, p.countries)));
+    let place = (delivery != "online" || rng.random_bool(0.5)).then(|| country(pick(rng, p.countries)));
     let mut languages: Vec<&'static str> = p
         .languages
         .iter()
@@ -4612,8 +4371,7 @@ fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListi
                 general_venue(rng, programme)
             };
             let starts_on = date_between(rng, ymd(2026, 1, 12), ymd(2027, 11, 30));
-            let ends_on = starts_on
-                + Duration::days(rng.random_range(programme.days.0..=programme.days.1) - 1);
+            let ends_on = starts_on + Duration::days(rng.random_range(programme.days.0..=programme.days.1) - 1);
             let fee = programme
                 .usd
                 .filter(|_| rng.random_bool(0.8))
@@ -4624,10 +4382,7 @@ fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListi
                 None => format!("{} (online)", venue.title),
             };
             out.push(TrainingListingRecord {
-                registration_url: Some(format!(
-                    "{}/register/{external_id}",
-                    PROVIDERS[venue.provider].website
-                )),
+                registration_url: Some(format!("{}/register/{external_id}", PROVIDERS[venue.provider].website)),
                 external_id,
                 provider: format!("tp-{:05}", venue.provider + 1),
                 title,
@@ -4762,13 +4517,7 @@ mod tests {
     fn recruiters(records: &[Record]) -> Vec<&RecruiterRecord> {
         records
             .iter()
-            .filter_map(|r| {
-                if let Record::Recruiter(x) = r {
-                    Some(x)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|r| if let Record::Recruiter(x) = r { Some(x) } else { None })
             .collect()
     }
     fn certifications(records: &[Record]) -> Vec<&CertificationRecord> {
@@ -4798,13 +4547,7 @@ mod tests {
     fn commitments(records: &[Record]) -> Vec<&CommitmentRecord> {
         records
             .iter()
-            .filter_map(|r| {
-                if let Record::Commitment(x) = r {
-                    Some(x)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|r| if let Record::Commitment(x) = r { Some(x) } else { None })
             .collect()
     }
     fn listings(records: &[Record]) -> Vec<&TrainingListingRecord> {
@@ -4866,11 +4609,7 @@ mod tests {
     /// The script of a name: the first non-Latin one it uses, else Latin.
     fn name_script(name: &str) -> &'static str {
         let scripts: Vec<&str> = name.chars().filter_map(script).collect();
-        scripts
-            .iter()
-            .copied()
-            .find(|s| *s != "Latin")
-            .unwrap_or("Latin")
+        scripts.iter().copied().find(|s| *s != "Latin").unwrap_or("Latin")
     }
 
     fn assert_unique<'a>(what: &str, values: impl IntoIterator<Item = &'a str>) {
@@ -4885,10 +4624,7 @@ mod tests {
     fn check_core(records: &[Record]) {
         // Order of record types and the external id formats.
         let ranks: Vec<usize> = records.iter().map(rank).collect();
-        assert!(
-            ranks.windows(2).all(|w| w[0] <= w[1]),
-            "record types out of order"
-        );
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "record types out of order");
         let mut counters = [0usize; 7];
         for record in records {
             let r = rank(record);
@@ -4904,11 +4640,7 @@ mod tests {
             ][r];
             let id = record.external_id();
             assert!(is_id(id, prefix, digits), "bad external id {id}");
-            assert_eq!(
-                id,
-                serial_id(prefix, counters[r], digits),
-                "ids are numbered in order"
-            );
+            assert_eq!(id, serial_id(prefix, counters[r], digits), "ids are numbered in order");
         }
 
         // References only point backwards.
@@ -4933,10 +4665,7 @@ mod tests {
         }
 
         let recruiters = recruiters(records);
-        let by_id: HashMap<&str, &RecruiterRecord> = recruiters
-            .iter()
-            .map(|r| (r.external_id.as_str(), *r))
-            .collect();
+        let by_id: HashMap<&str, &RecruiterRecord> = recruiters.iter().map(|r| (r.external_id.as_str(), *r)).collect();
         for r in &recruiters {
             assert!(is_country(&r.country), "{}", r.country);
             let home = country(&r.country);
@@ -4962,19 +4691,13 @@ mod tests {
                 "{:?}",
                 r.sectors
             );
-            assert!(
-                ["none", "entry", "level_1", "level_2", "level_3"].contains(&r.cbp_level.as_str())
-            );
+            assert!(["none", "entry", "level_1", "level_2", "level_3"].contains(&r.cbp_level.as_str()));
             assert!((1..=3).contains(&r.corridors.len()));
             let receiving = !home.is_origin();
             for c in &r.corridors {
                 assert!(is_country(&c.origin) && is_country(&c.destination));
                 assert_ne!(c.origin, c.destination);
-                assert!(
-                    country(&c.origin)
-                        .destinations
-                        .contains(&c.destination.as_str())
-                );
+                assert!(country(&c.origin).destinations.contains(&c.destination.as_str()));
                 let own_end = if receiving { &c.destination } else { &c.origin };
                 assert_eq!(own_end, &r.country, "corridors start (or end) at home");
             }
@@ -4984,11 +4707,7 @@ mod tests {
             assert!(host.ends_with(home.tld));
             let email = r.email.as_deref().expect("an email");
             assert!(email.ends_with(&format!("@{host}")));
-            assert!(
-                ["info@", "office@", "contact@"]
-                    .iter()
-                    .any(|p| email.starts_with(p))
-            );
+            assert!(["info@", "office@", "contact@"].iter().any(|p| email.starts_with(p)));
             let phone = r.phone.as_deref().expect("a phone");
             assert!(
                 phone.starts_with('+') && !phone.contains('#') && !phone.contains('{'),
@@ -5000,10 +4719,7 @@ mod tests {
                     .is_some_and(|c| home.cities.iter().any(|x| x.name == c))
             );
             let description = r.description.as_deref().expect("a description");
-            assert!(
-                description.ends_with('.') && description.len() > 40,
-                "{description}"
-            );
+            assert!(description.ends_with('.') && description.len() > 40, "{description}");
             assert!((1..=2).contains(&r.licences.len()));
             for l in &r.licences {
                 assert_eq!(l.country, r.country);
@@ -5058,10 +4774,7 @@ mod tests {
             assert_eq!(c.scheme, SCHEME);
             let body = c.certification_body.as_deref().expect("a body");
             assert!(CERTIFICATION_BODIES.contains(&body));
-            assert!(
-                c.certificate_number
-                    .starts_with(&format!("ERS-{}-", r.country))
-            );
+            assert!(c.certificate_number.starts_with(&format!("ERS-{}-", r.country)));
             let history = &c.status_history;
             assert_eq!(history[0].from, None);
             assert_eq!(history[0].to, "applicant");
@@ -5106,28 +4819,18 @@ mod tests {
             if c.status == "expired" {
                 assert!(c.expires_on.expect("expired after a certification") < history_end());
             }
-            assert!(
-                !c.scope_corridors.is_empty()
-                    && c.scope_corridors.iter().all(|x| r.corridors.contains(x))
-            );
-            assert!(
-                !c.scope_sectors.is_empty()
-                    && c.scope_sectors.iter().all(|x| r.sectors.contains(x))
-            );
+            assert!(!c.scope_corridors.is_empty() && c.scope_corridors.iter().all(|x| r.corridors.contains(x)));
+            assert!(!c.scope_sectors.is_empty() && c.scope_sectors.iter().all(|x| r.sectors.contains(x)));
         }
 
         // Trademark rights belong to certified (or suspended / withdrawn) recruiters.
-        let latest: HashMap<&str, &CertificationRecord> =
-            certs.iter().map(|c| (c.recruiter.as_str(), *c)).collect();
+        let latest: HashMap<&str, &CertificationRecord> = certs.iter().map(|c| (c.recruiter.as_str(), *c)).collect();
         for t in &rights {
             let r = by_id[t.recruiter.as_str()];
             let c = latest[t.recruiter.as_str()];
             assert_eq!(t.mark, MARK);
             assert!(t.licence_number.starts_with(&format!("TM-{}-", r.country)));
-            assert_eq!(
-                t.domains,
-                vec![website_host(r.website.as_deref().expect("a website"))]
-            );
+            assert_eq!(t.domains, vec![website_host(r.website.as_deref().expect("a website"))]);
             assert!(
                 t.domains
                     .iter()
@@ -5186,27 +4889,12 @@ mod tests {
             .collect();
         assert!(origins.len() >= 12, "{origins:?}");
         assert!(destinations.len() >= 12, "{destinations:?}");
-        let receiving = recruiters
-            .iter()
-            .filter(|r| !country(&r.country).is_origin())
-            .count();
-        assert!(
-            (30..=75).contains(&receiving),
-            "{receiving} receiving agencies"
-        );
+        let receiving = recruiters.iter().filter(|r| !country(&r.country).is_origin()).count();
+        assert!((30..=75).contains(&receiving), "{receiving} receiving agencies");
         let with_partners = recruiters.iter().filter(|r| !r.partners.is_empty()).count();
-        assert!(
-            with_partners >= 40,
-            "{with_partners} recruiters with partners"
-        );
-        let former = recruiters
-            .iter()
-            .filter(|r| !r.former_names.is_empty())
-            .count();
-        assert!(
-            (4..=25).contains(&former),
-            "{former} recruiters with former names"
-        );
+        assert!(with_partners >= 40, "{with_partners} recruiters with partners");
+        let former = recruiters.iter().filter(|r| !r.former_names.is_empty()).count();
+        assert!((4..=25).contains(&former), "{former} recruiters with former names");
         let levels: BTreeSet<&str> = recruiters.iter().map(|r| r.cbp_level.as_str()).collect();
         assert_eq!(levels.len(), 5);
         let licence_statuses: BTreeSet<&str> = recruiters
@@ -5227,10 +4915,7 @@ mod tests {
         assert!(scripts.len() >= 6, "{scripts:?}");
         assert!(non_latin * 10 >= recruiters.len() * 3, "{scripts:?}");
         // Non-Latin legal names come with a Latin trading name.
-        for r in recruiters
-            .iter()
-            .filter(|r| name_script(&r.legal_name) != "Latin")
-        {
+        for r in recruiters.iter().filter(|r| name_script(&r.legal_name) != "Latin") {
             assert!(
                 r.trading_names.iter().any(|t| name_script(t) == "Latin"),
                 "{}",
@@ -5239,11 +4924,7 @@ mod tests {
         }
         let accented = recruiters
             .iter()
-            .filter(|r| {
-                r.legal_name
-                    .chars()
-                    .any(|c| ('\u{C0}'..='\u{1EFF}').contains(&c))
-            })
+            .filter(|r| r.legal_name.chars().any(|c| ('\u{C0}'..='\u{1EFF}').contains(&c)))
             .count();
         assert!(accented >= 10, "{accented} Latin names with accents");
     }
@@ -5253,8 +4934,7 @@ mod tests {
         let records = sample();
         let certs = certifications(records);
         let recruiters = recruiters(records);
-        let certified_recruiters: BTreeSet<&str> =
-            certs.iter().map(|c| c.recruiter.as_str()).collect();
+        let certified_recruiters: BTreeSet<&str> = certs.iter().map(|c| c.recruiter.as_str()).collect();
         let share = certified_recruiters.len() as f64 / recruiters.len() as f64;
         assert!((0.65..=0.85).contains(&share), "{share}");
         let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
@@ -5283,17 +4963,13 @@ mod tests {
         );
         let stale = certs
             .iter()
-            .filter(|c| {
-                c.status == "certified" && c.expires_on.is_some_and(|d| d < ymd(2026, 1, 1))
-            })
+            .filter(|c| c.status == "certified" && c.expires_on.is_some_and(|d| d < ymd(2026, 1, 1)))
             .count();
         assert!((1..=6).contains(&stale), "{stale} stale certificates");
         let current = certs.iter().filter(|c| c.status == "certified").count();
         let lasting = certs
             .iter()
-            .filter(|c| {
-                c.status == "certified" && c.expires_on.is_some_and(|d| d > ymd(2027, 6, 1))
-            })
+            .filter(|c| c.status == "certified" && c.expires_on.is_some_and(|d| d > ymd(2027, 6, 1)))
             .count();
         assert!(
             lasting * 10 >= current * 8,
@@ -5307,25 +4983,13 @@ mod tests {
     #[test]
     fn sample_fixed_sets_are_complete() {
         let records = sample();
-        let served: HashSet<&CorridorRecord> = recruiters(records)
-            .iter()
-            .flat_map(|r| r.corridors.iter())
-            .collect();
+        let served: HashSet<&CorridorRecord> = recruiters(records).iter().flat_map(|r| r.corridors.iter()).collect();
         let organisations: Vec<&OrganisationRecord> = records
             .iter()
-            .filter_map(|r| {
-                if let Record::Organisation(x) = r {
-                    Some(x)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|r| if let Record::Organisation(x) = r { Some(x) } else { None })
             .collect();
         assert!((45..=60).contains(&organisations.len()));
-        assert_unique(
-            "organisation",
-            organisations.iter().map(|o| o.name.as_str()),
-        );
+        assert_unique("organisation", organisations.iter().map(|o| o.name.as_str()));
         let kinds: BTreeSet<&str> = organisations.iter().map(|o| o.kind.as_str()).collect();
         assert_eq!(
             kinds,
@@ -5337,21 +5001,13 @@ mod tests {
         }
         let websites: HashMap<&str, &str> = organisations
             .iter()
-            .map(|o| {
-                (
-                    o.external_id.as_str(),
-                    o.website.as_deref().expect("a website"),
-                )
-            })
+            .map(|o| (o.external_id.as_str(), o.website.as_deref().expect("a website")))
             .collect();
 
         let commitments = commitments(records);
         assert!((60..=80).contains(&commitments.len()));
         for c in &commitments {
-            assert!(
-                ["own_operations", "direct_suppliers", "whole_supply_chain"]
-                    .contains(&c.scope.as_str())
-            );
+            assert!(["own_operations", "direct_suppliers", "whole_supply_chain"].contains(&c.scope.as_str()));
             assert!(["active", "lapsed", "withdrawn"].contains(&c.status.as_str()));
             assert!(c.sectors.iter().all(|s| SECTORS.contains(&s.as_str())));
             assert!(
@@ -5363,9 +5019,7 @@ mod tests {
             let url = c.statement_url.as_deref().expect("a statement");
             assert!(url.starts_with(&format!("{}/", websites[c.organisation.as_str()])));
         }
-        assert!(
-            commitments.iter().filter(|c| c.status == "active").count() * 2 > commitments.len()
-        );
+        assert!(commitments.iter().filter(|c| c.status == "active").count() * 2 > commitments.len());
 
         let providers: Vec<&TrainingProviderRecord> = records
             .iter()
@@ -5381,10 +5035,7 @@ mod tests {
         assert_eq!(provider_kinds, PROVIDER_KINDS.iter().copied().collect());
         assert_unique("provider", providers.iter().map(|p| p.name.as_str()));
         for p in &providers {
-            assert!(
-                p.countries.iter().all(|c| is_country(c))
-                    && p.languages.iter().all(|l| is_language(l))
-            );
+            assert!(p.countries.iter().all(|c| is_country(c)) && p.languages.iter().all(|l| is_language(l)));
         }
 
         let listings = listings(records);
@@ -5408,50 +5059,28 @@ mod tests {
             if let Some(fee) = &l.fee {
                 let (units, cents) = fee.amount.split_once('.').expect("a decimal");
                 assert!(units.parse::<u64>().is_ok_and(|u| u > 0) && cents.len() == 2);
-                assert!(
-                    fee.currency.len() == 3 && fee.currency.bytes().all(|b| b.is_ascii_uppercase())
-                );
+                assert!(fee.currency.len() == 3 && fee.currency.bytes().all(|b| b.is_ascii_uppercase()));
             }
-            assert!(
-                l.registration_url
-                    .as_deref()
-                    .is_some_and(|u| u.starts_with("https://"))
-            );
+            assert!(l.registration_url.as_deref().is_some_and(|u| u.starts_with("https://")));
             let country_code = l.country.as_deref().unwrap_or_default();
             match l.programme.as_str() {
                 "pre_departure_orientation" => {
-                    assert!(
-                        served.iter().any(|c| c.origin == country_code),
-                        "{}",
-                        l.title
-                    )
+                    assert!(served.iter().any(|c| c.origin == country_code), "{}", l.title)
                 }
                 "post_arrival_orientation" => {
-                    assert!(
-                        served.iter().any(|c| c.destination == country_code),
-                        "{}",
-                        l.title
-                    )
+                    assert!(served.iter().any(|c| c.destination == country_code), "{}", l.title)
                 }
                 _ => {}
             }
         }
-        assert!(
-            listings.iter().any(|l| l.fee.is_none()) && listings.iter().any(|l| l.fee.is_some())
-        );
+        assert!(listings.iter().any(|l| l.fee.is_none()) && listings.iter().any(|l| l.fee.is_some()));
     }
 
     #[test]
     fn slugs_and_hosts_are_ascii() {
         assert_eq!(slugify("Peñafrancia Manpower"), "penafrancia-manpower");
-        assert_eq!(
-            slugify("Süd Fachkräfte GmbH & Co. KG"),
-            "sud-fachkrafte-gmbh-co-kg"
-        );
-        assert_eq!(
-            slugify("Pag-asa Global Staffing"),
-            "pag-asa-global-staffing"
-        );
+        assert_eq!(slugify("Süd Fachkräfte GmbH & Co. KG"), "sud-fachkrafte-gmbh-co-kg");
+        assert_eq!(slugify("Pag-asa Global Staffing"), "pag-asa-global-staffing");
         assert_eq!(website_host("https://www.example.com.np"), "example.com.np");
         assert_eq!(serial_id("rec-", 42, 7), "rec-0000042");
         assert_eq!(english_list(["a", "b", "c"].into_iter()), "a, b and c");

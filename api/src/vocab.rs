@@ -201,19 +201,10 @@ pub fn check_slug(slug: &str) -> Result<(), Violation> {
 
 /// An absolute `http(s)` address.
 pub fn check_url(url: &str, what: &str) -> Result<(), Violation> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     match rest {
-        Some(rest)
-            if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) =>
-        {
-            Ok(())
-        }
-        _ => Err(format!(
-            "{what} `{}` is not an absolute http(s) address",
-            shorten(url)
-        )),
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) => Ok(()),
+        _ => Err(format!("{what} `{}` is not an absolute http(s) address", shorten(url))),
     }
 }
 
@@ -224,9 +215,7 @@ pub fn check_date_order(
     end_name: &str,
 ) -> Result<(), Violation> {
     match (start, end) {
-        (Some(start), Some(end)) if end < start => Err(format!(
-            "{end_name} ({end}) is before {start_name} ({start})"
-        )),
+        (Some(start), Some(end)) if end < start => Err(format!("{end_name} ({end}) is before {start_name} ({start})")),
         _ => Ok(()),
     }
 }
@@ -244,16 +233,9 @@ pub fn normalise_key(identifier: &str) -> String {
 pub fn normalise_domain(input: &str) -> String {
     let lowered = input.trim().to_lowercase();
     let without_scheme = lowered.split("://").last().unwrap_or_default();
-    let host_and_port = without_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
+    let host_and_port = without_scheme.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host_and_port.rsplit('@').next().unwrap_or_default();
-    let host = host
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('.');
+    let host = host.split(':').next().unwrap_or_default().trim_end_matches('.');
     host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
 
@@ -263,9 +245,7 @@ pub fn check_domain(domain: &str) -> Result<(), Violation> {
         && domain.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+                && label.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });

@@ -159,26 +159,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             ))
             .await?;
-        manager
-            .create_index(index("recruiter", &["legal_name", "id"]))
-            .await?;
-        manager
-            .create_index(index("recruiter", &["country", "id"]))
-            .await?;
-        manager
-            .create_index(index("recruiter", &["updated_at", "id"]))
-            .await?;
+        manager.create_index(index("recruiter", &["legal_name", "id"])).await?;
+        manager.create_index(index("recruiter", &["country", "id"])).await?;
+        manager.create_index(index("recruiter", &["updated_at", "id"])).await?;
 
-        for (table, column) in [
-            ("recruiter_language", "language"),
-            ("recruiter_sector", "sector"),
-        ] {
+        for (table, column) in [("recruiter_language", "language"), ("recruiter_sector", "sector")] {
             manager
                 .create_table(join_table(table, "recruiter_id", "recruiter", &[column]))
                 .await?;
-            manager
-                .create_index(index(table, &[column, "recruiter_id"]))
-                .await?;
+            manager.create_index(index(table, &[column, "recruiter_id"])).await?;
         }
         manager
             .create_table(join_table(
@@ -189,10 +178,7 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         manager
-            .create_index(index(
-                "recruiter_corridor",
-                &["origin", "destination", "recruiter_id"],
-            ))
+            .create_index(index("recruiter_corridor", &["origin", "destination", "recruiter_id"]))
             .await?;
         manager
             .create_table(
@@ -201,16 +187,8 @@ impl MigrationTrait for Migration {
                     .col(big_integer("recruiter_id"))
                     .col(big_integer("partner_id"))
                     .primary_key(Index::create().col("recruiter_id").col("partner_id"))
-                    .foreign_key(&mut foreign_key(
-                        "recruiter_partner",
-                        "recruiter_id",
-                        "recruiter",
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "recruiter_partner",
-                        "partner_id",
-                        "recruiter",
-                    ))
+                    .foreign_key(&mut foreign_key("recruiter_partner", "recruiter_id", "recruiter"))
+                    .foreign_key(&mut foreign_key("recruiter_partner", "partner_id", "recruiter"))
                     .to_owned(),
             )
             .await?;
@@ -236,9 +214,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index("licence", &["recruiter_id"]))
-            .await?;
+        manager.create_index(index("licence", &["recruiter_id"])).await?;
 
         manager
             .create_table(with_record_columns(
@@ -256,17 +232,11 @@ impl MigrationTrait for Migration {
                     .col(date_null("expires_on"))
                     .col(text("scope_corridors"))
                     .col(text("scope_sectors"))
-                    .foreign_key(&mut foreign_key(
-                        "certification",
-                        "recruiter_id",
-                        "recruiter",
-                    ))
+                    .foreign_key(&mut foreign_key("certification", "recruiter_id", "recruiter"))
                     .to_owned(),
             ))
             .await?;
-        manager
-            .create_index(index("certification", &["recruiter_id"]))
-            .await?;
+        manager.create_index(index("certification", &["recruiter_id"])).await?;
         manager
             .create_index(index("certification", &["status", "expires_on"]))
             .await?;
@@ -281,11 +251,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("at"))
                     .col(string("reason"))
                     .col(string("recorded_by"))
-                    .foreign_key(&mut foreign_key(
-                        "status_change",
-                        "certification_id",
-                        "certification",
-                    ))
+                    .foreign_key(&mut foreign_key("status_change", "certification_id", "certification"))
                     .to_owned(),
             )
             .await?;
@@ -308,11 +274,7 @@ impl MigrationTrait for Migration {
                     .col(date("granted_on"))
                     .col(date_null("expires_on"))
                     .col(string("status"))
-                    .foreign_key(&mut foreign_key(
-                        "trademark_right",
-                        "recruiter_id",
-                        "recruiter",
-                    ))
+                    .foreign_key(&mut foreign_key("trademark_right", "recruiter_id", "recruiter"))
                     .to_owned(),
             ))
             .await?;
@@ -327,9 +289,7 @@ impl MigrationTrait for Migration {
                 &["domain"],
             ))
             .await?;
-        manager
-            .create_index(index("trademark_domain", &["domain"]))
-            .await?;
+        manager.create_index(index("trademark_domain", &["domain"])).await?;
 
         manager
             .create_table(with_record_columns(
@@ -345,9 +305,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             ))
             .await?;
-        manager
-            .create_index(index("organisation", &["name", "id"]))
-            .await?;
+        manager.create_index(index("organisation", &["name", "id"])).await?;
         manager
             .create_table(with_record_columns(
                 Table::create()
@@ -362,17 +320,11 @@ impl MigrationTrait for Migration {
                     .col(date("made_on"))
                     .col(string_null("statement_url"))
                     .col(string("status"))
-                    .foreign_key(&mut foreign_key(
-                        "commitment",
-                        "organisation_id",
-                        "organisation",
-                    ))
+                    .foreign_key(&mut foreign_key("commitment", "organisation_id", "organisation"))
                     .to_owned(),
             ))
             .await?;
-        manager
-            .create_index(index("commitment", &["organisation_id"]))
-            .await?;
+        manager.create_index(index("commitment", &["organisation_id"])).await?;
         manager
             .create_table(join_table(
                 "commitment_corridor",
@@ -421,11 +373,7 @@ impl MigrationTrait for Migration {
                     .col(string_null("fee_amount"))
                     .col(string_len_null("fee_currency", 3))
                     .col(string_null("registration_url"))
-                    .foreign_key(&mut foreign_key(
-                        "training_listing",
-                        "provider_id",
-                        "training_provider",
-                    ))
+                    .foreign_key(&mut foreign_key("training_listing", "provider_id", "training_provider"))
                     .to_owned(),
             ))
             .await?;

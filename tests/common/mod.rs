@@ -20,6 +20,7 @@ pub struct Server {
     pub url: String,
     data_dir: tempfile::TempDir,
     postgres: Option<PostgresDatabase>,
+    env: Vec<(String, String)>,
 }
 
 static SHARED: std::sync::OnceLock<std::sync::Mutex<Server>> = std::sync::OnceLock::new();
@@ -108,9 +109,7 @@ fn run_sql(url: &str, sql: &str) {
             use sea_orm::ConnectionTrait;
             let connection = sea_orm::Database::connect(&url)
                 .await
-                .unwrap_or_else(|error| {
-                    panic!("PostgreSQL at DATABASE_URL is not reachable: {error}")
-                });
+                .unwrap_or_else(|error| panic!("PostgreSQL at DATABASE_URL is not reachable: {error}"));
             if let Err(error) = connection.execute_unprepared(&sql).await {
                 if !sql.starts_with("DO ") {
                     panic!("{sql}: {error}");
@@ -120,6 +119,42 @@ fn run_sql(url: &str, sql: &str) {
     })
     .join()
     .expect("sql thread");
+}
+
+/// Starts the binary and waits for the address it prints.
+fn spawn(data_dir: &std::path::Path, postgres: Option<&PostgresDatabase>, env: &[(String, String)]) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
+    command
+        .arg("serve")
+        .arg("--exit-on-stdin-close")
+        .env("BIND", "127.0.0.1:0")
+        .env("DATA_DIR", data_dir)
+        .env_remove("DATABASE_URL")
+        .env("JWT_SECRET", TEST_SECRET)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(postgres) = postgres {
+        command.env("DATABASE_URL", postgres.url());
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("start the directory binary");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("directory listening on ") {
+                let _ = sender.send(url.to_owned());
+            }
+        }
+    });
+    let url = receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server printed its address");
+    (child, url)
 }
 
 pub fn database_url() -> Option<String> {
@@ -137,43 +172,31 @@ impl Server {
     pub fn start_with(env: &[(&str, &str)]) -> Self {
         let data_dir = tempfile::tempdir().expect("temporary directory");
         let postgres = database_url().map(|url| PostgresDatabase::create(&url));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
-        command
-            .arg("serve")
-            .arg("--exit-on-stdin-close")
-            .env("BIND", "127.0.0.1:0")
-            .env("DATA_DIR", data_dir.path())
-            .env_remove("DATABASE_URL")
-            .env("JWT_SECRET", TEST_SECRET)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some(postgres) = &postgres {
-            command.env("DATABASE_URL", postgres.url());
-        }
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("start the directory binary");
-        let stdout = child.stdout.take().expect("stdout");
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("directory listening on ") {
-                    let _ = sender.send(url.to_owned());
-                }
-            }
-        });
-        let url = receiver
-            .recv_timeout(Duration::from_secs(120))
-            .expect("the server printed its address");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        let (child, url) = spawn(data_dir.path(), postgres.as_ref(), &env);
         Self {
             child,
             url,
             data_dir,
             postgres,
+            env,
         }
+    }
+
+    /// Stops the server and starts it again on the same data (index and database).
+    pub fn restart(&mut self) {
+        self.stop();
+        let (child, url) = spawn(self.data_dir.path(), self.postgres.as_ref(), &self.env);
+        self.child = child;
+        self.url = url;
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn client(&self) -> Client {
@@ -281,20 +304,12 @@ impl Client {
         self.error_as(None, query, variables).await
     }
 
-    pub async fn error_as(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> (String, String) {
+    pub async fn error_as(&self, token: Option<&str>, query: &str, variables: Value) -> (String, String) {
         let body = self.graphql_as(token, query, variables).await;
         let error = &body["errors"][0];
         assert!(error.is_object(), "expected an error: {body:#}");
         (
-            error["extensions"]["code"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+            error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
             error["message"].as_str().unwrap_or_default().to_owned(),
         )
     }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    audit_policy, certification, commitment, licence, organisation, recruiter, recruiter_partner,
-    status_change, trademark_right, training_listing, training_provider,
+    audit_policy, certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change,
+    trademark_right, training_listing, training_provider,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -64,6 +64,7 @@ macro_rules! by_id_loader {
 by_id_loader!(RecruiterById, recruiter);
 by_id_loader!(OrganisationById, organisation);
 by_id_loader!(ProviderById, training_provider);
+by_id_loader!(ListingById, training_listing);
 children_loader!(CertificationsByRecruiter, certification, RecruiterId, recruiter_id, Id, live: ArchivedAt);
 children_loader!(
     HistoryByCertification,
@@ -72,13 +73,7 @@ children_loader!(
     certification_id,
     At
 );
-children_loader!(
-    LicencesByRecruiter,
-    licence,
-    RecruiterId,
-    recruiter_id,
-    Position
-);
+children_loader!(LicencesByRecruiter, licence, RecruiterId, recruiter_id, Position);
 children_loader!(RightsByRecruiter, trademark_right, RecruiterId, recruiter_id, Id, live: ArchivedAt);
 children_loader!(CommitmentsByOrganisation, commitment, OrganisationId, organisation_id, MadeOn, live: ArchivedAt);
 children_loader!(ListingsByProvider, training_listing, ProviderId, provider_id, StartsOn, live: ArchivedAt);
@@ -104,16 +99,10 @@ impl Loader<i64> for PartnersOfRecruiter {
         let mut partners: HashMap<i64, Vec<i64>> = HashMap::new();
         for row in rows {
             if keys.contains(&row.recruiter_id) {
-                partners
-                    .entry(row.recruiter_id)
-                    .or_default()
-                    .push(row.partner_id);
+                partners.entry(row.recruiter_id).or_default().push(row.partner_id);
             }
             if keys.contains(&row.partner_id) {
-                partners
-                    .entry(row.partner_id)
-                    .or_default()
-                    .push(row.recruiter_id);
+                partners.entry(row.partner_id).or_default().push(row.recruiter_id);
             }
         }
         Ok(partners)
@@ -138,6 +127,7 @@ pub struct Loaders {
     pub recruiter: DataLoader<RecruiterById>,
     pub organisation: DataLoader<OrganisationById>,
     pub provider: DataLoader<ProviderById>,
+    pub listing: DataLoader<ListingById>,
     pub certifications: DataLoader<CertificationsByRecruiter>,
     pub history: DataLoader<HistoryByCertification>,
     pub licences: DataLoader<LicencesByRecruiter>,
@@ -150,15 +140,14 @@ pub struct Loaders {
 
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
-        fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
-            inner: L,
-        ) -> DataLoader<L> {
+        fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(inner: L) -> DataLoader<L> {
             DataLoader::new(inner, tokio::spawn)
         }
         Self {
             recruiter: loader(RecruiterById(db.clone())),
             organisation: loader(OrganisationById(db.clone())),
             provider: loader(ProviderById(db.clone())),
+            listing: loader(ListingById(db.clone())),
             certifications: loader(CertificationsByRecruiter(db.clone())),
             history: loader(HistoryByCertification(db.clone())),
             licences: loader(LicencesByRecruiter(db.clone())),

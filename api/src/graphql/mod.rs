@@ -31,12 +31,8 @@ impl RequestFacts {
 }
 
 fn data<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> AppResult<&'a T> {
-    ctx.data::<T>().map_err(|error| {
-        AppError::internal(anyhow::anyhow!(
-            "request context is missing: {}",
-            error.message
-        ))
-    })
+    ctx.data::<T>()
+        .map_err(|error| AppError::internal(anyhow::anyhow!("request context is missing: {}", error.message)))
 }
 
 pub fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
@@ -49,4 +45,15 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
 
 pub fn facts(ctx: &Context<'_>) -> AppResult<RequestFacts> {
     data::<RequestFacts>(ctx).copied()
+}
+
+/// After a write commits: bring the search index up to date before answering, so the writer
+/// finds its change. A failure here is logged, not returned: the write itself succeeded, and
+/// the follower retries within a second.
+pub async fn after_write(ctx: &Context<'_>) {
+    if let Ok(search) = ctx.data::<crate::search::Search>()
+        && let Err(error) = search.catch_up().await
+    {
+        tracing::warn!(error = ?error, "search index catch-up after a write failed");
+    }
 }

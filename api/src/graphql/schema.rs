@@ -8,9 +8,10 @@ use super::{mutation::Mutation, query::Query};
 pub type DirectorySchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Query depth and complexity caps keep one request from costing the server unbounded work.
-pub fn build(db: DatabaseConnection) -> DirectorySchema {
+pub fn build(db: DatabaseConnection, search: crate::search::Search) -> DirectorySchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
+        .data(search)
         .limit_depth(16)
         .limit_complexity(20_000)
         .finish()

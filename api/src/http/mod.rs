@@ -17,6 +17,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     pub verifier: crate::auth::Verifier,
+    pub search: crate::search::Search,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -29,11 +30,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql));
 }
 
-async fn graphql(
-    state: web::Data<AppState>,
-    http: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+async fn graphql(state: web::Data<AppState>, http: HttpRequest, request: GraphQLRequest) -> GraphQLResponse {
     let authorization = http
         .headers()
         .get(header::AUTHORIZATION)
@@ -50,9 +47,7 @@ async fn graphiql() -> impl Responder {
         .endpoint("/graphql")
         .title("Ethical recruitment directory")
         .finish();
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page)
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
 }
 
 /// The process is alive.
@@ -61,17 +56,24 @@ async fn healthz() -> impl Responder {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers and the search index is open, with how far
+/// the index lags behind the change log.
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> impl Responder {
-    match state.db.ping().await {
-        Ok(()) => {
-            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" }))
-        }
+    let database = state.db.ping().await;
+    let latest = crate::service::changes::latest_seq(&state.db).await.unwrap_or(0);
+    let position = state.search.index().position();
+    let lag = u64::try_from(latest).unwrap_or(0).saturating_sub(position);
+    let body = serde_json::json!({
+        "status": if database.is_ok() { "ready" } else { "unavailable" },
+        "database": if database.is_ok() { "ok" } else { "unreachable" },
+        "search": { "position": position, "lag": lag },
+    });
+    match database {
+        Ok(()) => HttpResponse::Ok().json(body),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }))
+            HttpResponse::ServiceUnavailable().json(body)
         }
     }
 }
@@ -85,7 +87,5 @@ async fn metrics(state: web::Data<AppState>) -> impl Responder {
          directory_sql_statements_total {}\n",
         state.statements.get()
     );
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(body)
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }

@@ -65,27 +65,17 @@ impl CertificationStatus {
 }
 
 /// Checks one lifecycle step; `from = None` is the creation of the record.
-pub fn check_transition(
-    from: Option<CertificationStatus>,
-    to: CertificationStatus,
-) -> Result<(), Violation> {
+pub fn check_transition(from: Option<CertificationStatus>, to: CertificationStatus) -> Result<(), Violation> {
     let Some(from) = from else {
         if to == CertificationStatus::Applicant {
             return Ok(());
         }
-        return Err(format!(
-            "a certification starts as applicant, not {}",
-            to.as_str()
-        ));
+        return Err(format!("a certification starts as applicant, not {}", to.as_str()));
     };
     if from.allowed_next().contains(&to) {
         return Ok(());
     }
-    let allowed: Vec<&str> = from
-        .allowed_next()
-        .iter()
-        .map(|status| status.as_str())
-        .collect();
+    let allowed: Vec<&str> = from.allowed_next().iter().map(|status| status.as_str()).collect();
     Err(format!(
         "cannot go from {} to {}: from {} the allowed transitions are to {}",
         from.as_str(),
@@ -140,10 +130,7 @@ pub fn effective_status_condition(status: CertificationStatus, today: NaiveDate)
 }
 
 /// `SELECT recruiter_id FROM certification WHERE <effective status is one of statuses>`.
-pub fn recruiters_with_status(
-    statuses: &[CertificationStatus],
-    today: NaiveDate,
-) -> SelectStatement {
+pub fn recruiters_with_status(statuses: &[CertificationStatus], today: NaiveDate) -> SelectStatement {
     let mut any = Condition::any();
     for status in statuses {
         any = any.add(effective_status_condition(*status, today));
@@ -158,9 +145,8 @@ pub fn recruiters_with_status(
 /// An SQL expression that is true for recruiters certified today.
 pub fn recruiter_certified_expr(today: NaiveDate) -> Expr {
     use sea_orm::sea_query::ExprTrait;
-    Expr::col((entity::recruiter::Entity, entity::recruiter::Column::Id)).in_subquery(
-        recruiters_with_status(&[CertificationStatus::Certified], today),
-    )
+    Expr::col((entity::recruiter::Entity, entity::recruiter::Column::Id))
+        .in_subquery(recruiters_with_status(&[CertificationStatus::Certified], today))
 }
 
 /// The surveillance-audit schedule of a scheme.
@@ -198,15 +184,13 @@ pub fn next_audit_due(
     ) {
         return None;
     }
-    let initial_index = history.iter().rposition(|change| {
-        change.from_status.as_deref() == Some("applicant") && change.to_status == "certified"
-    })?;
+    let initial_index = history
+        .iter()
+        .rposition(|change| change.from_status.as_deref() == Some("applicant") && change.to_status == "certified")?;
     let initial = history[initial_index].at.date_naive();
     let latest_recertification = history[initial_index..]
         .iter()
-        .filter(|change| {
-            change.from_status.as_deref() == Some("certified") && change.to_status == "certified"
-        })
+        .filter(|change| change.from_status.as_deref() == Some("certified") && change.to_status == "certified")
         .map(|change| change.at.date_naive())
         .next_back();
     let (start, interval, limit) = match latest_recertification {
@@ -242,10 +226,7 @@ pub fn policy_for(policies: &[audit_policy::Model], scheme: &str) -> AuditPolicy
         })
 }
 
-pub async fn find_by_number(
-    db: &DatabaseConnection,
-    number: &str,
-) -> AppResult<Option<certification::Model>> {
+pub async fn find_by_number(db: &DatabaseConnection, number: &str) -> AppResult<Option<certification::Model>> {
     Ok(certification::Entity::find()
         .filter(certification::Column::NumberKey.eq(crate::vocab::normalise_key(number)))
         .filter(certification::Column::ArchivedAt.is_null())
@@ -253,10 +234,7 @@ pub async fn find_by_number(
         .await?)
 }
 
-pub async fn find_by_id(
-    db: &DatabaseConnection,
-    id: i64,
-) -> AppResult<Option<certification::Model>> {
+pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<certification::Model>> {
     Ok(certification::Entity::find_by_id(id)
         .filter(certification::Column::ArchivedAt.is_null())
         .one(db)
@@ -296,18 +274,11 @@ mod tests {
         for from in CertificationStatus::ALL {
             for to in CertificationStatus::ALL {
                 let result = check_transition(Some(from), to);
-                assert_eq!(
-                    result.is_ok(),
-                    allowed.contains(&(from, to)),
-                    "{from:?} -> {to:?}"
-                );
+                assert_eq!(result.is_ok(), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
             }
         }
         let message = check_transition(Some(Rejected), Certified).unwrap_err();
-        assert!(
-            message.contains("allowed transitions are to applicant"),
-            "{message}"
-        );
+        assert!(message.contains("allowed transitions are to applicant"), "{message}");
         assert!(check_transition(None, Applicant).is_ok());
         assert!(check_transition(None, Certified).is_err());
     }
@@ -328,9 +299,7 @@ mod tests {
             certification_id: 0,
             from_status: from.map(str::to_owned),
             to_status: to.to_owned(),
-            at: Utc
-                .with_ymd_and_hms(date.0, date.1, date.2, 10, 0, 0)
-                .unwrap(),
+            at: Utc.with_ymd_and_hms(date.0, date.1, date.2, 10, 0, 0).unwrap(),
             reason: "audit_passed".to_owned(),
             recorded_by: "secretariat".to_owned(),
         }
@@ -371,9 +340,6 @@ mod tests {
             next_audit_due(Certified, &recertified, policy, on(2028, 6, 1)),
             Some(on(2029, 3, 20))
         );
-        assert_eq!(
-            next_audit_due(Withdrawn, &history, policy, on(2025, 4, 1)),
-            None
-        );
+        assert_eq!(next_audit_due(Withdrawn, &history, policy, on(2025, 4, 1)), None);
     }
 }

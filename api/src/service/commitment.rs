@@ -46,8 +46,7 @@ pub async fn organisations(
         condition = condition.add(organisation::Column::Country.eq(country.as_str()));
     }
     if let Some(kinds) = filter.kind.as_ref().filter(|kinds| !kinds.is_empty()) {
-        condition =
-            condition.add(organisation::Column::Kind.is_in(kinds.iter().map(|kind| kind.as_str())));
+        condition = condition.add(organisation::Column::Kind.is_in(kinds.iter().map(|kind| kind.as_str())));
     }
     if let Some(sector) = &filter.sector {
         vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
@@ -59,10 +58,7 @@ pub async fn organisations(
         Expr::col((organisation::Entity, organisation::Column::Id)),
     );
     let select = organisation::Entity::find().filter(condition);
-    page::fetch(db, select, &ordering, args, |row| {
-        vec![json!(row.name), json!(row.id)]
-    })
-    .await
+    page::fetch(db, select, &ordering, args, |row| vec![json!(row.name), json!(row.id)]).await
 }
 
 /// Condition on `commitment` for those covering a corridor (either end may be open).
@@ -78,9 +74,7 @@ pub fn covering_corridor(corridor: &CorridorInput) -> AppResult<Condition> {
     if let Some(destination) = &corridor.destination {
         covering.and_where(commitment_corridor::Column::Destination.eq(destination.as_str()));
     }
-    Ok(Condition::all().add(
-        Expr::col((commitment::Entity, commitment::Column::Id)).in_subquery(covering.to_owned()),
-    ))
+    Ok(Condition::all().add(Expr::col((commitment::Entity, commitment::Column::Id)).in_subquery(covering.to_owned())))
 }
 
 pub async fn commitments(
@@ -98,16 +92,10 @@ pub async fn commitments(
         condition = condition.add(commitment::Column::Sectors.like(format!("%\"{sector}\"%")));
     }
     if let Some(scopes) = filter.scope.as_ref().filter(|scopes| !scopes.is_empty()) {
-        condition = condition
-            .add(commitment::Column::Scope.is_in(scopes.iter().map(|scope| scope.as_str())));
+        condition = condition.add(commitment::Column::Scope.is_in(scopes.iter().map(|scope| scope.as_str())));
     }
-    if let Some(statuses) = filter
-        .status
-        .as_ref()
-        .filter(|statuses| !statuses.is_empty())
-    {
-        condition = condition
-            .add(commitment::Column::Status.is_in(statuses.iter().map(|status| status.as_str())));
+    if let Some(statuses) = filter.status.as_ref().filter(|statuses| !statuses.is_empty()) {
+        condition = condition.add(commitment::Column::Status.is_in(statuses.iter().map(|status| status.as_str())));
     }
     if let Some(country) = &filter.country {
         vocab::check_country(country).map_err(AppError::BadInput)?;
@@ -116,10 +104,8 @@ pub async fn commitments(
             .from(organisation::Entity)
             .and_where(organisation::Column::Country.eq(country.as_str()))
             .to_owned();
-        condition = condition.add(
-            Expr::col((commitment::Entity, commitment::Column::OrganisationId))
-                .in_subquery(based_there),
-        );
+        condition =
+            condition.add(Expr::col((commitment::Entity, commitment::Column::OrganisationId)).in_subquery(based_there));
     }
     list(db, condition, args).await
 }

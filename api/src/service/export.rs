@@ -14,8 +14,8 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change,
-    trademark_right, training_listing, training_provider,
+    certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change, trademark_right,
+    training_listing, training_provider,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::de::DeserializeOwned;
@@ -23,9 +23,8 @@ use serde::de::DeserializeOwned;
 use crate::{
     error::{AppError, AppResult},
     interchange::{
-        CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord,
-        OrganisationRecord, Record, RecruiterRecord, StatusChangeRecord, TrademarkRightRecord,
-        TrainingListingRecord, TrainingProviderRecord,
+        CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OrganisationRecord, Record,
+        RecruiterRecord, StatusChangeRecord, TrademarkRightRecord, TrainingListingRecord, TrainingProviderRecord,
     },
 };
 
@@ -79,18 +78,13 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
             + listings.len(),
     );
 
-    let recruiter_ids: ExternalIds = recruiters
-        .iter()
-        .map(|row| (row.id, row.external_id.clone()))
-        .collect();
+    let recruiter_ids: ExternalIds = recruiters.iter().map(|row| (row.id, row.external_id.clone())).collect();
     let mut partners = partners_by_recruiter(partner_rows, &recruiter_ids);
     let mut licences = licences_by_recruiter(licence_rows, &recruiter_ids);
     for row in sorted(recruiters, |row| &row.external_id) {
         let partners = partners.remove(&row.id).unwrap_or_default();
         let licences = licences.remove(&row.id).unwrap_or_default();
-        out.push(Record::Recruiter(recruiter_record(
-            row, partners, licences,
-        )?));
+        out.push(Record::Recruiter(recruiter_record(row, partners, licences)?));
     }
 
     let certifications: Vec<_> = certifications
@@ -101,28 +95,21 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
     let mut history = history_by_certification(history_rows, &certification_ids);
     for (recruiter, row) in sorted(certifications, |(_, row)| &row.external_id) {
         let history = history.remove(&row.id).unwrap_or_default();
-        out.push(Record::Certification(certification_record(
-            row, recruiter, history,
-        )?));
+        out.push(Record::Certification(certification_record(row, recruiter, history)?));
     }
 
     let rights = rights
         .into_iter()
         .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)));
     for (recruiter, row) in sorted(rights.collect(), |(_, row)| &row.external_id) {
-        out.push(Record::TrademarkRight(trademark_right_record(
-            row, recruiter,
-        )?));
+        out.push(Record::TrademarkRight(trademark_right_record(row, recruiter)?));
     }
 
     let organisation_ids: ExternalIds = organisations
         .iter()
         .map(|row| (row.id, row.external_id.clone()))
         .collect();
-    out.extend(
-        sorted(organisations, |row| &row.external_id)
-            .map(|row| Record::Organisation(organisation_record(row))),
-    );
+    out.extend(sorted(organisations, |row| &row.external_id).map(|row| Record::Organisation(organisation_record(row))));
     let commitments = commitments
         .into_iter()
         .filter_map(|row| Some((organisation_ids.get(&row.organisation_id)?.clone(), row)));
@@ -130,10 +117,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         out.push(Record::Commitment(commitment_record(row, organisation)?));
     }
 
-    let provider_ids: ExternalIds = providers
-        .iter()
-        .map(|row| (row.id, row.external_id.clone()))
-        .collect();
+    let provider_ids: ExternalIds = providers.iter().map(|row| (row.id, row.external_id.clone())).collect();
     for row in sorted(providers, |row| &row.external_id) {
         out.push(Record::TrainingProvider(provider_record(row)?));
     }
@@ -175,10 +159,7 @@ fn partners_by_recruiter(
             continue;
         }
         if let Some(partner) = recruiter_ids.get(&row.partner_id) {
-            partners
-                .entry(row.recruiter_id)
-                .or_default()
-                .push(partner.clone());
+            partners.entry(row.recruiter_id).or_default().push(partner.clone());
         }
     }
     for list in partners.values_mut() {
@@ -189,10 +170,7 @@ fn partners_by_recruiter(
 }
 
 /// The licences of each live recruiter, in their stored order (`position`, then id).
-fn licences_by_recruiter(
-    rows: Vec<licence::Model>,
-    recruiter_ids: &ExternalIds,
-) -> HashMap<i64, Vec<licence::Model>> {
+fn licences_by_recruiter(rows: Vec<licence::Model>, recruiter_ids: &ExternalIds) -> HashMap<i64, Vec<licence::Model>> {
     let mut licences: HashMap<i64, Vec<licence::Model>> = HashMap::new();
     for row in rows {
         if recruiter_ids.contains_key(&row.recruiter_id) {
@@ -223,11 +201,7 @@ fn history_by_certification(
 }
 
 /// A JSON-array text column, decoded; a malformed one is an internal error naming the record.
-fn json_list<T: DeserializeOwned>(
-    text: &str,
-    column: &str,
-    external_id: &str,
-) -> AppResult<Vec<T>> {
+fn json_list<T: DeserializeOwned>(text: &str, column: &str, external_id: &str) -> AppResult<Vec<T>> {
     serde_json::from_str(text).map_err(|error| {
         AppError::internal(anyhow::anyhow!(
             "column `{column}` of `{external_id}` is not a JSON array: {error}"
@@ -303,10 +277,7 @@ fn certification_record(
     })
 }
 
-fn trademark_right_record(
-    row: trademark_right::Model,
-    recruiter: String,
-) -> AppResult<TrademarkRightRecord> {
+fn trademark_right_record(row: trademark_right::Model, recruiter: String) -> AppResult<TrademarkRightRecord> {
     let id = row.external_id.as_str();
     Ok(TrademarkRightRecord {
         media: json_list(&row.media, "media", id)?,
@@ -359,10 +330,7 @@ fn provider_record(row: training_provider::Model) -> AppResult<TrainingProviderR
     })
 }
 
-fn listing_record(
-    row: training_listing::Model,
-    provider: String,
-) -> AppResult<TrainingListingRecord> {
+fn listing_record(row: training_listing::Model, provider: String) -> AppResult<TrainingListingRecord> {
     let id = row.external_id.as_str();
     let fee = match (row.fee_amount, row.fee_currency) {
         (Some(amount), Some(currency)) => Some(FeeRecord { amount, currency }),
@@ -479,8 +447,7 @@ mod tests {
                 recruiter.partners.sort();
             }
         }
-        records
-            .sort_by(|a, b| (type_rank(a), a.external_id()).cmp(&(type_rank(b), b.external_id())));
+        records.sort_by(|a, b| (type_rank(a), a.external_id()).cmp(&(type_rank(b), b.external_id())));
         records
     }
 
@@ -534,10 +501,7 @@ mod tests {
         let recruiter = sample
             .iter()
             .find_map(|record| match record {
-                Record::Recruiter(r) => r
-                    .partners
-                    .iter()
-                    .find(|partner| certified.contains(partner.as_str())),
+                Record::Recruiter(r) => r.partners.iter().find(|partner| certified.contains(partner.as_str())),
                 _ => None,
             })
             .expect("the sample has a certified partner")
@@ -623,11 +587,7 @@ mod tests {
         let (db, counter) = temp.connect().await;
         let started = Instant::now();
         import_all(&db, &records).await;
-        eprintln!(
-            "import of {} records: {:?}",
-            records.len(),
-            started.elapsed()
-        );
+        eprintln!("import of {} records: {:?}", records.len(), started.elapsed());
 
         let before = counter.get();
         let started = Instant::now();
@@ -644,5 +604,72 @@ mod tests {
         assert_eq!(counter.get() - before, EXPORT_STATEMENTS, "statements run");
         assert_eq!(exported.len(), records.len());
         db.close().await.expect("close");
+    }
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    use sea_orm::QuerySelect;
+    use std::time::Instant;
+    #[tokio::test]
+    #[ignore]
+    async fn scratch_timing() {
+        let path = std::env::temp_dir().join("export-scratch-bench.sqlite");
+        let fresh = !path.exists();
+        let (db, _) = crate::db::connect_url(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        if fresh {
+            let mut records = crate::sample::generated_directory(100_000, 1);
+            records.retain(|r| crate::service::import::validate(r).is_empty());
+            let n: Vec<(usize, Record)> = records.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
+            crate::service::import::import(&db, &n, &crate::service::changes::Actor::system("t"))
+                .await
+                .unwrap();
+        }
+        macro_rules! t {
+            ($e:ident) => {{
+                let s = Instant::now();
+                let rows = $e::Entity::find().all(&db).await.unwrap();
+                eprintln!("{:20} {:7} rows {:?}", stringify!($e), rows.len(), s.elapsed());
+            }};
+        }
+        t!(recruiter);
+        t!(recruiter_partner);
+        t!(licence);
+        t!(certification);
+        t!(status_change);
+        t!(trademark_right);
+        t!(organisation);
+        t!(commitment);
+        t!(training_provider);
+        t!(training_listing);
+        let s = Instant::now();
+        let rows: Vec<(i64, String)> = recruiter::Entity::find()
+            .select_only()
+            .column(recruiter::Column::Id)
+            .column(recruiter::Column::ExternalId)
+            .into_tuple()
+            .all(&db)
+            .await
+            .unwrap();
+        eprintln!("recruiter id tuple {} {:?}", rows.len(), s.elapsed());
+        let s = Instant::now();
+        let rows: Vec<(i64, String, String, String, Option<String>)> = recruiter::Entity::find()
+            .select_only()
+            .column(recruiter::Column::Id)
+            .column(recruiter::Column::ExternalId)
+            .column(recruiter::Column::LegalName)
+            .column(recruiter::Column::Languages)
+            .column(recruiter::Column::Description)
+            .into_tuple()
+            .all(&db)
+            .await
+            .unwrap();
+        eprintln!("recruiter 5 tuple {} {:?}", rows.len(), s.elapsed());
+        let s = Instant::now();
+        let e = export(&db).await.unwrap();
+        eprintln!("export {} {:?}", e.len(), s.elapsed());
     }
 }

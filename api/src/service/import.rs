@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    certification, commitment, commitment_corridor, licence, organisation, recruiter,
-    recruiter_corridor, recruiter_language, recruiter_partner, recruiter_sector, status_change,
-    trademark_domain, trademark_right, training_listing, training_provider,
+    certification, commitment, commitment_corridor, licence, organisation, recruiter, recruiter_corridor,
+    recruiter_language, recruiter_partner, recruiter_sector, status_change, trademark_domain, trademark_right,
+    training_listing, training_provider,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use super::{
@@ -44,10 +44,7 @@ pub struct LineError {
 #[derive(Debug)]
 pub enum ImportError {
     /// The file is wrong; nothing was written.
-    Invalid {
-        errors: Vec<LineError>,
-        total: usize,
-    },
+    Invalid { errors: Vec<LineError>, total: usize },
     /// The database failed; nothing was written.
     Failed(AppError),
 }
@@ -145,11 +142,7 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Record)>, ImportError> {
 }
 
 /// Parses, validates and writes `text` in one transaction.
-pub async fn import_text(
-    db: &DatabaseConnection,
-    text: &str,
-    actor: &Actor,
-) -> Result<ImportSummary, ImportError> {
+pub async fn import_text(db: &DatabaseConnection, text: &str, actor: &Actor) -> Result<ImportSummary, ImportError> {
     let records = parse(text)?;
     import(db, &records, actor).await
 }
@@ -176,11 +169,7 @@ pub async fn import(
         for violation in validate(record) {
             errors.push(
                 *line,
-                format!(
-                    "{} `{}`: {violation}",
-                    record_type(record),
-                    record.external_id()
-                ),
+                format!("{} `{}`: {violation}", record_type(record), record.external_id()),
             );
         }
     }
@@ -310,8 +299,7 @@ impl Checker {
 
     fn sectors(&mut self, sectors: &[String], required: bool) {
         if required && sectors.is_empty() {
-            self.violations
-                .push("sectors must name at least one sector".to_owned());
+            self.violations.push("sectors must name at least one sector".to_owned());
         }
         for sector in sectors {
             self.run(vocab::check_vocab(sector, "sector", vocab::SECTORS));
@@ -344,18 +332,13 @@ impl Checker {
     fn no_duplicates(&mut self, values: &[String], what: &str) {
         let unique: HashSet<&String> = values.iter().collect();
         if unique.len() != values.len() {
-            self.violations
-                .push(format!("{what} lists the same value twice"));
+            self.violations.push(format!("{what} lists the same value twice"));
         }
     }
 
     fn recruiter(&mut self, recruiter: &RecruiterRecord) {
         self.run(vocab::check_not_blank(&recruiter.legal_name, "legal_name"));
-        for name in recruiter
-            .trading_names
-            .iter()
-            .chain(&recruiter.former_names)
-        {
+        for name in recruiter.trading_names.iter().chain(&recruiter.former_names) {
             self.run(vocab::check_not_blank(name, "a trading or former name"));
         }
         self.run(vocab::check_slug(&recruiter.slug));
@@ -393,10 +376,7 @@ impl Checker {
                 "licence issuing_authority",
             ));
             self.run(vocab::check_country(&licence.country));
-            self.run(vocab::check_not_blank(
-                &licence.licence_number,
-                "licence_number",
-            ));
+            self.run(vocab::check_not_blank(&licence.licence_number, "licence_number"));
             self.run(vocab::check_vocab(
                 &licence.status,
                 "licence status",
@@ -418,10 +398,7 @@ impl Checker {
             "certificate_number",
         ));
         self.run(vocab::check_not_blank(&certification.scheme, "scheme"));
-        self.optional_text(
-            certification.certification_body.as_deref(),
-            "certification_body",
-        );
+        self.optional_text(certification.certification_body.as_deref(), "certification_body");
         self.run(vocab::check_date_order(
             certification.issued_on,
             certification.expires_on,
@@ -431,10 +408,7 @@ impl Checker {
         self.corridors(&certification.scope_corridors, false);
         self.sectors(&certification.scope_sectors, false);
         let Some(status) = CertificationStatus::parse(&certification.status) else {
-            let allowed: Vec<&str> = CertificationStatus::ALL
-                .iter()
-                .map(|status| status.as_str())
-                .collect();
+            let allowed: Vec<&str> = CertificationStatus::ALL.iter().map(|status| status.as_str()).collect();
             self.run(vocab::check_vocab(
                 &certification.status,
                 "certification status",
@@ -449,17 +423,12 @@ impl Checker {
             .any(|change| change.to == "certified");
         let has_dates = certification.issued_on.is_some() && certification.expires_on.is_some();
         if ever_certified && !has_dates {
-            self.violations.push(
-                "issued_on and expires_on are required once a certification has been certified"
-                    .to_owned(),
-            );
+            self.violations
+                .push("issued_on and expires_on are required once a certification has been certified".to_owned());
         }
-        if !ever_certified
-            && (certification.issued_on.is_some() || certification.expires_on.is_some())
-        {
-            self.violations.push(
-                "issued_on and expires_on must be null before the first certification".to_owned(),
-            );
+        if !ever_certified && (certification.issued_on.is_some() || certification.expires_on.is_some()) {
+            self.violations
+                .push("issued_on and expires_on must be null before the first certification".to_owned());
         }
     }
 
@@ -477,17 +446,14 @@ impl Checker {
                 .as_deref()
                 .map(|from| (from, CertificationStatus::parse(from)));
             let Some(to) = CertificationStatus::parse(&change.to) else {
-                self.violations.push(format!(
-                    "status_history entry {entry}: unknown status `{}`",
-                    change.to
-                ));
+                self.violations
+                    .push(format!("status_history entry {entry}: unknown status `{}`", change.to));
                 continue;
             };
             let from_status = match from {
                 Some((text, None)) => {
-                    self.violations.push(format!(
-                        "status_history entry {entry}: unknown status `{text}`"
-                    ));
+                    self.violations
+                        .push(format!("status_history entry {entry}: unknown status `{text}`"));
                     continue;
                 }
                 Some((_, Some(status))) => Some(status),
@@ -522,14 +488,10 @@ impl Checker {
     }
 
     fn trademark_right(&mut self, right: &TrademarkRightRecord) {
-        self.run(vocab::check_not_blank(
-            &right.licence_number,
-            "licence_number",
-        ));
+        self.run(vocab::check_not_blank(&right.licence_number, "licence_number"));
         self.run(vocab::check_not_blank(&right.mark, "mark"));
         if right.media.is_empty() {
-            self.violations
-                .push("media must name at least one medium".to_owned());
+            self.violations.push("media must name at least one medium".to_owned());
         }
         for medium in &right.media {
             self.run(vocab::check_vocab(medium, "medium", vocab::Medium::VALUES));
@@ -578,10 +540,8 @@ impl Checker {
         match &listing.country {
             Some(country) => self.run(vocab::check_country(country)),
             None if listing.delivery != "online" => {
-                self.violations.push(format!(
-                    "country is required for {} delivery",
-                    listing.delivery
-                ));
+                self.violations
+                    .push(format!("country is required for {} delivery", listing.delivery));
             }
             None => {}
         }
@@ -600,10 +560,8 @@ impl Checker {
                 && fraction.len() <= 4
                 && fraction.bytes().all(|byte| byte.is_ascii_digit());
             if !valid {
-                self.violations.push(format!(
-                    "fee amount `{}` is not a decimal such as `150.00`",
-                    fee.amount
-                ));
+                self.violations
+                    .push(format!("fee amount `{}` is not a decimal such as `150.00`", fee.amount));
             }
             self.run(vocab::check_currency(&fee.currency));
         }
@@ -696,11 +654,7 @@ macro_rules! record_columns {
         model.version = Set($existing.map_or(1, |existing: Existing| existing.version + 1));
         model.content_hash = Set(Some($hash));
         model.archived_at = Set(None);
-        model.created_at = if $existing.is_some() {
-            NotSet
-        } else {
-            Set($now)
-        };
+        model.created_at = if $existing.is_some() { NotSet } else { Set($now) };
         model.updated_at = Set($now);
         model
     }};
@@ -737,11 +691,7 @@ impl<'a> Writer<'a> {
         id
     }
 
-    async fn write(
-        mut self,
-        records: &[(usize, Record)],
-        actor: &Actor,
-    ) -> Result<WriteOutcome, ImportError> {
+    async fn write(mut self, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
         self.preload(records).await?;
         self.check_unique_keys(records).await?;
         let now = Utc::now();
@@ -763,34 +713,16 @@ impl<'a> Writer<'a> {
                 None => None,
             };
             let id = match record {
-                Record::Recruiter(record) => {
-                    self.recruiter(line, record, existing, hash, now, &mut batch)
-                }
-                Record::Certification(record) => {
-                    self.certification(line, record, existing, hash, now, &mut batch)
-                }
-                Record::TrademarkRight(record) => {
-                    self.trademark_right(line, record, existing, hash, now, &mut batch)
-                }
-                Record::Organisation(record) => {
-                    self.organisation(record, existing, hash, now, &mut batch)
-                }
-                Record::Commitment(record) => {
-                    self.commitment(line, record, existing, hash, now, &mut batch)
-                }
-                Record::TrainingProvider(record) => {
-                    self.provider(record, existing, hash, now, &mut batch)
-                }
-                Record::TrainingListing(record) => {
-                    self.listing(line, record, existing, hash, now, &mut batch)
-                }
+                Record::Recruiter(record) => self.recruiter(line, record, existing, hash, now, &mut batch),
+                Record::Certification(record) => self.certification(line, record, existing, hash, now, &mut batch),
+                Record::TrademarkRight(record) => self.trademark_right(line, record, existing, hash, now, &mut batch),
+                Record::Organisation(record) => self.organisation(record, existing, hash, now, &mut batch),
+                Record::Commitment(record) => self.commitment(line, record, existing, hash, now, &mut batch),
+                Record::TrainingProvider(record) => self.provider(record, existing, hash, now, &mut batch),
+                Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, &mut batch),
             };
             *summary_count(&mut outcome.summary, record) += 1;
-            let operation = if existing.is_some() {
-                "update"
-            } else {
-                "create"
-            };
+            let operation = if existing.is_some() { "update" } else { "create" };
             if existing.is_some() {
                 batch.updated.entry(kind).or_default().push(id);
                 updated_rows.push((kind, id));
@@ -839,66 +771,33 @@ impl<'a> Writer<'a> {
             for chunk in ids.chunks(500) {
                 let json: Vec<(i64, String)> = match kind {
                     "recruiter" => {
-                        row_json::<recruiter::Entity>(
-                            self.txn,
-                            recruiter::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
-                        .await?
+                        row_json::<recruiter::Entity>(self.txn, recruiter::Column::Id, chunk, |row| row.id).await?
                     }
                     "certification" => {
-                        row_json::<certification::Entity>(
-                            self.txn,
-                            certification::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
-                        .await?
+                        row_json::<certification::Entity>(self.txn, certification::Column::Id, chunk, |row| row.id)
+                            .await?
                     }
                     "trademark_right" => {
-                        row_json::<trademark_right::Entity>(
-                            self.txn,
-                            trademark_right::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
-                        .await?
+                        row_json::<trademark_right::Entity>(self.txn, trademark_right::Column::Id, chunk, |row| row.id)
+                            .await?
                     }
                     "organisation" => {
-                        row_json::<organisation::Entity>(
-                            self.txn,
-                            organisation::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
-                        .await?
+                        row_json::<organisation::Entity>(self.txn, organisation::Column::Id, chunk, |row| row.id)
+                            .await?
                     }
                     "commitment" => {
-                        row_json::<commitment::Entity>(
-                            self.txn,
-                            commitment::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
-                        .await?
+                        row_json::<commitment::Entity>(self.txn, commitment::Column::Id, chunk, |row| row.id).await?
                     }
                     "training_provider" => {
-                        row_json::<training_provider::Entity>(
-                            self.txn,
-                            training_provider::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
+                        row_json::<training_provider::Entity>(self.txn, training_provider::Column::Id, chunk, |row| {
+                            row.id
+                        })
                         .await?
                     }
                     _ => {
-                        row_json::<training_listing::Entity>(
-                            self.txn,
-                            training_listing::Column::Id,
-                            chunk,
-                            |row| row.id,
-                        )
+                        row_json::<training_listing::Entity>(self.txn, training_listing::Column::Id, chunk, |row| {
+                            row.id
+                        })
                         .await?
                     }
                 };
@@ -917,19 +816,14 @@ impl<'a> Writer<'a> {
                 .or_default()
                 .insert(record.external_id().to_owned());
             let mut refer = |kind: &'static str, external_id: &str| {
-                wanted
-                    .entry(kind)
-                    .or_default()
-                    .insert(external_id.to_owned());
+                wanted.entry(kind).or_default().insert(external_id.to_owned());
             };
             match record {
                 Record::Recruiter(recruiter) => recruiter
                     .partners
                     .iter()
                     .for_each(|partner| refer("recruiter", partner)),
-                Record::Certification(certification) => {
-                    refer("recruiter", &certification.recruiter)
-                }
+                Record::Certification(certification) => refer("recruiter", &certification.recruiter),
                 Record::TrademarkRight(right) => refer("recruiter", &right.recruiter),
                 Record::Commitment(commitment) => refer("organisation", &commitment.organisation),
                 Record::TrainingListing(listing) => refer("training_provider", &listing.provider),
@@ -945,27 +839,17 @@ impl<'a> Writer<'a> {
             for chunk in external_ids.chunks(500) {
                 let found = match kind {
                     "recruiter" => select_existing::<recruiter::Entity>(self.txn, chunk).await?,
-                    "certification" => {
-                        select_existing::<certification::Entity>(self.txn, chunk).await?
-                    }
-                    "trademark_right" => {
-                        select_existing::<trademark_right::Entity>(self.txn, chunk).await?
-                    }
-                    "organisation" => {
-                        select_existing::<organisation::Entity>(self.txn, chunk).await?
-                    }
+                    "certification" => select_existing::<certification::Entity>(self.txn, chunk).await?,
+                    "trademark_right" => select_existing::<trademark_right::Entity>(self.txn, chunk).await?,
+                    "organisation" => select_existing::<organisation::Entity>(self.txn, chunk).await?,
                     "commitment" => select_existing::<commitment::Entity>(self.txn, chunk).await?,
-                    "training_provider" => {
-                        select_existing::<training_provider::Entity>(self.txn, chunk).await?
-                    }
+                    "training_provider" => select_existing::<training_provider::Entity>(self.txn, chunk).await?,
                     _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
                 for (id, external_id, version, hash) in found {
                     if in_input.contains(&(kind, external_id.as_str())) {
-                        self.existing.insert(
-                            (kind, external_id.clone()),
-                            (Existing { id, version }, hash),
-                        );
+                        self.existing
+                            .insert((kind, external_id.clone()), (Existing { id, version }, hash));
                     }
                     self.resolved.insert((kind, external_id), id);
                 }
@@ -985,10 +869,7 @@ impl<'a> Writer<'a> {
                 .all(self.txn)
                 .await?;
             for row in rows {
-                self.histories
-                    .entry(row.certification_id)
-                    .or_default()
-                    .push(row);
+                self.histories.entry(row.certification_id).or_default().push(row);
             }
         }
         Ok(())
@@ -1016,13 +897,7 @@ impl<'a> Writer<'a> {
                     ));
                     for licence in &recruiter.licences {
                         let number = &licence.licence_number;
-                        keys.push((
-                            *line,
-                            "licence number",
-                            normalise_key(number),
-                            number.clone(),
-                            owner,
-                        ));
+                        keys.push((*line, "licence number", normalise_key(number), number.clone(), owner));
                     }
                 }
                 Record::Certification(certification) => {
@@ -1050,10 +925,8 @@ impl<'a> Writer<'a> {
         }
         for (line, kind, key, shown, _) in &keys {
             if let Some(first) = seen.insert((kind, key.clone()), *line) {
-                self.errors.push(
-                    *line,
-                    format!("{kind} `{shown}` is already used on line {first}"),
-                );
+                self.errors
+                    .push(*line, format!("{kind} `{shown}` is already used on line {first}"));
             }
         }
         for kind in [
@@ -1107,14 +980,12 @@ impl<'a> Writer<'a> {
                     }
                 };
                 for (taken_key, holder) in taken {
-                    let clash = keys.iter().find(|entry| {
-                        entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder)
-                    });
+                    let clash = keys
+                        .iter()
+                        .find(|entry| entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder));
                     if let Some((line, _, _, shown, _)) = clash {
-                        self.errors.push_conflict(
-                            *line,
-                            format!("{kind} `{shown}` is already used in the directory"),
-                        );
+                        self.errors
+                            .push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
                     }
                 }
             }
@@ -1126,7 +997,10 @@ impl<'a> Writer<'a> {
         match self.resolved.get(&(kind, external_id.to_owned())) {
             Some(id) => *id,
             None => {
-                self.errors.push(line, format!("{kind} `{external_id}` is not defined on an earlier line nor in the directory"));
+                self.errors.push(
+                    line,
+                    format!("{kind} `{external_id}` is not defined on an earlier line nor in the directory"),
+                );
                 0
             }
         }
@@ -1213,8 +1087,7 @@ impl<'a> Writer<'a> {
         for partner in &record.partners {
             let partner_id = self.reference(line, "recruiter", partner);
             if partner_id == id {
-                self.errors
-                    .push(line, "a recruiter cannot be its own partner");
+                self.errors.push(line, "a recruiter cannot be its own partner");
             }
             batch.partners.push(recruiter_partner::ActiveModel {
                 recruiter_id: Set(id),
@@ -1270,7 +1143,10 @@ impl<'a> Writer<'a> {
             if !same {
                 self.errors.push_conflict(
                     line,
-                    format!("status_history entry {} differs from the recorded one: the history can only grow", position + 1),
+                    format!(
+                        "status_history entry {} differs from the recorded one: the history can only grow",
+                        position + 1
+                    ),
                 );
                 return id;
             }
@@ -1388,13 +1264,11 @@ impl<'a> Writer<'a> {
             now
         ));
         for corridor in &record.corridors {
-            batch
-                .commitment_corridors
-                .push(commitment_corridor::ActiveModel {
-                    commitment_id: Set(id),
-                    origin: Set(corridor.origin.clone()),
-                    destination: Set(corridor.destination.clone()),
-                });
+            batch.commitment_corridors.push(commitment_corridor::ActiveModel {
+                commitment_id: Set(id),
+                origin: Set(corridor.origin.clone()),
+                destination: Set(corridor.destination.clone()),
+            });
         }
         id
     }
@@ -1502,62 +1376,41 @@ impl<'a> Writer<'a> {
                 .exec(self.txn)
                 .await?;
         }
-        upsert_all(
-            self.txn,
-            batch.recruiters,
-            &updated_of("recruiter"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
         insert_all(self.txn, batch.languages).await?;
         insert_all(self.txn, batch.sectors).await?;
         insert_all(self.txn, batch.corridors).await?;
         insert_all(self.txn, batch.licences).await?;
         insert_all(self.txn, batch.partners).await?;
-        upsert_all(
-            self.txn,
-            batch.certifications,
-            &updated_of("certification"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.certifications, &updated_of("certification"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
         insert_all(self.txn, batch.history).await?;
-        upsert_all(
-            self.txn,
-            batch.rights,
-            &updated_of("trademark_right"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.rights, &updated_of("trademark_right"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
         insert_all(self.txn, batch.domains).await?;
-        upsert_all(
-            self.txn,
-            batch.organisations,
-            &updated_of("organisation"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.organisations, &updated_of("organisation"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
-        upsert_all(
-            self.txn,
-            batch.commitments,
-            &updated_of("commitment"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.commitments, &updated_of("commitment"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
         insert_all(self.txn, batch.commitment_corridors).await?;
-        upsert_all(
-            self.txn,
-            batch.providers,
-            &updated_of("training_provider"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.providers, &updated_of("training_provider"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
-        upsert_all(
-            self.txn,
-            batch.listings,
-            &updated_of("training_listing"),
-            |row| row.id.clone().unwrap(),
-        )
+        upsert_all(self.txn, batch.listings, &updated_of("training_listing"), |row| {
+            row.id.clone().unwrap()
+        })
         .await?;
         Ok(())
     }
@@ -1597,10 +1450,8 @@ async fn select_existing<E: EntityTrait>(
     external_ids: &[String],
 ) -> Result<Vec<(i64, String, i32, Option<String>)>, ImportError> {
     use std::str::FromStr;
-    let column = |name: &str| {
-        E::Column::from_str(name)
-            .map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")))
-    };
+    let column =
+        |name: &str| E::Column::from_str(name).map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")));
     Ok(E::find()
         .select_only()
         .column(column("id")?)
@@ -1640,10 +1491,7 @@ where
     E: EntityTrait,
     E::Model: serde::Serialize,
 {
-    let rows = E::find()
-        .filter(id_column.is_in(ids.iter().copied()))
-        .all(txn)
-        .await?;
+    let rows = E::find().filter(id_column.is_in(ids.iter().copied())).all(txn).await?;
     Ok(rows
         .iter()
         .map(|row| (id_of(row), serde_json::to_string(row).unwrap_or_default()))
@@ -1662,9 +1510,7 @@ where
     <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
 {
     let updated: HashSet<i64> = updated.iter().copied().collect();
-    let (updates, inserts): (Vec<A>, Vec<A>) = rows
-        .into_iter()
-        .partition(|row| updated.contains(&id_of(row)));
+    let (updates, inserts): (Vec<A>, Vec<A>) = rows.into_iter().partition(|row| updated.contains(&id_of(row)));
     for row in updates {
         row.update(txn).await?;
     }
@@ -1693,35 +1539,20 @@ where
 }
 
 /// The id and stored version of the record with this record's type and external id, if any.
-pub async fn current_version(
-    txn: &DatabaseTransaction,
-    record: &Record,
-) -> Result<Option<(i64, i32)>, AppError> {
+pub async fn current_version(txn: &DatabaseTransaction, record: &Record) -> Result<Option<(i64, i32)>, AppError> {
     let external_ids = [record.external_id().to_owned()];
     let found = match record {
         Record::Recruiter(_) => select_existing::<recruiter::Entity>(txn, &external_ids).await,
-        Record::Certification(_) => {
-            select_existing::<certification::Entity>(txn, &external_ids).await
-        }
-        Record::TrademarkRight(_) => {
-            select_existing::<trademark_right::Entity>(txn, &external_ids).await
-        }
-        Record::Organisation(_) => {
-            select_existing::<organisation::Entity>(txn, &external_ids).await
-        }
+        Record::Certification(_) => select_existing::<certification::Entity>(txn, &external_ids).await,
+        Record::TrademarkRight(_) => select_existing::<trademark_right::Entity>(txn, &external_ids).await,
+        Record::Organisation(_) => select_existing::<organisation::Entity>(txn, &external_ids).await,
         Record::Commitment(_) => select_existing::<commitment::Entity>(txn, &external_ids).await,
-        Record::TrainingProvider(_) => {
-            select_existing::<training_provider::Entity>(txn, &external_ids).await
-        }
-        Record::TrainingListing(_) => {
-            select_existing::<training_listing::Entity>(txn, &external_ids).await
-        }
+        Record::TrainingProvider(_) => select_existing::<training_provider::Entity>(txn, &external_ids).await,
+        Record::TrainingListing(_) => select_existing::<training_listing::Entity>(txn, &external_ids).await,
     };
     match found {
         Ok(rows) => Ok(rows.first().map(|(id, _, version, _)| (*id, *version))),
         Err(ImportError::Failed(error)) => Err(error),
-        Err(ImportError::Invalid { .. }) => {
-            Err(AppError::internal(anyhow::anyhow!("lookup failed")))
-        }
+        Err(ImportError::Invalid { .. }) => Err(AppError::internal(anyhow::anyhow!("lookup failed"))),
     }
 }

@@ -66,19 +66,15 @@ pub struct PageRequest {
 impl PageArgs {
     pub fn validate(&self) -> AppResult<PageRequest> {
         let check = |name: &str, value: Option<i32>| match value {
-            Some(value) if !(0..=MAX_PAGE_SIZE).contains(&value) => {
-                Err(AppError::bad_input(format!(
-                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {value}: page through larger results with cursors"
-                )))
-            }
+            Some(value) if !(0..=MAX_PAGE_SIZE).contains(&value) => Err(AppError::bad_input(format!(
+                "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {value}: page through larger results with cursors"
+            ))),
             _ => Ok(value),
         };
         let first = check("first", self.first)?;
         let last = check("last", self.last)?;
         match (first, last) {
-            (Some(_), Some(_)) => Err(AppError::bad_input(
-                "pass either `first` or `last`, not both",
-            )),
+            (Some(_), Some(_)) => Err(AppError::bad_input("pass either `first` or `last`, not both")),
             (_, Some(last)) => {
                 if self.after.is_some() {
                     return Err(AppError::bad_input(
@@ -112,8 +108,7 @@ impl Ordering {
     /// Decodes a cursor into SQL values of this ordering's key.
     fn decode(&self, cursor: &str) -> AppResult<Vec<Value>> {
         let parts: Vec<Json> = ids::decode_cursor(&self.name, cursor)?;
-        let malformed =
-            || AppError::bad_input("malformed cursor: use a cursor returned by this query");
+        let malformed = || AppError::bad_input("malformed cursor: use a cursor returned by this query");
         if parts.len() != self.kinds.len() {
             return Err(malformed());
         }
@@ -121,9 +116,7 @@ impl Ordering {
             .into_iter()
             .zip(&self.kinds)
             .map(|(part, kind)| match (kind, part) {
-                (KeyKind::Int, Json::Number(number)) => {
-                    number.as_i64().map(Value::from).ok_or_else(malformed)
-                }
+                (KeyKind::Int, Json::Number(number)) => number.as_i64().map(Value::from).ok_or_else(malformed),
                 (KeyKind::Text, Json::String(text)) => Ok(Value::from(text)),
                 (KeyKind::Time, Json::String(text)) => DateTime::parse_from_rfc3339(&text)
                     .map(|time| Value::from(time.with_timezone(&Utc)))
@@ -172,11 +165,7 @@ fn after_key(exprs: &[Expr], key: &[Value], greater: bool) -> Condition {
             all = all.add(exprs[earlier].clone().eq(key[earlier].clone()));
         }
         let (expr, value) = (exprs[position].clone(), key[position].clone());
-        all = all.add(if greater {
-            expr.gt(value)
-        } else {
-            expr.lt(value)
-        });
+        all = all.add(if greater { expr.gt(value) } else { expr.lt(value) });
         any = any.add(all);
     }
     any
@@ -217,9 +206,7 @@ pub struct Counter {
 }
 
 impl Counter {
-    pub fn of<Q: sea_orm::QueryTrait<QueryStatement = sea_orm::sea_query::SelectStatement>>(
-        select: &Q,
-    ) -> Self {
+    pub fn of<Q: sea_orm::QueryTrait<QueryStatement = sea_orm::sea_query::SelectStatement>>(select: &Q) -> Self {
         Self {
             filtered: select.as_query().clone(),
         }

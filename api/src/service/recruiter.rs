@@ -94,11 +94,7 @@ impl RecruiterFilter {
                 .to_owned();
             condition = condition.add(id().in_subquery(serving));
         }
-        if let Some(languages) = self
-            .languages
-            .as_ref()
-            .filter(|languages| !languages.is_empty())
-        {
+        if let Some(languages) = self.languages.as_ref().filter(|languages| !languages.is_empty()) {
             for language in languages {
                 vocab::check_language(language).map_err(AppError::BadInput)?;
             }
@@ -110,8 +106,7 @@ impl RecruiterFilter {
             condition = condition.add(id().in_subquery(speaking));
         }
         if let Some(certified) = self.certified {
-            let certified_ids =
-                certification::recruiters_with_status(&[CertificationStatus::Certified], today);
+            let certified_ids = certification::recruiters_with_status(&[CertificationStatus::Certified], today);
             condition = condition.add(if certified {
                 id().in_subquery(certified_ids)
             } else {
@@ -123,12 +118,10 @@ impl RecruiterFilter {
             .as_ref()
             .filter(|statuses| !statuses.is_empty())
         {
-            condition = condition
-                .add(id().in_subquery(certification::recruiters_with_status(statuses, today)));
+            condition = condition.add(id().in_subquery(certification::recruiters_with_status(statuses, today)));
         }
         if let Some(levels) = self.cbp_level.as_ref().filter(|levels| !levels.is_empty()) {
-            condition = condition
-                .add(recruiter::Column::CbpLevel.is_in(levels.iter().map(|level| level.as_str())));
+            condition = condition.add(recruiter::Column::CbpLevel.is_in(levels.iter().map(|level| level.as_str())));
         }
         Ok(condition)
     }
@@ -167,10 +160,7 @@ fn ordering(order: RecruiterOrder, today: NaiveDate) -> Ordering {
     let (name, exprs, kinds) = match order.field {
         RecruiterOrderField::Name => (
             "name",
-            vec![
-                column(recruiter::Column::LegalName),
-                column(recruiter::Column::Id),
-            ],
+            vec![column(recruiter::Column::LegalName), column(recruiter::Column::Id)],
             vec![KeyKind::Text, KeyKind::Int],
         ),
         RecruiterOrderField::Country => (
@@ -184,10 +174,7 @@ fn ordering(order: RecruiterOrder, today: NaiveDate) -> Ordering {
         ),
         RecruiterOrderField::UpdatedAt => (
             "updated_at",
-            vec![
-                column(recruiter::Column::UpdatedAt),
-                column(recruiter::Column::Id),
-            ],
+            vec![column(recruiter::Column::UpdatedAt), column(recruiter::Column::Id)],
             vec![KeyKind::Time, KeyKind::Int],
         ),
         RecruiterOrderField::CertifiedFirst => {
@@ -225,16 +212,10 @@ pub async fn list(
     let select = recruiter::Entity::find().filter(filter.condition(today)?);
     let ordering = ordering(order, today);
     if order.field != RecruiterOrderField::CertifiedFirst {
-        return page::fetch(db, select, &ordering, args, |row| {
-            sort_key(order.field, row, 0)
-        })
-        .await;
+        return page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 0)).await;
     }
     // The rank is computed in SQL; read it back for the page's rows to build their cursors.
-    let mut listing = page::fetch(db, select, &ordering, args, |row| {
-        sort_key(order.field, row, 1)
-    })
-    .await?;
+    let mut listing = page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 1)).await?;
     let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.id).collect();
     let certified = certified_among(db, &ids, today).await?;
     for (cursor, row) in &mut listing.edges {
@@ -287,10 +268,7 @@ pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<re
         .await?)
 }
 
-pub async fn find_by_external_id(
-    db: &DatabaseConnection,
-    external_id: &str,
-) -> AppResult<Option<recruiter::Model>> {
+pub async fn find_by_external_id(db: &DatabaseConnection, external_id: &str) -> AppResult<Option<recruiter::Model>> {
     Ok(recruiter::Entity::find()
         .filter(recruiter::Column::ExternalId.eq(external_id))
         .one(db)
@@ -298,10 +276,7 @@ pub async fn find_by_external_id(
 }
 
 /// Looks a slug up case- and space-insensitively.
-pub async fn find_by_slug(
-    db: &DatabaseConnection,
-    slug: &str,
-) -> AppResult<Option<recruiter::Model>> {
+pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<recruiter::Model>> {
     Ok(recruiter::Entity::find()
         .filter(recruiter::Column::SlugKey.eq(vocab::normalise_key(slug)))
         .filter(recruiter::Column::ArchivedAt.is_null())

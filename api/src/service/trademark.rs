@@ -41,27 +41,17 @@ pub fn right_status_today(
     match MarkRightStatus::parse(&right.status) {
         Some(MarkRightStatus::Suspended) => MarkUseStatus::RightSuspended,
         Some(MarkRightStatus::Revoked) | None => MarkUseStatus::RightRevoked,
-        Some(MarkRightStatus::Active)
-            if right
-                .expires_on
-                .is_some_and(|expires_on| expires_on < today) =>
-        {
+        Some(MarkRightStatus::Active) if right.expires_on.is_some_and(|expires_on| expires_on < today) => {
             MarkUseStatus::RightExpired
         }
         Some(MarkRightStatus::Active) if right.granted_on > today => MarkUseStatus::NoRight,
-        Some(MarkRightStatus::Active) if !recruiter_certified => {
-            MarkUseStatus::RecruiterNotCertified
-        }
+        Some(MarkRightStatus::Active) if !recruiter_certified => MarkUseStatus::RecruiterNotCertified,
         Some(MarkRightStatus::Active) => MarkUseStatus::Allowed,
     }
 }
 
 /// Checks a domain (or a full address: scheme, `www.`, port and path are ignored).
-pub async fn verify_mark_use(
-    db: &DatabaseConnection,
-    input: &str,
-    today: NaiveDate,
-) -> AppResult<MarkUse> {
+pub async fn verify_mark_use(db: &DatabaseConnection, input: &str, today: NaiveDate) -> AppResult<MarkUse> {
     let domain = vocab::normalise_domain(input);
     vocab::check_domain(&domain).map_err(AppError::BadInput)?;
     let right_ids: Vec<i64> = trademark_domain::Entity::find()
@@ -91,23 +81,17 @@ pub async fn verify_mark_use(
         .min_by_key(|(status, _)| *status as u8);
     let Some((status, right)) = best else {
         return Ok(MarkUse {
-            reason: format!(
-                "no mark right lists {domain}: this site may not display the certification mark"
-            ),
+            reason: format!("no mark right lists {domain}: this site may not display the certification mark"),
             domain,
             status: MarkUseStatus::NoRight,
             right: None,
             recruiter: None,
         });
     };
-    let recruiter = recruiter::Entity::find_by_id(right.recruiter_id)
-        .one(db)
-        .await?;
+    let recruiter = recruiter::Entity::find_by_id(right.recruiter_id).one(db).await?;
     let holder = recruiter
         .as_ref()
-        .map_or("its holder".to_owned(), |recruiter| {
-            recruiter.legal_name.clone()
-        });
+        .map_or("its holder".to_owned(), |recruiter| recruiter.legal_name.clone());
     let number = &right.licence_number;
     let reason = match status {
         MarkUseStatus::Allowed => format!(
@@ -117,23 +101,15 @@ pub async fn verify_mark_use(
                 .map(|date| format!(" until {date}"))
                 .unwrap_or_default()
         ),
-        MarkUseStatus::NoRight => format!(
-            "mark right {number} of {holder} only starts on {}",
-            right.granted_on
-        ),
+        MarkUseStatus::NoRight => format!("mark right {number} of {holder} only starts on {}", right.granted_on),
         MarkUseStatus::RightSuspended => format!("mark right {number} of {holder} is suspended"),
         MarkUseStatus::RightRevoked => format!("mark right {number} of {holder} has been revoked"),
         MarkUseStatus::RightExpired => format!(
             "mark right {number} of {holder} expired on {}",
-            right
-                .expires_on
-                .map(|date| date.to_string())
-                .unwrap_or_default()
+            right.expires_on.map(|date| date.to_string()).unwrap_or_default()
         ),
         MarkUseStatus::RecruiterNotCertified => {
-            format!(
-                "{holder} holds mark right {number} but is not certified today, so the right is not in force"
-            )
+            format!("{holder} holds mark right {number} but is not certified today, so the right is not in force")
         }
     };
     Ok(MarkUse {

@@ -53,21 +53,14 @@ pub async fn providers(
     let mut condition = Condition::all().add(training_provider::Column::ArchivedAt.is_null());
     if let Some(country) = &filter.country {
         vocab::check_country(country).map_err(AppError::BadInput)?;
-        condition = condition.add(json_list_contains(
-            training_provider::Column::Countries,
-            country,
-        ));
+        condition = condition.add(json_list_contains(training_provider::Column::Countries, country));
     }
     if let Some(language) = &filter.language {
         vocab::check_language(language).map_err(AppError::BadInput)?;
-        condition = condition.add(json_list_contains(
-            training_provider::Column::Languages,
-            language,
-        ));
+        condition = condition.add(json_list_contains(training_provider::Column::Languages, language));
     }
     if let Some(kinds) = filter.kind.as_ref().filter(|kinds| !kinds.is_empty()) {
-        condition = condition
-            .add(training_provider::Column::Kind.is_in(kinds.iter().map(|kind| kind.as_str())));
+        condition = condition.add(training_provider::Column::Kind.is_in(kinds.iter().map(|kind| kind.as_str())));
     }
     let ordering = page::by_text_then_id(
         "provider_name",
@@ -75,10 +68,7 @@ pub async fn providers(
         Expr::col((training_provider::Entity, training_provider::Column::Id)),
     );
     let select = training_provider::Entity::find().filter(condition);
-    page::fetch(db, select, &ordering, args, |row| {
-        vec![json!(row.name), json!(row.id)]
-    })
-    .await
+    page::fetch(db, select, &ordering, args, |row| vec![json!(row.name), json!(row.id)]).await
 }
 
 impl TrainingListingFilter {
@@ -90,42 +80,30 @@ impl TrainingListingFilter {
             vocab::check_country(country).map_err(AppError::BadInput)?;
         }
         if !countries.is_empty() {
-            condition = condition
-                .add(training_listing::Column::Country.is_in(countries.into_iter().cloned()));
+            condition = condition.add(training_listing::Column::Country.is_in(countries.into_iter().cloned()));
         }
         if let Some(language) = &self.language {
             vocab::check_language(language).map_err(AppError::BadInput)?;
-            condition = condition.add(json_list_contains(
-                training_listing::Column::Languages,
-                language,
-            ));
+            condition = condition.add(json_list_contains(training_listing::Column::Languages, language));
         }
         if let Some(programmes) = self.programme.as_ref().filter(|values| !values.is_empty()) {
-            condition = condition.add(
-                training_listing::Column::Programme
-                    .is_in(programmes.iter().map(|value| value.as_str())),
-            );
+            condition =
+                condition.add(training_listing::Column::Programme.is_in(programmes.iter().map(|value| value.as_str())));
         }
         if let Some(audiences) = self.audience.as_ref().filter(|values| !values.is_empty()) {
-            condition = condition.add(
-                training_listing::Column::Audience
-                    .is_in(audiences.iter().map(|value| value.as_str())),
-            );
+            condition =
+                condition.add(training_listing::Column::Audience.is_in(audiences.iter().map(|value| value.as_str())));
         }
         if let Some(deliveries) = self.delivery.as_ref().filter(|values| !values.is_empty()) {
-            condition = condition.add(
-                training_listing::Column::Delivery
-                    .is_in(deliveries.iter().map(|value| value.as_str())),
-            );
+            condition =
+                condition.add(training_listing::Column::Delivery.is_in(deliveries.iter().map(|value| value.as_str())));
         }
         if let Some(starts_after) = self.starts_after {
             condition = condition.add(training_listing::Column::StartsOn.gte(starts_after));
         }
         match self.free {
             Some(true) => condition = condition.add(training_listing::Column::FeeAmount.is_null()),
-            Some(false) => {
-                condition = condition.add(training_listing::Column::FeeAmount.is_not_null())
-            }
+            Some(false) => condition = condition.add(training_listing::Column::FeeAmount.is_not_null()),
             None => {}
         }
         Ok(condition)
@@ -157,10 +135,7 @@ pub async fn listings(
     };
     let select = training_listing::Entity::find().filter(filter.condition()?);
     page::fetch(db, select, &ordering, args, |row| {
-        vec![
-            json!(row.starts_on.unwrap_or_else(undated).to_string()),
-            json!(row.id),
-        ]
+        vec![json!(row.starts_on.unwrap_or_else(undated).to_string()), json!(row.id)]
     })
     .await
 }

@@ -7,8 +7,7 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use entity::{certification, status_change, trademark_domain, trademark_right};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 
 use super::{
@@ -34,10 +33,7 @@ impl From<&Identity> for Actor {
 
 /// Who a status-history entry says recorded it: the certifier's body, or the secretariat.
 pub fn recorded_by(identity: &Identity) -> String {
-    identity
-        .body
-        .clone()
-        .unwrap_or_else(|| "secretariat".to_owned())
+    identity.body.clone().unwrap_or_else(|| "secretariat".to_owned())
 }
 
 fn import_error(error: ImportError) -> AppError {
@@ -108,9 +104,7 @@ pub async fn save(
         (Some((_, id, _)), _) => Ok(*id),
         // Unchanged: the record is exactly as stored, and nothing was written.
         (None, Some((id, _))) => Ok(id),
-        (None, None) => Err(AppError::internal(anyhow::anyhow!(
-            "a new record was not written"
-        ))),
+        (None, None) => Err(AppError::internal(anyhow::anyhow!("a new record was not written"))),
     }
 }
 
@@ -134,11 +128,7 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> AppResult<certification::Model> {
     let reason = decision.reason.trim();
-    if reason.is_empty()
-        || !reason
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte == b'_')
-    {
+    if reason.is_empty() || !reason.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
         return Err(AppError::bad_input(
             "`reasonCategory` must be a lower snake_case category such as `audit_passed`",
         ));
@@ -208,10 +198,7 @@ async fn live_certification(txn: &DatabaseTransaction, id: i64) -> AppResult<cer
 }
 
 /// A certifier acts only on certifications audited by its own certification body.
-pub fn authorise_certification(
-    identity: &Identity,
-    certification: &certification::Model,
-) -> AppResult<()> {
+pub fn authorise_certification(identity: &Identity, certification: &certification::Model) -> AppResult<()> {
     if identity.role != Role::Certifier || identity.body == certification.certification_body {
         return Ok(());
     }
@@ -305,11 +292,9 @@ pub async fn change_mark_right(
             .exec(&txn)
             .await?;
         if !normalised.is_empty() {
-            trademark_domain::Entity::insert_many(normalised.iter().map(|domain| {
-                trademark_domain::ActiveModel {
-                    right_id: Set(right_id),
-                    domain: Set(domain.clone()),
-                }
+            trademark_domain::Entity::insert_many(normalised.iter().map(|domain| trademark_domain::ActiveModel {
+                right_id: Set(right_id),
+                domain: Set(domain.clone()),
             }))
             .exec_without_returning(&txn)
             .await?;

@@ -49,9 +49,7 @@ impl CertificationMutation {
         let facts = graphql::facts(ctx)?;
         let body = match (&identity.body, input.certification_body) {
             (Some(own), Some(named)) if *own != named => {
-                return Err(
-                    AppError::Forbidden(format!("you act for {own}, not for {named}")).into(),
-                );
+                return Err(AppError::Forbidden(format!("you act for {own}, not for {named}")).into());
             }
             (Some(own), _) => Some(own.clone()),
             (None, named) => named,
@@ -75,13 +73,8 @@ impl CertificationMutation {
                 recorded_by: write::recorded_by(identity),
             }],
         };
-        let id = write::save(
-            graphql::db(ctx)?,
-            identity,
-            Record::Certification(record),
-            None,
-        )
-        .await?;
+        let id = write::save(graphql::db(ctx)?, identity, Record::Certification(record), None).await?;
+        graphql::after_write(ctx).await;
         let model = crate::service::certification::find_by_id(graphql::db(ctx)?, id).await?;
         Ok(Certification(model.ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("certification {id} vanished"))
@@ -98,8 +91,7 @@ impl CertificationMutation {
         id: ID,
         expected_version: i32,
         to: CertificationStatus,
-        #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")]
-        reason_category: String,
+        #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")] reason_category: String,
         issued_on: Option<NaiveDate>,
         expires_on: Option<NaiveDate>,
     ) -> async_graphql::Result<Certification> {
@@ -121,6 +113,7 @@ impl CertificationMutation {
             now,
         )
         .await?;
+        graphql::after_write(ctx).await;
         Ok(Certification(saved))
     }
 
@@ -147,6 +140,7 @@ impl CertificationMutation {
             now,
         )
         .await?;
+        graphql::after_write(ctx).await;
         Ok(MarkRight(saved))
     }
 }

@@ -38,12 +38,7 @@ impl ArchiveMutation {
     /// Archives a record: it leaves public results but stays in its history and the audit
     /// trail. Editors archive recruiters, organisations, commitments and training; certifiers
     /// their certifications and mark rights.
-    async fn archive(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i32,
-    ) -> async_graphql::Result<ID> {
+    async fn archive(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<ID> {
         let (kind, key) = ids::decode_id(&id)?;
         let roles = match kind {
             Kind::Certification | Kind::TrademarkRight => &[Role::Certifier][..],
@@ -51,15 +46,8 @@ impl ArchiveMutation {
         };
         let identity = require(ctx, roles)?;
         let now = graphql::facts(ctx)?.now;
-        write::archive(
-            graphql::db(ctx)?,
-            identity,
-            kind,
-            key,
-            expected_version,
-            now,
-        )
-        .await?;
+        write::archive(graphql::db(ctx)?, identity, kind, key, expected_version, now).await?;
+        graphql::after_write(ctx).await;
         Ok(id)
     }
 }

@@ -7,13 +7,11 @@ use crate::{
     error::AppError,
     graphql::{
         self,
-        types::{
-            Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider,
-        },
+        types::{Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider},
     },
     interchange::{
-        CommitmentRecord, OrganisationRecord, Record, RecruiterRecord, TrademarkRightRecord,
-        TrainingListingRecord, TrainingProviderRecord,
+        CommitmentRecord, OrganisationRecord, Record, RecruiterRecord, TrademarkRightRecord, TrainingListingRecord,
+        TrainingProviderRecord,
     },
     service::{
         changes::Actor,
@@ -62,16 +60,9 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Recruiter> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(
-            graphql::db(ctx)?,
-            identity,
-            Record::Recruiter(input),
-            expected_version,
-        )
-        .await?;
-        Ok(Recruiter(
-            reload::<entity::recruiter::Entity>(ctx, id).await?,
-        ))
+        let id = write::save(graphql::db(ctx)?, identity, Record::Recruiter(input), expected_version).await?;
+        graphql::after_write(ctx).await;
+        Ok(Recruiter(reload::<entity::recruiter::Entity>(ctx, id).await?))
     }
 
     async fn save_organisation(
@@ -88,9 +79,8 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
-        Ok(Organisation(
-            reload::<entity::organisation::Entity>(ctx, id).await?,
-        ))
+        graphql::after_write(ctx).await;
+        Ok(Organisation(reload::<entity::organisation::Entity>(ctx, id).await?))
     }
 
     /// `organisation` is the organisation's external id.
@@ -101,16 +91,9 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Commitment> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(
-            graphql::db(ctx)?,
-            identity,
-            Record::Commitment(input),
-            expected_version,
-        )
-        .await?;
-        Ok(Commitment(
-            reload::<entity::commitment::Entity>(ctx, id).await?,
-        ))
+        let id = write::save(graphql::db(ctx)?, identity, Record::Commitment(input), expected_version).await?;
+        graphql::after_write(ctx).await;
+        Ok(Commitment(reload::<entity::commitment::Entity>(ctx, id).await?))
     }
 
     async fn save_training_provider(
@@ -127,6 +110,7 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
+        graphql::after_write(ctx).await;
         Ok(TrainingProvider(
             reload::<entity::training_provider::Entity>(ctx, id).await?,
         ))
@@ -147,6 +131,7 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
+        graphql::after_write(ctx).await;
         Ok(TrainingListing(
             reload::<entity::training_listing::Entity>(ctx, id).await?,
         ))
@@ -163,34 +148,23 @@ impl RecordMutation {
         let identity = require(ctx, &[Role::Certifier])?;
         let db = graphql::db(ctx)?;
         if identity.role == Role::Certifier {
-            let recruiter =
-                crate::service::recruiter::find_by_external_id(db, &input.recruiter).await?;
-            let recruiter = recruiter.ok_or_else(|| {
-                AppError::bad_input(format!("recruiter `{}` does not exist", input.recruiter))
-            })?;
+            let recruiter = crate::service::recruiter::find_by_external_id(db, &input.recruiter).await?;
+            let recruiter = recruiter
+                .ok_or_else(|| AppError::bad_input(format!("recruiter `{}` does not exist", input.recruiter)))?;
             write::authorise_recruiter_for_certifier(db, identity, recruiter.id).await?;
         }
-        let id = write::save(
-            db,
-            identity,
-            Record::TrademarkRight(input),
-            expected_version,
-        )
-        .await?;
-        Ok(MarkRight(
-            reload::<entity::trademark_right::Entity>(ctx, id).await?,
-        ))
+        let id = write::save(db, identity, Record::TrademarkRight(input), expected_version).await?;
+        graphql::after_write(ctx).await;
+        Ok(MarkRight(reload::<entity::trademark_right::Entity>(ctx, id).await?))
     }
 
     /// Imports JSON Lines of the open-data format (admin only): all or nothing, and
     /// idempotent. On error nothing changes and `extensions.lines` lists the bad lines.
-    async fn import_records(
-        &self,
-        ctx: &Context<'_>,
-        json_lines: String,
-    ) -> async_graphql::Result<ImportResult> {
+    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportResult> {
         let identity = require(ctx, &[Role::Admin])?;
-        match import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await {
+        let imported = import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await;
+        graphql::after_write(ctx).await;
+        match imported {
             Ok(summary) => Ok(ImportResult {
                 recruiters: summary.recruiters,
                 certifications: summary.certifications,

@@ -4,6 +4,7 @@ mod audit;
 mod commitment;
 mod corridor;
 mod recruiter;
+mod search;
 mod training;
 mod verification;
 
@@ -15,4 +16,5 @@ pub struct Query(
     commitment::CommitmentQuery,
     training::TrainingQuery,
     audit::AuditQuery,
+    search::SearchQuery,
 );

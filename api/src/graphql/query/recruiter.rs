@@ -6,8 +6,8 @@ use crate::{
     graphql::{
         self,
         types::{
-            Certification, Commitment, CountedConnection, MarkRight, Node, Organisation, Recruiter,
-            TrainingListing, TrainingProvider, connection,
+            Certification, Commitment, CountedConnection, MarkRight, Node, Organisation, Recruiter, TrainingListing,
+            TrainingProvider, connection,
         },
     },
     ids::{self, Kind},
@@ -80,9 +80,7 @@ impl RecruiterQuery {
     ) -> async_graphql::Result<Option<Recruiter>> {
         let db = graphql::db(ctx)?;
         let found = match (id, slug) {
-            (Some(id), None) => {
-                recruiter::find_by_id(db, ids::decode_id_of(Kind::Recruiter, &id)?).await?
-            }
+            (Some(id), None) => recruiter::find_by_id(db, ids::decode_id_of(Kind::Recruiter, &id)?).await?,
             (None, Some(slug)) => recruiter::find_by_slug(db, &slug).await?,
             _ => return Err(AppError::bad_input("pass exactly one of `id` or `slug`").into()),
         };

@@ -21,10 +21,7 @@ impl VerificationQuery {
         number: String,
     ) -> async_graphql::Result<CertificateVerification> {
         if number.trim().is_empty() || number.chars().count() > 100 {
-            return Err(AppError::bad_input(
-                "`number` must be a certificate number of 1 to 100 characters",
-            )
-            .into());
+            return Err(AppError::bad_input("`number` must be a certificate number of 1 to 100 characters").into());
         }
         let facts = graphql::facts(ctx)?;
         let found = certification::find_by_number(graphql::db(ctx)?, &number).await?;
@@ -38,14 +35,8 @@ impl VerificationQuery {
 
     /// May the website at this domain display the certification mark today? Accepts a bare
     /// domain or a full address.
-    async fn verify_mark_use(
-        &self,
-        ctx: &Context<'_>,
-        domain: String,
-    ) -> async_graphql::Result<MarkUseVerification> {
-        let verdict =
-            trademark::verify_mark_use(graphql::db(ctx)?, &domain, graphql::facts(ctx)?.today)
-                .await?;
+    async fn verify_mark_use(&self, ctx: &Context<'_>, domain: String) -> async_graphql::Result<MarkUseVerification> {
+        let verdict = trademark::verify_mark_use(graphql::db(ctx)?, &domain, graphql::facts(ctx)?.today).await?;
         Ok(MarkUseVerification(verdict))
     }
 }

@@ -39,12 +39,8 @@ pub struct StatusChange {
 impl From<status_change::Model> for StatusChange {
     fn from(model: status_change::Model) -> Self {
         Self {
-            from_status: model
-                .from_status
-                .as_deref()
-                .and_then(CertificationStatus::parse),
-            to_status: CertificationStatus::parse(&model.to_status)
-                .unwrap_or(CertificationStatus::Applicant),
+            from_status: model.from_status.as_deref().and_then(CertificationStatus::parse),
+            to_status: CertificationStatus::parse(&model.to_status).unwrap_or(CertificationStatus::Applicant),
             at: model.at,
             reason_category: model.reason,
             recorded_by: model.recorded_by,
@@ -84,8 +80,7 @@ impl Certification {
 
     /// Certified today.
     async fn certified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(lifecycle::status_today(&self.0, graphql::facts(ctx)?.today)
-            == CertificationStatus::Certified)
+        Ok(lifecycle::status_today(&self.0, graphql::facts(ctx)?.today) == CertificationStatus::Certified)
     }
 
     async fn scheme(&self) -> &str {
@@ -109,17 +104,12 @@ impl Certification {
     async fn next_audit_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
         let today = graphql::facts(ctx)?.today;
         let status = lifecycle::status_today(&self.0, today);
-        if !matches!(
-            status,
-            CertificationStatus::Certified | CertificationStatus::Suspended
-        ) {
+        if !matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended) {
             return Ok(None);
         }
         let loaders = graphql::loaders(ctx)?;
-        let (history, policies) = futures_util::try_join!(
-            loaders.history.load_one(self.0.id),
-            loaders.policies.load_one(())
-        )?;
+        let (history, policies) =
+            futures_util::try_join!(loaders.history.load_one(self.0.id), loaders.policies.load_one(()))?;
         let policy = lifecycle::policy_for(&policies.unwrap_or_default(), &self.0.scheme);
         Ok(lifecycle::next_audit_due(
             status,

@@ -26,10 +26,7 @@ impl ConnectionTotals {
 pub type CountedConnection<N> = Connection<String, N, ConnectionTotals>;
 
 /// Builds a connection from a service listing, wrapping each row as a GraphQL node.
-pub fn connection<T, N: OutputType>(
-    listing: Listing<T>,
-    node: impl Fn(T) -> N,
-) -> CountedConnection<N> {
+pub fn connection<T, N: OutputType>(listing: Listing<T>, node: impl Fn(T) -> N) -> CountedConnection<N> {
     let mut connection = Connection::with_additional_fields(
         listing.has_previous_page,
         listing.has_next_page,

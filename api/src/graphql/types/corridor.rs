@@ -6,10 +6,7 @@ use crate::{
     service::{
         commitment,
         page::PageArgs,
-        recruiter::{
-            self, CorridorInput, OrderDirection, RecruiterFilter, RecruiterOrder,
-            RecruiterOrderField,
-        },
+        recruiter::{self, CorridorInput, OrderDirection, RecruiterFilter, RecruiterOrder, RecruiterOrderField},
         training::{self, TrainingListingFilter},
     },
 };
@@ -64,14 +61,7 @@ impl Corridor {
             last,
             before,
         };
-        let listing = recruiter::list(
-            graphql::db(ctx)?,
-            &filter,
-            order,
-            &args,
-            graphql::facts(ctx)?.today,
-        )
-        .await?;
+        let listing = recruiter::list(graphql::db(ctx)?, &filter, order, &args, graphql::facts(ctx)?.today).await?;
         Ok(connection(listing, Recruiter))
     }
 
@@ -102,12 +92,7 @@ impl Corridor {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<Commitment>> {
         let condition = commitment::covering_corridor(&self.input())?;
-        let listing = commitment::list(
-            graphql::db(ctx)?,
-            condition,
-            &PageArgs::forward(first, after),
-        )
-        .await?;
+        let listing = commitment::list(graphql::db(ctx)?, condition, &PageArgs::forward(first, after)).await?;
         Ok(connection(listing, Commitment))
     }
 
@@ -123,9 +108,7 @@ impl Corridor {
             countries: Some(vec![self.origin.clone(), self.destination.clone()]),
             ..Default::default()
         };
-        let listing =
-            training::listings(graphql::db(ctx)?, &filter, &PageArgs::forward(first, after))
-                .await?;
+        let listing = training::listings(graphql::db(ctx)?, &filter, &PageArgs::forward(first, after)).await?;
         Ok(connection(listing, TrainingListing))
     }
 }

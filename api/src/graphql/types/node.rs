@@ -1,9 +1,6 @@
 use async_graphql::{ID, Interface};
 
-use super::{
-    Certification, Commitment, MarkRight, Organisation, Recruiter, TrainingListing,
-    TrainingProvider,
-};
+use super::{Certification, Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider};
 
 /// Any record with a global ID; fetch it again with `node(id:)`.
 #[derive(Interface)]

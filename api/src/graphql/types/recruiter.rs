@@ -125,9 +125,9 @@ impl Recruiter {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(certifications.iter().any(|certification| {
-            status_today(certification, today) == CertificationStatus::Certified
-        }))
+        Ok(certifications
+            .iter()
+            .any(|certification| status_today(certification, today) == CertificationStatus::Certified))
     }
 
     async fn certifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Certification>> {
@@ -162,15 +162,8 @@ impl Recruiter {
     /// Recruiters at the other end of its corridors (sending or receiving side).
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruiter>> {
         let loaders = graphql::loaders(ctx)?;
-        let partner_ids = loaders
-            .partners
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        let partners = loaders
-            .recruiter
-            .load_many(partner_ids.iter().copied())
-            .await?;
+        let partner_ids = loaders.partners.load_one(self.0.id).await?.unwrap_or_default();
+        let partners = loaders.recruiter.load_many(partner_ids.iter().copied()).await?;
         Ok(partner_ids
             .iter()
             .filter_map(|id| partners.get(id).cloned().map(Recruiter))

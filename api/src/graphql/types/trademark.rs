@@ -73,9 +73,9 @@ impl MarkRight {
             .load_one(self.0.recruiter_id)
             .await?
             .unwrap_or_default();
-        let certified = certifications.iter().any(|certification| {
-            status_today(certification, today) == CertificationStatus::Certified
-        });
+        let certified = certifications
+            .iter()
+            .any(|certification| status_today(certification, today) == CertificationStatus::Certified);
         Ok(right_status_today(&self.0, certified, today) == MarkUseStatus::Allowed)
     }
 

@@ -1,0 +1,210 @@
+//! Turns database records into search documents, in batches (a fixed number of queries per
+//! batch, whatever its size).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{certification, licence, organisation, recruiter, trademark_right, training_listing, training_provider};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use search_index::{Document, RecordType};
+
+use crate::{
+    error::AppResult,
+    graphql::types::json_list,
+    interchange::CorridorRecord,
+    service::certification::{CertificationStatus, status_today},
+};
+
+pub fn key(record_type: RecordType, id: i64) -> String {
+    format!("{}:{id}", record_type.as_str())
+}
+
+/// Documents for live recruiters among `ids`; missing or archived ones are absent.
+pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate) -> AppResult<Vec<Document>> {
+    let rows = recruiter::Entity::find()
+        .filter(recruiter::Column::Id.is_in(ids.iter().copied()))
+        .filter(recruiter::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let mut certifications: HashMap<i64, Vec<certification::Model>> = HashMap::new();
+    for row in certification::Entity::find()
+        .filter(certification::Column::RecruiterId.is_in(ids.iter().copied()))
+        .filter(certification::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?
+    {
+        certifications.entry(row.recruiter_id).or_default().push(row);
+    }
+    let mut licences: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in licence::Entity::find()
+        .filter(licence::Column::RecruiterId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        licences.entry(row.recruiter_id).or_default().push(row.licence_number);
+    }
+    for row in trademark_right::Entity::find()
+        .filter(trademark_right::Column::RecruiterId.is_in(ids.iter().copied()))
+        .filter(trademark_right::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?
+    {
+        licences.entry(row.recruiter_id).or_default().push(row.licence_number);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let held = certifications.remove(&row.id).unwrap_or_default();
+            let statuses: Vec<CertificationStatus> = held
+                .iter()
+                .map(|certification| status_today(certification, today))
+                .collect();
+            let mut document = Document::new(
+                RecordType::Recruiter,
+                row.id,
+                key(RecordType::Recruiter, row.id),
+                row.legal_name.clone(),
+            );
+            document.names = json_list::<String>(&row.trading_names)
+                .into_iter()
+                .chain(json_list::<String>(&row.former_names))
+                .collect();
+            document.identifiers = std::iter::once(row.slug.clone())
+                .chain(
+                    held.iter()
+                        .map(|certification| certification.certificate_number.clone()),
+                )
+                .chain(licences.remove(&row.id).unwrap_or_default())
+                .collect();
+            document.body = [row.city.clone(), row.description.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            document.country = Some(row.country.clone());
+            document.corridors = json_list::<CorridorRecord>(&row.corridors)
+                .into_iter()
+                .map(|corridor| (corridor.origin, corridor.destination))
+                .collect();
+            document.sectors = json_list(&row.sectors);
+            document.languages = json_list(&row.languages);
+            document.certified = statuses.contains(&CertificationStatus::Certified);
+            let mut status_names: Vec<String> = statuses.iter().map(|status| status.as_str().to_owned()).collect();
+            status_names.sort();
+            status_names.dedup();
+            document.certification_statuses = status_names;
+            document
+        })
+        .collect())
+}
+
+pub async fn organisations(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Document>> {
+    let rows = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .filter(organisation::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let mut commitments: HashMap<i64, Vec<entity::commitment::Model>> = HashMap::new();
+    for row in entity::commitment::Entity::find()
+        .filter(entity::commitment::Column::OrganisationId.is_in(ids.iter().copied()))
+        .filter(entity::commitment::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?
+    {
+        commitments.entry(row.organisation_id).or_default().push(row);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let held = commitments.remove(&row.id).unwrap_or_default();
+            let mut document = Document::new(
+                RecordType::Organisation,
+                row.id,
+                key(RecordType::Organisation, row.id),
+                row.name.clone(),
+            );
+            document.body = held.iter().map(|commitment| commitment.framework.clone()).collect();
+            document.country = Some(row.country.clone());
+            document.sectors = row
+                .sector
+                .iter()
+                .cloned()
+                .chain(
+                    held.iter()
+                        .flat_map(|commitment| json_list::<String>(&commitment.sectors)),
+                )
+                .collect();
+            document.sectors.sort();
+            document.sectors.dedup();
+            document.corridors = held
+                .iter()
+                .flat_map(|commitment| json_list::<CorridorRecord>(&commitment.corridors))
+                .map(|corridor| (corridor.origin, corridor.destination))
+                .collect();
+            document.corridors.sort();
+            document.corridors.dedup();
+            document
+        })
+        .collect())
+}
+
+pub async fn providers(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Document>> {
+    let rows = training_provider::Entity::find()
+        .filter(training_provider::Column::Id.is_in(ids.iter().copied()))
+        .filter(training_provider::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut document = Document::new(
+                RecordType::TrainingProvider,
+                row.id,
+                key(RecordType::TrainingProvider, row.id),
+                row.name.clone(),
+            );
+            document.countries = json_list(&row.countries);
+            document.languages = json_list(&row.languages);
+            document.body = row.website.iter().cloned().collect();
+            document
+        })
+        .collect())
+}
+
+pub async fn listings(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Document>> {
+    let rows = training_listing::Entity::find()
+        .filter(training_listing::Column::Id.is_in(ids.iter().copied()))
+        .filter(training_listing::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let provider_ids: Vec<i64> = rows.iter().map(|row| row.provider_id).collect();
+    let provider_names: HashMap<i64, String> = training_provider::Entity::find()
+        .filter(training_provider::Column::Id.is_in(provider_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|provider| (provider.id, provider.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut document = Document::new(
+                RecordType::TrainingListing,
+                row.id,
+                key(RecordType::TrainingListing, row.id),
+                row.title.clone(),
+            );
+            document.body = [
+                Some(row.programme.replace('_', " ")),
+                row.city.clone(),
+                provider_names.get(&row.provider_id).cloned(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            document.country = row.country.clone();
+            document.countries = row.country.iter().cloned().collect();
+            document.languages = json_list(&row.languages);
+            document
+        })
+        .collect())
+}

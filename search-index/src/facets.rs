@@ -1,0 +1,237 @@
+//! Facet counts over the whole filtered result set, read from fast columns.
+//!
+//! Every matching document is visited once (paging does not change the counts), and values are
+//! counted by term ordinal per segment, so strings are only looked up for values that occur.
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::schema::names;
+
+/// Counts by value for each facet, sorted by count (highest first), then by value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub record_type: Vec<(String, u64)>,
+    pub country: Vec<(String, u64)>,
+    /// "NP-QA" (origin-destination).
+    pub corridor: Vec<(String, u64)>,
+    pub sector: Vec<(String, u64)>,
+    pub language: Vec<(String, u64)>,
+    pub certification_status: Vec<(String, u64)>,
+}
+
+/// The fast columns counted, in the order of [`FacetCounts::by_dimension`].
+const DIMENSIONS: [&str; 6] = [
+    names::RECORD_TYPE,
+    names::COUNTRY,
+    names::CORRIDOR,
+    names::SECTOR,
+    names::LANGUAGE,
+    names::CERTIFICATION_STATUS,
+];
+
+/// The raw result of [`FacetCountCollector`]: how many documents matched, and counts by value.
+#[derive(Debug, Default)]
+pub(crate) struct FacetCounts {
+    pub matched: u64,
+    by_dimension: [HashMap<String, u64>; DIMENSIONS.len()],
+}
+
+impl FacetCounts {
+    pub fn into_facets(self) -> Facets {
+        let [record_type, country, corridor, sector, language, certification_status] =
+            self.by_dimension.map(sorted_counts);
+        Facets {
+            record_type,
+            country,
+            corridor,
+            sector,
+            language,
+            certification_status,
+        }
+    }
+}
+
+fn sorted_counts(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
+    let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
+    sorted.sort_by(|(left_value, left_count), (right_value, right_count)| {
+        right_count.cmp(left_count).then_with(|| left_value.cmp(right_value))
+    });
+    sorted
+}
+
+/// Counts matching documents and their facet values. Needs no scores.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FacetCountCollector;
+
+/// Matching documents are buffered and their values read a block at a time: one batched column
+/// read per facet instead of one iterator per document and facet, several times faster on
+/// queries that match most of the index.
+const BLOCK_SIZE: usize = 1024;
+
+pub(crate) struct FacetSegmentCollector {
+    matched: u64,
+    /// One per dimension; `None` when no document of the segment has a value for it.
+    columns: Vec<Option<StrColumn>>,
+    /// Count per term ordinal, one vector per dimension.
+    counts: Vec<Vec<u64>>,
+    pending_docs: Vec<DocId>,
+    /// Scratch buffers reused across blocks.
+    value_docs: Vec<DocId>,
+    value_rows: Vec<u32>,
+    value_ords: Vec<u64>,
+}
+
+impl FacetSegmentCollector {
+    /// Counts the values of the buffered documents and empties the buffer.
+    fn flush(&mut self) {
+        if self.pending_docs.is_empty() {
+            return;
+        }
+        self.matched += self.pending_docs.len() as u64;
+        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
+            let Some(column) = column else {
+                continue;
+            };
+            let ords = column.ords();
+            self.value_docs.clear();
+            self.value_rows.clear();
+            ords.row_ids_for_docs(
+                &self.pending_docs,
+                &mut self.value_docs,
+                &mut self.value_rows,
+            );
+            self.value_ords.clear();
+            self.value_ords.resize(self.value_rows.len(), 0);
+            ords.values.get_vals(&self.value_rows, &mut self.value_ords);
+            for ord in &self.value_ords {
+                if let Some(count) = usize::try_from(*ord)
+                    .ok()
+                    .and_then(|index| counts.get_mut(index))
+                {
+                    *count += 1;
+                }
+            }
+        }
+        self.pending_docs.clear();
+    }
+}
+
+impl Collector for FacetCountCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let mut columns = Vec::with_capacity(DIMENSIONS.len());
+        let mut counts = Vec::with_capacity(DIMENSIONS.len());
+        for dimension in DIMENSIONS {
+            let column = segment.fast_fields().str(dimension)?;
+            let num_terms = column.as_ref().map_or(0, |column| column.num_terms());
+            counts.push(vec![0; num_terms]);
+            columns.push(column);
+        }
+        Ok(FacetSegmentCollector {
+            matched: 0,
+            columns,
+            counts,
+            pending_docs: Vec::with_capacity(BLOCK_SIZE),
+            value_docs: Vec::new(),
+            value_rows: Vec::new(),
+            value_ords: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<tantivy::Result<FacetCounts>>,
+    ) -> tantivy::Result<FacetCounts> {
+        let mut merged = FacetCounts::default();
+        for segment_fruit in segment_fruits {
+            let segment_counts = segment_fruit?;
+            merged.matched += segment_counts.matched;
+            for (merged_dimension, segment_dimension) in merged
+                .by_dimension
+                .iter_mut()
+                .zip(segment_counts.by_dimension)
+            {
+                for (value, count) in segment_dimension {
+                    *merged_dimension.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    /// A `Result` because turning ordinals back into strings reads the column's dictionary.
+    type Fruit = tantivy::Result<FacetCounts>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.pending_docs.push(doc);
+        if self.pending_docs.len() >= BLOCK_SIZE {
+            self.flush();
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.pending_docs.extend_from_slice(docs);
+        if self.pending_docs.len() >= BLOCK_SIZE {
+            self.flush();
+        }
+    }
+
+    fn harvest(mut self) -> tantivy::Result<FacetCounts> {
+        self.flush();
+        let mut facet_counts = FacetCounts {
+            matched: self.matched,
+            ..FacetCounts::default()
+        };
+        let mut value = String::new();
+        for ((column, counts), by_value) in self
+            .columns
+            .iter()
+            .zip(self.counts)
+            .zip(facet_counts.by_dimension.iter_mut())
+        {
+            let Some(column) = column else {
+                continue;
+            };
+            for (ord, count) in counts.into_iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                value.clear();
+                if column.ord_to_str(ord as u64, &mut value)? {
+                    *by_value.entry(value.clone()).or_default() += count;
+                }
+            }
+        }
+        Ok(facet_counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_sort_by_count_then_value() {
+        let counts = HashMap::from([("QA".to_owned(), 2), ("AE".to_owned(), 2), ("NP".to_owned(), 5)]);
+        assert_eq!(
+            sorted_counts(counts),
+            [("NP".to_owned(), 5), ("AE".to_owned(), 2), ("QA".to_owned(), 2)]
+        );
+    }
+}

@@ -1,0 +1,498 @@
+//! The index itself: opening (and recreating when unusable), writing, and searching.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::schema::{Schema, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, TantivyError, Term,
+};
+
+use crate::Error;
+use crate::document::{Document, RecordType};
+use crate::facets::{FacetCountCollector, FacetCounts, Facets};
+use crate::highlight::{StoredText, highlights};
+use crate::query::{QueryPlan, SearchRequest, build_query};
+use crate::schema::{Fields, SCHEMA_VERSION, build_schema, names, to_tantivy_document};
+use crate::tokenizer::{MultilingualTokenizer, TOKENIZER_NAME};
+
+/// Writer memory per indexing thread. Tantivy needs at least 15 MB; more means fewer, larger
+/// segments on a rebuild.
+const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+/// Indexing threads, at most; the machine's cores are shared with the API.
+const MAX_WRITER_THREADS: usize = 4;
+/// `offset + limit` beyond this is refused: deep pages cost memory and nobody reads them.
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+/// Certified-today records get this much more score, which decides between equally relevant
+/// records without lifting a weaker kind of match over a stronger one.
+const CERTIFIED_SCORE_FACTOR: Score = 1.1;
+
+/// A hit: which record, how well it matched, and snippets of where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub record_type: RecordType,
+    pub id: i64,
+    /// Higher is better; 0 when browsing (empty query), where order is certified then name.
+    pub score: f32,
+    /// Snippets with matched words wrapped in `<mark>…</mark>`, HTML-escaped otherwise.
+    pub highlights: Vec<String>,
+}
+
+/// One page of hits, the total number of matches and facet counts over all of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// What each commit records, so a restart knows where the index stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+struct CommitPayload {
+    schema_version: u32,
+    /// The change-log position the index has caught up to.
+    position: u64,
+    /// False until a full rebuild has been committed: an index created empty is not yet a
+    /// faithful copy of the database, even if later catch-ups were applied to it.
+    complete: bool,
+}
+
+/// The Tantivy index of every searchable record. `Send + Sync`; share it through an `Arc`.
+///
+/// All methods block (Tantivy does file I/O and CPU work): call them from a blocking thread.
+pub struct SearchIndex {
+    fields: Fields,
+    reader: IndexReader,
+    /// Tantivy allows one writer per index; the mutex serialises `apply` and `replace_all`.
+    writer: Mutex<IndexWriter>,
+    position: AtomicU64,
+    needs_rebuild: AtomicBool,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SearchIndex")
+            .field("position", &self.position())
+            .field("needs_rebuild", &self.needs_rebuild())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an existing index could not be used as it is.
+enum Unusable {
+    /// Another process holds the writer lock: not ours to wipe.
+    Locked,
+    /// Corrupt, of another schema, or never completed its first commit: recreate it.
+    Invalid(String),
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if missing.
+    ///
+    /// If `dir` holds no index, a corrupt one, or one of another schema version, the index files
+    /// are removed, an empty index is created, and [`needs_rebuild`](Self::needs_rebuild) is true
+    /// until [`replace_all`](Self::replace_all) commits. Only Tantivy's own files are removed, but
+    /// the directory should still be dedicated to the index.
+    pub fn open(dir: &Path) -> Result<Self, Error> {
+        fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let (schema, fields) = build_schema();
+        if dir.join("meta.json").exists() {
+            match Self::open_existing(dir, &schema, fields) {
+                Ok(index) => return Ok(index),
+                Err(Unusable::Locked) => {
+                    return Err(Error::Locked { path: dir.to_owned() });
+                }
+                Err(Unusable::Invalid(reason)) => {
+                    tracing::warn!(dir = %dir.display(), %reason, "search index unusable; recreating it empty");
+                    remove_index_files(dir)?;
+                }
+            }
+        } else {
+            tracing::info!(dir = %dir.display(), "no search index yet; creating it empty");
+            // Leftovers of an index whose meta.json was lost are garbage now.
+            remove_index_files(dir)?;
+        }
+        let index = Index::create_in_dir(dir, schema).map_err(|error| locked_or(error, dir))?;
+        Self::initialise_new(index, fields).map_err(|error| locked_or(error, dir))
+    }
+
+    /// An index that lives in memory only, for tests. It starts empty, with `needs_rebuild()`.
+    pub fn open_in_ram() -> Result<Self, Error> {
+        let (schema, fields) = build_schema();
+        Ok(Self::initialise_new(Index::create_in_ram(schema), fields)?)
+    }
+
+    /// True while the index is not known to hold every record: created empty (first start,
+    /// corruption, schema change) and no full rebuild committed since.
+    pub fn needs_rebuild(&self) -> bool {
+        self.needs_rebuild.load(Ordering::Acquire)
+    }
+
+    /// The change-log position stored with the last commit (0 if none).
+    pub fn position(&self) -> u64 {
+        self.position.load(Ordering::Acquire)
+    }
+
+    /// Replaces documents by key (delete then add), deletes `deletes` keys, and commits with
+    /// `position`. The reader is reloaded before returning, so a search right after sees the
+    /// change. On error nothing of the batch is kept.
+    pub fn apply(&self, upserts: Vec<Document>, deletes: Vec<String>, position: u64) -> Result<(), Error> {
+        let mut writer = self.lock_writer();
+        let result = (|| {
+            for key in &deletes {
+                writer.delete_term(Term::from_field_text(self.fields.key, key));
+            }
+            for document in &upserts {
+                writer.delete_term(Term::from_field_text(self.fields.key, &document.key));
+                writer.add_document(to_tantivy_document(&self.fields, document))?;
+            }
+            let complete = !self.needs_rebuild();
+            self.commit(&mut writer, position, complete)
+        })();
+        if result.is_err() {
+            discard_uncommitted(&mut writer);
+        }
+        result
+    }
+
+    /// Deletes everything and adds `documents` in one commit: searches see the old index until the
+    /// new one is complete, then the new one. Clears [`needs_rebuild`](Self::needs_rebuild).
+    pub fn replace_all(&self, documents: Vec<Document>, position: u64) -> Result<(), Error> {
+        let mut writer = self.lock_writer();
+        let result = (|| {
+            writer.delete_all_documents()?;
+            for document in &documents {
+                writer.add_document(to_tantivy_document(&self.fields, document))?;
+            }
+            self.commit(&mut writer, position, true)
+        })();
+        match result {
+            Ok(()) => {
+                self.needs_rebuild.store(false, Ordering::Release);
+                Ok(())
+            }
+            Err(error) => {
+                discard_uncommitted(&mut writer);
+                Err(error)
+            }
+        }
+    }
+
+    /// Searches. Any query text is accepted: it is cut into words, never parsed as syntax, and
+    /// text with no words browses everything the filter allows (certified first, then by name).
+    pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchResults, Error> {
+        let window_end = request
+            .offset
+            .checked_add(request.limit)
+            .filter(|end| *end <= MAX_RESULT_WINDOW)
+            .ok_or(Error::ResultWindowTooLarge { max: MAX_RESULT_WINDOW })?;
+        let searcher = self.reader.searcher();
+        let plan = QueryPlan::new(request.query);
+        let query = build_query(&self.fields, &plan, request.filter);
+
+        let (scored_docs, facet_counts) = if request.limit == 0 || window_end == 0 {
+            let facet_counts = searcher.search(&query, &FacetCountCollector)?;
+            (Vec::new(), facet_counts)
+        } else if plan.is_empty() {
+            browse(&searcher, &*query, request.limit, request.offset)?
+        } else {
+            rank(&searcher, &*query, request.limit, request.offset)?
+        };
+
+        let hits = scored_docs
+            .into_iter()
+            .map(|(score, address)| self.hit(&searcher, &plan, score, address))
+            .collect::<Result<Vec<Hit>, Error>>()?;
+        Ok(SearchResults {
+            total: facet_counts.matched,
+            hits,
+            facets: facet_counts.into_facets(),
+        })
+    }
+
+    /// Number of live documents, for readiness checks and tests.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn open_existing(dir: &Path, schema: &Schema, fields: Fields) -> Result<Self, Unusable> {
+        let index = Index::open_in_dir(dir).map_err(invalid)?;
+        if index.schema() != *schema {
+            return Err(Unusable::Invalid("schema differs from this build's".to_owned()));
+        }
+        register_tokenizer(&index);
+        let metas = index.load_metas().map_err(invalid)?;
+        let payload = metas
+            .payload
+            .as_deref()
+            .ok_or_else(|| Unusable::Invalid("no commit payload".to_owned()))?;
+        let payload: CommitPayload = serde_json::from_str(payload)
+            .map_err(|error| Unusable::Invalid(format!("unreadable commit payload: {error}")))?;
+        if payload.schema_version != SCHEMA_VERSION {
+            return Err(Unusable::Invalid(format!(
+                "schema version {} instead of {SCHEMA_VERSION}",
+                payload.schema_version
+            )));
+        }
+        let writer = new_writer(&index).map_err(|error| match error {
+            TantivyError::LockFailure(..) => Unusable::Locked,
+            other => invalid(other),
+        })?;
+        let reader = new_reader(&index).map_err(invalid)?;
+        Ok(SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            position: AtomicU64::new(payload.position),
+            needs_rebuild: AtomicBool::new(!payload.complete),
+        })
+    }
+
+    /// Sets up a freshly created (empty) index and commits a payload that marks it incomplete.
+    fn initialise_new(index: Index, fields: Fields) -> Result<Self, TantivyError> {
+        register_tokenizer(&index);
+        let writer = new_writer(&index)?;
+        let reader = new_reader(&index)?;
+        let search_index = SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            position: AtomicU64::new(0),
+            needs_rebuild: AtomicBool::new(true),
+        };
+        {
+            let mut writer = search_index.lock_writer();
+            search_index
+                .commit(&mut writer, 0, false)
+                .map_err(|error| match error {
+                    Error::Tantivy(tantivy_error) => tantivy_error,
+                    other => TantivyError::InternalError(other.to_string()),
+                })?;
+        }
+        Ok(search_index)
+    }
+
+    /// A poisoned lock means a panic mid-write; the uncommitted work is dropped and the writer
+    /// reused from the last commit.
+    fn lock_writer(&self) -> MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|poisoned: PoisonError<_>| {
+            let mut writer = poisoned.into_inner();
+            discard_uncommitted(&mut writer);
+            writer
+        })
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, position: u64, complete: bool) -> Result<(), Error> {
+        let payload = CommitPayload {
+            schema_version: SCHEMA_VERSION,
+            position,
+            complete,
+        };
+        let payload_json =
+            serde_json::to_string(&payload).map_err(|error| TantivyError::InternalError(error.to_string()))?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload_json);
+        prepared.commit()?;
+        self.reader.reload()?;
+        self.position.store(position, Ordering::Release);
+        Ok(())
+    }
+
+    fn hit(&self, searcher: &Searcher, plan: &QueryPlan, score: Score, address: DocAddress) -> Result<Hit, Error> {
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            stored
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+        };
+        let all_text = |field| -> Vec<&str> { stored.get_all(field).filter_map(|value| value.as_str()).collect() };
+        let record_type_name = text(self.fields.record_type);
+        let record_type = record_type_name
+            .parse::<RecordType>()
+            .map_err(|error| Error::CorruptDocument(error.to_string()))?;
+        let id = stored
+            .get_first(self.fields.id)
+            .and_then(|value| value.as_i64())
+            .ok_or_else(|| Error::CorruptDocument("document without an id".to_owned()))?;
+        let highlights = if plan.is_empty() {
+            Vec::new()
+        } else {
+            highlights(
+                plan,
+                &StoredText {
+                    title: text(self.fields.title),
+                    names: all_text(self.fields.names),
+                    identifiers: all_text(self.fields.identifiers),
+                    body: all_text(self.fields.body),
+                },
+            )
+        };
+        Ok(Hit {
+            record_type,
+            id,
+            score,
+            highlights,
+        })
+    }
+}
+
+/// Ranks by text relevance, certified records nudged up, and counts facets over all matches.
+fn rank(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<(Score, DocAddress)>, FacetCounts), Error> {
+    let top = TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(|segment_reader: &SegmentReader| {
+            let certified = certified_column(segment_reader);
+            move |doc: DocId, score: Score| {
+                if certified.first(doc).unwrap_or(0) == 1 {
+                    score * CERTIFIED_SCORE_FACTOR
+                } else {
+                    score
+                }
+            }
+        });
+    if std::env::var_os("SI_NOFACET").is_some() {
+        let (top_docs, count) = searcher.search(query, &(top, tantivy::collector::Count))?;
+        let mut facet_counts = FacetCounts::default();
+        facet_counts.matched = count as u64;
+        return Ok((top_docs, facet_counts));
+    }
+    if std::env::var_os("SI_COUNTONLY").is_some() {
+        let count = searcher.search(query, &tantivy::collector::Count)?;
+        let mut facet_counts = FacetCounts::default();
+        facet_counts.matched = count as u64;
+        return Ok((Vec::new(), facet_counts));
+    }
+    let (top_docs, facet_counts) = searcher.search(query, &(top, FacetCountCollector))?;
+    Ok((top_docs, facet_counts))
+}
+
+/// Lists everything the filter allows: certified first, then by name.
+fn browse(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<(Score, DocAddress)>, FacetCounts), Error> {
+    let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+        (SortByStaticFastValue::<u64>::for_field(names::CERTIFIED), Order::Desc),
+        (SortByString::for_field(names::TITLE_SORT), Order::Asc),
+    ));
+    let (top_docs, facet_counts) = searcher.search(query, &(top, FacetCountCollector))?;
+    let browsed = top_docs
+        .into_iter()
+        .map(|(_sort_key, address)| (0.0, address))
+        .collect();
+    Ok((browsed, facet_counts))
+}
+
+/// The `certified` column of a segment; an unreadable one ranks every record as uncertified
+/// rather than failing the search.
+fn certified_column(segment_reader: &SegmentReader) -> Column<u64> {
+    segment_reader
+        .fast_fields()
+        .u64(names::CERTIFIED)
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "certified column unreadable; ranking without it");
+            Column::build_empty_column(segment_reader.max_doc())
+        })
+}
+
+fn register_tokenizer(index: &Index) {
+    index
+        .tokenizers()
+        .register(TOKENIZER_NAME, TextAnalyzer::from(MultilingualTokenizer::default()));
+}
+
+fn new_writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .clamp(1, MAX_WRITER_THREADS);
+    index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+}
+
+fn new_reader(index: &Index) -> tantivy::Result<IndexReader> {
+    index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()
+}
+
+/// Rolls back to the last commit after a failed write, so the next write starts clean.
+fn discard_uncommitted(writer: &mut IndexWriter) {
+    if let Err(error) = writer.rollback() {
+        tracing::error!(%error, "search index rollback failed");
+    }
+}
+
+fn invalid(error: TantivyError) -> Unusable {
+    Unusable::Invalid(error.to_string())
+}
+
+fn locked_or(error: TantivyError, dir: &Path) -> Error {
+    match error {
+        TantivyError::LockFailure(..) => Error::Locked { path: dir.to_owned() },
+        other => Error::Tantivy(other),
+    }
+}
+
+/// Removes the files Tantivy writes (meta, lock and segment files), leaving anything else.
+fn remove_index_files(dir: &Path) -> Result<(), Error> {
+    let io_error = |path: PathBuf| move |source| Error::Io { path, source };
+    let entries = fs::read_dir(dir).map_err(io_error(dir.to_owned()))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error(dir.to_owned()))?;
+        let file_name = entry.file_name();
+        let Some(name) = file_name.to_str() else {
+            continue;
+        };
+        if is_tantivy_file(name) && entry.path().is_file() {
+            fs::remove_file(entry.path()).map_err(io_error(entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `meta.json`, `.managed.json`, `.tantivy-*.lock`, and segment files named
+/// `<32 hex digits>.<component>` (deletes: `<32 hex>.<opstamp>.del`).
+fn is_tantivy_file(name: &str) -> bool {
+    if matches!(name, "meta.json" | ".managed.json") || name.starts_with(".tantivy-") {
+        return true;
+    }
+    let Some((segment_id, component)) = name.split_once('.') else {
+        return false;
+    };
+    segment_id.len() == 32 && segment_id.bytes().all(|byte| byte.is_ascii_hexdigit()) && !component.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_only_tantivy_files() {
+        assert!(is_tantivy_file("meta.json"));
+        assert!(is_tantivy_file(".managed.json"));
+        assert!(is_tantivy_file(".tantivy-writer.lock"));
+        assert!(is_tantivy_file("0123456789abcdef0123456789abcdef.idx"));
+        assert!(is_tantivy_file("0123456789abcdef0123456789abcdef.42.del"));
+        assert!(!is_tantivy_file("directory.sqlite"));
+        assert!(!is_tantivy_file("0123456789abcdef0123456789abcdef"));
+        assert!(!is_tantivy_file("notes.txt"));
+    }
+}

@@ -1,0 +1,199 @@
+//! The index's schema, and how a [`Document`] maps onto it.
+
+use std::collections::BTreeSet;
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::document::Document;
+use crate::tokenizer::{TOKENIZER_NAME, normalize_identifier, normalize_phrase};
+
+/// Bumped whenever the schema, the tokenizer's output or the document mapping changes, so an index
+/// written by an older build is rebuilt instead of silently answering differently.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field, resolved once when the schema is built.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Delete-by key; STRING so a term matches the whole key.
+    pub key: Field,
+    pub record_type: Field,
+    pub id: Field,
+    pub title: Field,
+    /// The whole title, folded and space-joined, for exact-name matches.
+    pub title_exact: Field,
+    /// Fast-only copy of the folded title, to sort browse results by name.
+    pub title_sort: Field,
+    pub names: Field,
+    pub names_exact: Field,
+    /// Identifiers as written, tokenized: partial number matches and highlights.
+    pub identifiers: Field,
+    /// Identifiers reduced to letters and digits, for exact case/space-insensitive matches.
+    pub identifier_exact: Field,
+    pub body: Field,
+    pub country: Field,
+    /// "NP-QA": one value per corridor, so origin and destination filters hit the same pair.
+    pub corridor: Field,
+    pub corridor_origin: Field,
+    pub corridor_destination: Field,
+    pub sector: Field,
+    pub language: Field,
+    pub certification_status: Field,
+    /// 1 when certified today; u64 so the ranking can read it from a fast column.
+    pub certified: Field,
+}
+
+/// Field names, used by collectors that read fast columns by name.
+pub(crate) mod names {
+    pub const RECORD_TYPE: &str = "record_type";
+    pub const COUNTRY: &str = "country";
+    pub const CORRIDOR: &str = "corridor";
+    pub const SECTOR: &str = "sector";
+    pub const LANGUAGE: &str = "language";
+    pub const CERTIFICATION_STATUS: &str = "certification_status";
+    pub const CERTIFIED: &str = "certified";
+    pub const TITLE_SORT: &str = "title_sort";
+}
+
+/// Builds the schema and its field handles. Deterministic, so comparing a stored index's schema
+/// with this one tells whether it was written by a compatible build.
+pub(crate) fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER_NAME)
+                .set_index_option(record),
+        )
+    };
+    let keyword = STRING | FAST;
+
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING | STORED),
+        record_type: builder.add_text_field(names::RECORD_TYPE, keyword.clone() | STORED),
+        id: builder.add_i64_field("id", STORED | FAST),
+        title: builder.add_text_field("title", text(IndexRecordOption::WithFreqsAndPositions) | STORED),
+        title_exact: builder.add_text_field("title_exact", STRING),
+        title_sort: builder.add_text_field(names::TITLE_SORT, TextOptions::default().set_fast("raw")),
+        names: builder.add_text_field("names", text(IndexRecordOption::WithFreqs) | STORED),
+        names_exact: builder.add_text_field("names_exact", STRING),
+        identifiers: builder.add_text_field("identifiers", text(IndexRecordOption::WithFreqs) | STORED),
+        identifier_exact: builder.add_text_field("identifier_exact", STRING),
+        body: builder.add_text_field("body", text(IndexRecordOption::WithFreqs) | STORED),
+        country: builder.add_text_field(names::COUNTRY, keyword.clone()),
+        corridor: builder.add_text_field(names::CORRIDOR, keyword.clone()),
+        corridor_origin: builder.add_text_field("corridor_origin", STRING),
+        corridor_destination: builder.add_text_field("corridor_destination", STRING),
+        sector: builder.add_text_field(names::SECTOR, keyword.clone()),
+        language: builder.add_text_field(names::LANGUAGE, keyword.clone()),
+        certification_status: builder.add_text_field(names::CERTIFICATION_STATUS, keyword),
+        certified: builder.add_u64_field(names::CERTIFIED, INDEXED | FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// Countries are ISO 3166-1 alpha-2 codes: upper case.
+pub(crate) fn normalize_country(value: &str) -> String {
+    value.trim().to_uppercase()
+}
+
+/// Sectors, languages and statuses are compared lower case.
+pub(crate) fn normalize_keyword(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+/// The corridor facet value: "NP-QA".
+pub(crate) fn corridor_value(origin: &str, destination: &str) -> String {
+    format!("{}-{}", normalize_country(origin), normalize_country(destination))
+}
+
+/// Maps a [`Document`] to what Tantivy stores and indexes.
+pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> TantivyDocument {
+    let mut indexed = TantivyDocument::new();
+    indexed.add_text(fields.key, &document.key);
+    indexed.add_text(fields.record_type, document.record_type.as_str());
+    indexed.add_i64(fields.id, document.id);
+
+    indexed.add_text(fields.title, &document.title);
+    let title_phrase = normalize_phrase(&document.title);
+    indexed.add_text(fields.title_sort, &title_phrase);
+    if !title_phrase.is_empty() {
+        indexed.add_text(fields.title_exact, &title_phrase);
+    }
+
+    for name in &document.names {
+        indexed.add_text(fields.names, name);
+        let name_phrase = normalize_phrase(name);
+        if !name_phrase.is_empty() {
+            indexed.add_text(fields.names_exact, &name_phrase);
+        }
+    }
+    for identifier in &document.identifiers {
+        indexed.add_text(fields.identifiers, identifier);
+        let normalized = normalize_identifier(identifier);
+        if !normalized.is_empty() {
+            indexed.add_text(fields.identifier_exact, &normalized);
+        }
+    }
+    for prose in &document.body {
+        indexed.add_text(fields.body, prose);
+    }
+
+    let countries = document
+        .country
+        .iter()
+        .chain(&document.countries)
+        .map(|country| normalize_country(country));
+    add_keywords(&mut indexed, fields.country, countries);
+    add_keywords(
+        &mut indexed,
+        fields.corridor,
+        document
+            .corridors
+            .iter()
+            .map(|(origin, destination)| corridor_value(origin, destination)),
+    );
+    add_keywords(
+        &mut indexed,
+        fields.corridor_origin,
+        document.corridors.iter().map(|(origin, _)| normalize_country(origin)),
+    );
+    add_keywords(
+        &mut indexed,
+        fields.corridor_destination,
+        document
+            .corridors
+            .iter()
+            .map(|(_, destination)| normalize_country(destination)),
+    );
+    add_keywords(
+        &mut indexed,
+        fields.sector,
+        document.sectors.iter().map(|value| normalize_keyword(value)),
+    );
+    add_keywords(
+        &mut indexed,
+        fields.language,
+        document.languages.iter().map(|value| normalize_keyword(value)),
+    );
+    add_keywords(
+        &mut indexed,
+        fields.certification_status,
+        document
+            .certification_statuses
+            .iter()
+            .map(|value| normalize_keyword(value)),
+    );
+    indexed.add_u64(fields.certified, u64::from(document.certified));
+    indexed
+}
+
+/// Adds each distinct non-empty value once, so a facet counts a document once per value.
+fn add_keywords(indexed: &mut TantivyDocument, field: Field, values: impl Iterator<Item = String>) {
+    let distinct: BTreeSet<String> = values.filter(|value| !value.is_empty()).collect();
+    for value in distinct {
+        indexed.add_text(field, &value);
+    }
+}
