@@ -670,3 +670,108 @@ async fn nested_lists_cost_a_fixed_number_of_statements() {
         costs[1]
     );
 }
+
+/// The endpoint follows the GraphQL-over-HTTP specification, not the stack's defaults.
+#[tokio::test]
+async fn the_endpoint_speaks_graphql_over_http() {
+    let client = shared();
+    let http = reqwest::Client::new();
+    let url = format!("{}/graphql", client.url);
+    let query = json!({ "query": "{ recruiters(first: 1) { totalCount } }" });
+
+    let modern = http.post(&url).json(&query).send().await.unwrap();
+    assert_eq!(modern.status(), 200);
+    assert_eq!(modern.headers()["content-type"], "application/graphql-response+json");
+    let legacy = http
+        .post(&url)
+        .header("accept", "application/json")
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(legacy.headers()["content-type"], "application/json");
+
+    // A request that cannot run is a 400 under the modern media type, a 200 under the legacy one.
+    let invalid = json!({ "query": "{ recruiters { noSuchField } }" });
+    assert_eq!(http.post(&url).json(&invalid).send().await.unwrap().status(), 400);
+    let legacy_invalid = http
+        .post(&url)
+        .header("accept", "application/json")
+        .json(&invalid)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(legacy_invalid.status(), 200);
+    let body: Value = legacy_invalid.json().await.unwrap();
+    assert!(
+        !body.to_string().contains("Did you mean"),
+        "no field suggestions: {body}"
+    );
+
+    // Queries over GET; mutations only over POST.
+    let get = http
+        .get(&url)
+        .query(&[("query", "{ recruiters(first: 1) { totalCount } }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+    let mutation = http
+        .get(&url)
+        .query(&[("query", "mutation { archive(id: \"x\", expectedVersion: 1) }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mutation.status(), 405);
+    assert_eq!(mutation.headers()["allow"], "POST");
+
+    // Only JSON bodies: a form or text/plain post (the CSRF path) runs nothing.
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+        let response = http
+            .post(&url)
+            .header("content-type", content_type)
+            .body(query.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 415, "{content_type}");
+    }
+    let oversized = json!({ "query": format!("{{ recruiters(first: 1) {{ totalCount }} }} #{}", "x".repeat(300_000)) });
+    assert_eq!(http.post(&url).json(&oversized).send().await.unwrap().status(), 413);
+    let malformed = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+
+    // Caps on aliases, root fields and batches, before any database work.
+    let aliases: String = (0..40)
+        .map(|i| format!("a{i}: recruiters(first: 1) {{ totalCount }} "))
+        .collect();
+    let body: Value = http
+        .post(&url)
+        .json(&json!({ "query": format!("{{ {aliases} }}") }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
+    let batch: Vec<Value> = (0..11).map(|_| query.clone()).collect();
+    assert_eq!(http.post(&url).json(&batch).send().await.unwrap().status(), 400);
+    let small_batch: Vec<Value> = (0..2).map(|_| query.clone()).collect();
+    let answers: Value = http
+        .post(&url)
+        .json(&small_batch)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answers.as_array().map(Vec::len), Some(2));
+}

@@ -12,7 +12,7 @@ use crate::tokenizer::{TOKENIZER_NAME, normalize_identifier, normalize_phrase};
 
 /// Bumped whenever the schema, the tokenizer's output or the document mapping changes, so an index
 /// written by an older build is rebuilt instead of silently answering differently.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once when the schema is built.
 #[derive(Debug, Clone, Copy)]
@@ -43,18 +43,68 @@ pub(crate) struct Fields {
     pub certification_status: Field,
     /// 1 when certified today; u64 so the ranking can read it from a fast column.
     pub certified: Field,
+    /// Every facet value of the document as "dimension=value", in one fast column, so counting
+    /// facets reads one column per matching document instead of six.
+    pub facet: Field,
 }
 
 /// Field names, used by collectors that read fast columns by name.
 pub(crate) mod names {
-    pub const RECORD_TYPE: &str = "record_type";
-    pub const COUNTRY: &str = "country";
-    pub const CORRIDOR: &str = "corridor";
-    pub const SECTOR: &str = "sector";
-    pub const LANGUAGE: &str = "language";
-    pub const CERTIFICATION_STATUS: &str = "certification_status";
     pub const CERTIFIED: &str = "certified";
     pub const TITLE_SORT: &str = "title_sort";
+    pub const FACET: &str = "facet";
+}
+
+/// The facet dimensions, as they prefix values in the `facet` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FacetDimension {
+    RecordType,
+    Country,
+    Corridor,
+    Sector,
+    Language,
+    CertificationStatus,
+}
+
+impl FacetDimension {
+    pub const ALL: [FacetDimension; 6] = [
+        FacetDimension::RecordType,
+        FacetDimension::Country,
+        FacetDimension::Corridor,
+        FacetDimension::Sector,
+        FacetDimension::Language,
+        FacetDimension::CertificationStatus,
+    ];
+
+    /// Position in [`FacetDimension::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            FacetDimension::RecordType => "record_type",
+            FacetDimension::Country => "country",
+            FacetDimension::Corridor => "corridor",
+            FacetDimension::Sector => "sector",
+            FacetDimension::Language => "language",
+            FacetDimension::CertificationStatus => "certification_status",
+        }
+    }
+
+    /// "country=NP".
+    fn encode(self, value: &str) -> String {
+        format!("{}={value}", self.as_str())
+    }
+
+    /// Splits an encoded facet value back into its dimension and value.
+    pub fn decode(encoded: &str) -> Option<(FacetDimension, &str)> {
+        let (name, value) = encoded.split_once('=')?;
+        let dimension = FacetDimension::ALL
+            .into_iter()
+            .find(|dimension| dimension.as_str() == name)?;
+        Some((dimension, value))
+    }
 }
 
 /// Builds the schema and its field handles. Deterministic, so comparing a stored index's schema
@@ -68,12 +118,11 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
-    let keyword = STRING | FAST;
 
     let fields = Fields {
         key: builder.add_text_field("key", STRING | STORED),
-        record_type: builder.add_text_field(names::RECORD_TYPE, keyword.clone() | STORED),
-        id: builder.add_i64_field("id", STORED | FAST),
+        record_type: builder.add_text_field("record_type", STRING | STORED),
+        id: builder.add_i64_field("id", STORED),
         title: builder.add_text_field("title", text(IndexRecordOption::WithFreqsAndPositions) | STORED),
         title_exact: builder.add_text_field("title_exact", STRING),
         title_sort: builder.add_text_field(names::TITLE_SORT, TextOptions::default().set_fast("raw")),
@@ -82,14 +131,15 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         identifiers: builder.add_text_field("identifiers", text(IndexRecordOption::WithFreqs) | STORED),
         identifier_exact: builder.add_text_field("identifier_exact", STRING),
         body: builder.add_text_field("body", text(IndexRecordOption::WithFreqs) | STORED),
-        country: builder.add_text_field(names::COUNTRY, keyword.clone()),
-        corridor: builder.add_text_field(names::CORRIDOR, keyword.clone()),
+        country: builder.add_text_field("country", STRING),
+        corridor: builder.add_text_field("corridor", STRING),
         corridor_origin: builder.add_text_field("corridor_origin", STRING),
         corridor_destination: builder.add_text_field("corridor_destination", STRING),
-        sector: builder.add_text_field(names::SECTOR, keyword.clone()),
-        language: builder.add_text_field(names::LANGUAGE, keyword.clone()),
-        certification_status: builder.add_text_field(names::CERTIFICATION_STATUS, keyword),
+        sector: builder.add_text_field("sector", STRING),
+        language: builder.add_text_field("language", STRING),
+        certification_status: builder.add_text_field("certification_status", STRING),
         certified: builder.add_u64_field(names::CERTIFIED, INDEXED | FAST),
+        facet: builder.add_text_field(names::FACET, TextOptions::default().set_fast("raw")),
     };
     (builder.build(), fields)
 }
@@ -141,15 +191,27 @@ pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> Tanti
         indexed.add_text(fields.body, prose);
     }
 
-    let countries = document
-        .country
-        .iter()
-        .chain(&document.countries)
-        .map(|country| normalize_country(country));
-    add_keywords(&mut indexed, fields.country, countries);
+    let mut facets = Vec::new();
     add_keywords(
         &mut indexed,
+        &mut facets,
+        fields.record_type,
+        Some(FacetDimension::RecordType),
+        std::iter::once(document.record_type.as_str().to_owned()),
+    );
+    let countries = document.country.iter().chain(&document.countries);
+    add_keywords(
+        &mut indexed,
+        &mut facets,
+        fields.country,
+        Some(FacetDimension::Country),
+        countries.map(|country| normalize_country(country)),
+    );
+    add_keywords(
+        &mut indexed,
+        &mut facets,
         fields.corridor,
+        Some(FacetDimension::Corridor),
         document
             .corridors
             .iter()
@@ -157,12 +219,16 @@ pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> Tanti
     );
     add_keywords(
         &mut indexed,
+        &mut facets,
         fields.corridor_origin,
+        None,
         document.corridors.iter().map(|(origin, _)| normalize_country(origin)),
     );
     add_keywords(
         &mut indexed,
+        &mut facets,
         fields.corridor_destination,
+        None,
         document
             .corridors
             .iter()
@@ -170,30 +236,65 @@ pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> Tanti
     );
     add_keywords(
         &mut indexed,
+        &mut facets,
         fields.sector,
+        Some(FacetDimension::Sector),
         document.sectors.iter().map(|value| normalize_keyword(value)),
     );
     add_keywords(
         &mut indexed,
+        &mut facets,
         fields.language,
+        Some(FacetDimension::Language),
         document.languages.iter().map(|value| normalize_keyword(value)),
     );
     add_keywords(
         &mut indexed,
+        &mut facets,
         fields.certification_status,
+        Some(FacetDimension::CertificationStatus),
         document
             .certification_statuses
             .iter()
             .map(|value| normalize_keyword(value)),
     );
+    for facet in facets {
+        indexed.add_text(fields.facet, &facet);
+    }
     indexed.add_u64(fields.certified, u64::from(document.certified));
     indexed
 }
 
-/// Adds each distinct non-empty value once, so a facet counts a document once per value.
-fn add_keywords(indexed: &mut TantivyDocument, field: Field, values: impl Iterator<Item = String>) {
+/// Adds each distinct non-empty value once to `field` (for filters) and, for a facet dimension,
+/// to `facets`, so a facet counts a document once per value.
+fn add_keywords(
+    indexed: &mut TantivyDocument,
+    facets: &mut Vec<String>,
+    field: Field,
+    dimension: Option<FacetDimension>,
+    values: impl Iterator<Item = String>,
+) {
     let distinct: BTreeSet<String> = values.filter(|value| !value.is_empty()).collect();
     for value in distinct {
+        if let Some(dimension) = dimension {
+            facets.push(dimension.encode(&value));
+        }
         indexed.add_text(field, &value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_values_round_trip() {
+        for (position, dimension) in FacetDimension::ALL.into_iter().enumerate() {
+            assert_eq!(dimension.index(), position);
+            let encoded = dimension.encode("domestic work=x");
+            assert_eq!(FacetDimension::decode(&encoded), Some((dimension, "domestic work=x")));
+        }
+        assert_eq!(FacetDimension::decode("unknown=1"), None);
+        assert_eq!(FacetDimension::decode("no separator"), None);
     }
 }

@@ -13,6 +13,9 @@ pub fn build(db: DatabaseConnection, search: crate::search::Search) -> Directory
         .data(db)
         .data(search)
         .limit_depth(16)
+        .limit_recursive_depth(32)
+        // A public API keeps introspection, but errors must not hint at field names.
+        .disable_suggestions()
         .limit_complexity(20_000)
         .finish()
 }

@@ -1,14 +1,12 @@
 //! The HTTP front door: GraphQL, GraphiQL and health endpoints.
 
-use actix_web::{HttpRequest, HttpResponse, Responder, get, http::header, web};
+mod graphql;
+
+use actix_web::{HttpResponse, Responder, get, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use sea_orm::DatabaseConnection;
 
-use crate::{
-    db::StatementCounter,
-    graphql::schema::{self, DirectorySchema},
-};
+use crate::{db::StatementCounter, graphql::schema::DirectorySchema};
 
 /// What every request handler shares; cheap to clone.
 #[derive(Clone)]
@@ -26,18 +24,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(healthz)
         .service(readyz)
         .service(metrics)
-        .route("/graphql", web::post().to(graphql))
-        .route("/graphql", web::get().to(graphql));
-}
-
-async fn graphql(state: web::Data<AppState>, http: HttpRequest, request: GraphQLRequest) -> GraphQLResponse {
-    let authorization = http
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let caller = state.verifier.caller(authorization);
-    let request = schema::prepare(request.into_inner(), &state.db, caller);
-    state.schema.execute(request).await.into()
+        .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
+        .route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get));
 }
 
 /// GraphiQL, for a person exploring the API.

@@ -13,11 +13,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change, trademark_right,
     training_listing, training_provider,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, DerivePartialModel, EntityTrait, PartialModelTrait, QueryFilter};
 use serde::de::DeserializeOwned;
 
 use crate::{
@@ -36,37 +37,32 @@ type ExternalIds = HashMap<i64, String>;
 /// training providers, training listings), each type sorted by external_id, references written as
 /// the referenced record's external_id.
 pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
-    let recruiters = recruiter::Entity::find()
-        .filter(recruiter::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let partner_rows = recruiter_partner::Entity::find().all(db).await?;
-    let licence_rows = licence::Entity::find().all(db).await?;
-    let certifications = certification::Entity::find()
-        .filter(certification::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let history_rows = status_change::Entity::find().all(db).await?;
-    let rights = trademark_right::Entity::find()
-        .filter(trademark_right::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let organisations = organisation::Entity::find()
-        .filter(organisation::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let commitments = commitment::Entity::find()
-        .filter(commitment::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let providers = training_provider::Entity::find()
-        .filter(training_provider::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
-    let listings = training_listing::Entity::find()
-        .filter(training_listing::Column::ArchivedAt.is_null())
-        .all(db)
-        .await?;
+    // Independent reads: on a pool they run side by side, on a transaction one after another.
+    let (
+        recruiters,
+        partner_rows,
+        licence_rows,
+        certifications,
+        history_rows,
+        rights,
+        organisations,
+        commitments,
+        providers,
+        listings,
+    ) = tokio::try_join!(
+        live::<recruiter::Entity, RecruiterRow>(db, recruiter::Column::ArchivedAt),
+        recruiter_partner::Entity::find().all(db),
+        licence::Entity::find().into_partial_model::<LicenceRow>().all(db),
+        live::<certification::Entity, CertificationRow>(db, certification::Column::ArchivedAt),
+        status_change::Entity::find()
+            .into_partial_model::<StatusChangeRow>()
+            .all(db),
+        live::<trademark_right::Entity, TrademarkRightRow>(db, trademark_right::Column::ArchivedAt),
+        live::<organisation::Entity, OrganisationRow>(db, organisation::Column::ArchivedAt),
+        live::<commitment::Entity, CommitmentRow>(db, commitment::Column::ArchivedAt),
+        live::<training_provider::Entity, ProviderRow>(db, training_provider::Column::ArchivedAt),
+        live::<training_listing::Entity, ListingRow>(db, training_listing::Column::ArchivedAt),
+    )?;
 
     let mut out = Vec::with_capacity(
         recruiters.len()
@@ -131,6 +127,154 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
     Ok(out)
 }
 
+/// The live rows of a table, only the columns the interchange format needs.
+async fn live<E, M>(db: &impl ConnectionTrait, archived_at: E::Column) -> Result<Vec<M>, DbErr>
+where
+    E: EntityTrait,
+    M: PartialModelTrait + Send + Sync,
+{
+    E::find()
+        .filter(archived_at.is_null())
+        .into_partial_model::<M>()
+        .all(db)
+        .await
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "recruiter::Entity")]
+struct RecruiterRow {
+    id: i64,
+    external_id: String,
+    slug: String,
+    legal_name: String,
+    trading_names: String,
+    former_names: String,
+    country: String,
+    city: Option<String>,
+    address: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    description: Option<String>,
+    languages: String,
+    sectors: String,
+    corridors: String,
+    cbp_level: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "licence::Entity")]
+struct LicenceRow {
+    id: i64,
+    recruiter_id: i64,
+    position: i32,
+    issuing_authority: String,
+    country: String,
+    licence_number: String,
+    status: String,
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "certification::Entity")]
+struct CertificationRow {
+    id: i64,
+    external_id: String,
+    recruiter_id: i64,
+    certificate_number: String,
+    scheme: String,
+    certification_body: Option<String>,
+    status: String,
+    issued_on: Option<NaiveDate>,
+    expires_on: Option<NaiveDate>,
+    scope_corridors: String,
+    scope_sectors: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "status_change::Entity")]
+struct StatusChangeRow {
+    id: i64,
+    certification_id: i64,
+    from_status: Option<String>,
+    to_status: String,
+    at: DateTime<Utc>,
+    reason: String,
+    recorded_by: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "trademark_right::Entity")]
+struct TrademarkRightRow {
+    external_id: String,
+    recruiter_id: i64,
+    licence_number: String,
+    mark: String,
+    media: String,
+    domains: String,
+    granted_on: NaiveDate,
+    expires_on: Option<NaiveDate>,
+    status: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "organisation::Entity")]
+struct OrganisationRow {
+    id: i64,
+    external_id: String,
+    name: String,
+    kind: String,
+    country: String,
+    sector: Option<String>,
+    website: Option<String>,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "commitment::Entity")]
+struct CommitmentRow {
+    external_id: String,
+    organisation_id: i64,
+    framework: String,
+    scope: String,
+    sectors: String,
+    corridors: String,
+    made_on: NaiveDate,
+    statement_url: Option<String>,
+    status: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "training_provider::Entity")]
+struct ProviderRow {
+    id: i64,
+    external_id: String,
+    name: String,
+    kind: String,
+    countries: String,
+    languages: String,
+    website: Option<String>,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "training_listing::Entity")]
+struct ListingRow {
+    external_id: String,
+    provider_id: i64,
+    title: String,
+    programme: String,
+    audience: String,
+    delivery: String,
+    country: Option<String>,
+    city: Option<String>,
+    languages: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    fee_amount: Option<String>,
+    fee_currency: Option<String>,
+    registration_url: Option<String>,
+}
+
 /// JSON Lines: one record per line, each ending in '\n'.
 pub fn to_json_lines(records: &[Record]) -> String {
     let mut out = Vec::with_capacity(records.len() * 512);
@@ -170,8 +314,8 @@ fn partners_by_recruiter(
 }
 
 /// The licences of each live recruiter, in their stored order (`position`, then id).
-fn licences_by_recruiter(rows: Vec<licence::Model>, recruiter_ids: &ExternalIds) -> HashMap<i64, Vec<licence::Model>> {
-    let mut licences: HashMap<i64, Vec<licence::Model>> = HashMap::new();
+fn licences_by_recruiter(rows: Vec<LicenceRow>, recruiter_ids: &ExternalIds) -> HashMap<i64, Vec<LicenceRow>> {
+    let mut licences: HashMap<i64, Vec<LicenceRow>> = HashMap::new();
     for row in rows {
         if recruiter_ids.contains_key(&row.recruiter_id) {
             licences.entry(row.recruiter_id).or_default().push(row);
@@ -185,10 +329,10 @@ fn licences_by_recruiter(rows: Vec<licence::Model>, recruiter_ids: &ExternalIds)
 
 /// The status history of each exported certification, oldest first (`at`, then id).
 fn history_by_certification(
-    rows: Vec<status_change::Model>,
+    rows: Vec<StatusChangeRow>,
     certification_ids: &HashSet<i64>,
-) -> HashMap<i64, Vec<status_change::Model>> {
-    let mut history: HashMap<i64, Vec<status_change::Model>> = HashMap::new();
+) -> HashMap<i64, Vec<StatusChangeRow>> {
+    let mut history: HashMap<i64, Vec<StatusChangeRow>> = HashMap::new();
     for row in rows {
         if certification_ids.contains(&row.certification_id) {
             history.entry(row.certification_id).or_default().push(row);
@@ -209,11 +353,7 @@ fn json_list<T: DeserializeOwned>(text: &str, column: &str, external_id: &str) -
     })
 }
 
-fn recruiter_record(
-    row: recruiter::Model,
-    partners: Vec<String>,
-    licences: Vec<licence::Model>,
-) -> AppResult<RecruiterRecord> {
+fn recruiter_record(row: RecruiterRow, partners: Vec<String>, licences: Vec<LicenceRow>) -> AppResult<RecruiterRecord> {
     let id = row.external_id.as_str();
     Ok(RecruiterRecord {
         trading_names: json_list(&row.trading_names, "trading_names", id)?,
@@ -248,9 +388,9 @@ fn recruiter_record(
 }
 
 fn certification_record(
-    row: certification::Model,
+    row: CertificationRow,
     recruiter: String,
-    history: Vec<status_change::Model>,
+    history: Vec<StatusChangeRow>,
 ) -> AppResult<CertificationRecord> {
     let id = row.external_id.as_str();
     Ok(CertificationRecord {
@@ -277,7 +417,7 @@ fn certification_record(
     })
 }
 
-fn trademark_right_record(row: trademark_right::Model, recruiter: String) -> AppResult<TrademarkRightRecord> {
+fn trademark_right_record(row: TrademarkRightRow, recruiter: String) -> AppResult<TrademarkRightRecord> {
     let id = row.external_id.as_str();
     Ok(TrademarkRightRecord {
         media: json_list(&row.media, "media", id)?,
@@ -292,7 +432,7 @@ fn trademark_right_record(row: trademark_right::Model, recruiter: String) -> App
     })
 }
 
-fn organisation_record(row: organisation::Model) -> OrganisationRecord {
+fn organisation_record(row: OrganisationRow) -> OrganisationRecord {
     OrganisationRecord {
         external_id: row.external_id,
         name: row.name,
@@ -303,7 +443,7 @@ fn organisation_record(row: organisation::Model) -> OrganisationRecord {
     }
 }
 
-fn commitment_record(row: commitment::Model, organisation: String) -> AppResult<CommitmentRecord> {
+fn commitment_record(row: CommitmentRow, organisation: String) -> AppResult<CommitmentRecord> {
     let id = row.external_id.as_str();
     Ok(CommitmentRecord {
         sectors: json_list(&row.sectors, "sectors", id)?,
@@ -318,7 +458,7 @@ fn commitment_record(row: commitment::Model, organisation: String) -> AppResult<
     })
 }
 
-fn provider_record(row: training_provider::Model) -> AppResult<TrainingProviderRecord> {
+fn provider_record(row: ProviderRow) -> AppResult<TrainingProviderRecord> {
     let id = row.external_id.as_str();
     Ok(TrainingProviderRecord {
         countries: json_list(&row.countries, "countries", id)?,
@@ -330,7 +470,7 @@ fn provider_record(row: training_provider::Model) -> AppResult<TrainingProviderR
     })
 }
 
-fn listing_record(row: training_listing::Model, provider: String) -> AppResult<TrainingListingRecord> {
+fn listing_record(row: ListingRow, provider: String) -> AppResult<TrainingListingRecord> {
     let id = row.external_id.as_str();
     let fee = match (row.fee_amount, row.fee_currency) {
         (Some(amount), Some(currency)) => Some(FeeRecord { amount, currency }),
