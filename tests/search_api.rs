@@ -364,11 +364,20 @@ async fn two_servers_on_one_database_behave_as_one_directory() {
                         "sector": "apparel", "website": null });
     first
         .client()
-        .data_as(Some(&editor), "mutation($i: OrganisationInput!) { saveOrganisation(input: $i) { id } }", json!({ "i": input }))
+        .data_as(
+            Some(&editor),
+            "mutation($i: OrganisationInput!) { saveOrganisation(input: $i) { id } }",
+            json!({ "i": input }),
+        )
         .await;
     let other = second.client();
     // The other server's reads come from the shared database at once...
-    let listed = other.data("{ organisations(filter: { country: \"CA\" }) { nodes { name } } }", json!({})).await;
+    let listed = other
+        .data(
+            "{ organisations(filter: { country: \"CA\" }) { nodes { name } } }",
+            json!({}),
+        )
+        .await;
     assert!(listed.to_string().contains("Yellowknife"));
     // ...and its own search index follows the change log within about a second.
     let started = std::time::Instant::now();
@@ -376,8 +385,14 @@ async fn two_servers_on_one_database_behave_as_one_directory() {
         if names(&search(&other, "yellowknife", json!({})).await) == ["Yellowknife Shared Outfitters"] {
             break;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the second server's index did not follow the write");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the second server's index did not follow the write"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    println!("a write through one server was searchable through the other after {:?}", started.elapsed());
+    println!(
+        "a write through one server was searchable through the other after {:?}",
+        started.elapsed()
+    );
 }

@@ -237,31 +237,35 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
         ("EXPIRED", "certificate_expired"),
         ("APPLICANT", "application_received"),
     ];
-    let refused = [
-        ("APPLICANT", "SUSPENDED"),
-        ("APPLICANT", "EXPIRED"),
-        ("APPLICANT", "WITHDRAWN"),
-        ("APPLICANT", "APPLICANT"),
-        ("DEFERRED", "CERTIFIED"),
-        ("REJECTED", "CERTIFIED"),
-        ("CERTIFIED", "APPLICANT"),
-        ("CERTIFIED", "REJECTED"),
-        ("SUSPENDED", "EXPIRED"),
-        ("WITHDRAWN", "CERTIFIED"),
-        ("EXPIRED", "CERTIFIED"),
+    let allowed = |from: &str| -> &'static [&'static str] {
+        match from {
+            "APPLICANT" => &["DEFERRED", "REJECTED", "CERTIFIED"],
+            "DEFERRED" | "REJECTED" | "WITHDRAWN" | "EXPIRED" => &["APPLICANT"],
+            "CERTIFIED" => &["SUSPENDED", "WITHDRAWN", "EXPIRED", "CERTIFIED"],
+            "SUSPENDED" => &["CERTIFIED", "WITHDRAWN"],
+            _ => &[],
+        }
+    };
+    let statuses = [
+        "APPLICANT",
+        "DEFERRED",
+        "REJECTED",
+        "CERTIFIED",
+        "SUSPENDED",
+        "WITHDRAWN",
+        "EXPIRED",
     ];
+    let mut visited = std::collections::BTreeSet::new();
     let mut status = "APPLICANT".to_owned();
     for (to, reason) in path {
-        for (from, wrong) in refused.iter().filter(|(from, _)| *from == status) {
-            let (code, message) = client
-                .error_as(
-                    Some(&certifier),
-                    decide,
-                    json!({ "id": id, "v": version, "to": wrong, "r": "test" }),
-                )
-                .await;
-            assert_eq!(code, "CONFLICT", "{from} -> {wrong} must be refused");
-            assert!(message.contains("allowed transitions are"), "{message}");
+        // Every step the lifecycle does not allow from here is refused, naming the allowed ones.
+        if visited.insert(status.clone()) {
+            for wrong in statuses.iter().filter(|target| !allowed(&status).contains(target)) {
+                let variables = json!({ "id": id, "v": version, "to": wrong, "r": "test" });
+                let (code, message) = client.error_as(Some(&certifier), decide, variables).await;
+                assert_eq!(code, "CONFLICT", "{status} -> {wrong} must be refused");
+                assert!(message.contains("allowed transitions are"), "{message}");
+            }
         }
         let decided = client
             .data_as(
@@ -285,6 +289,7 @@ async fn the_certification_lifecycle_allows_exactly_its_transitions() {
         version += 1;
         status = to.to_owned();
     }
+    assert_eq!(visited.len(), statuses.len(), "the path visits every status");
     let history = client
         .data("{ verifyCertificate(number: \" ers-np-2026 -life\") { certification { history { from to reasonCategory recordedBy } } } }", json!({}))
         .await;
@@ -673,4 +678,117 @@ async fn export_then_import_into_an_empty_directory_then_export_is_identical() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
+}
+
+/// Every role against every kind of write: allowed ones succeed, the others are refused with
+/// `FORBIDDEN` (or `UNAUTHENTICATED` without a token) and change nothing.
+#[tokio::test]
+async fn the_role_matrix_holds_for_every_kind_of_write() {
+    let server = Server::start();
+    let client = server.client();
+    let sample = client
+        .data("{ recruiters(filter: { certified: true }, first: 1) { nodes { externalId certifications { certificationBody } } }
+                 organisations(first: 1) { nodes { externalId } } trainingProviders(first: 1) { nodes { externalId } } }", json!({}))
+        .await;
+    let recruiter_id = sample["recruiters"]["nodes"][0]["externalId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = sample["recruiters"]["nodes"][0]["certifications"][0]["certificationBody"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let organisation_id = sample["organisations"]["nodes"][0]["externalId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let provider_id = sample["trainingProviders"]["nodes"][0]["externalId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tokens = [
+        ("admin", Some(token("admin", "a", None))),
+        ("editor", Some(token("editor", "e", None))),
+        ("certifier", Some(token("certifier", "c", Some(&body)))),
+        (
+            "other-certifier",
+            Some(token("certifier", "o", Some("Another Body Ltd."))),
+        ),
+        ("anonymous", None),
+    ];
+    for (role, bearer) in &tokens {
+        let suffix = role.replace('-', "");
+        let writes: Vec<(&str, String, Value, &[&str])> = vec![
+            (
+                "saveRecruiter",
+                SAVE_RECRUITER.to_owned(),
+                json!({ "input": recruiter(&format!("rec-{suffix}"), &format!("matrix-{suffix}")) }),
+                &["admin", "editor"],
+            ),
+            (
+                "saveOrganisation",
+                SAVE_ORGANISATION.to_owned(),
+                json!({ "input": organisation(&format!("org-{suffix}"), "Matrix Brand") }),
+                &["admin", "editor"],
+            ),
+            (
+                "saveCommitment",
+                "mutation($i: CommitmentInput!) { saveCommitment(input: $i) { id } }".to_owned(),
+                json!({ "i": { "externalId": format!("com-{suffix}"), "organisation": organisation_id, "framework": "Employer Pays Principle",
+                            "scope": "own_operations", "madeOn": "2025-01-01", "status": "active" } }),
+                &["admin", "editor"],
+            ),
+            (
+                "saveTrainingProvider",
+                "mutation($i: TrainingProviderInput!) { saveTrainingProvider(input: $i) { id } }".to_owned(),
+                json!({ "i": { "externalId": format!("tp-{suffix}"), "name": "Matrix Academy", "kind": "ngo", "countries": ["NP"], "languages": ["ne"] } }),
+                &["admin", "editor"],
+            ),
+            (
+                "saveTrainingListing",
+                "mutation($i: TrainingListingInput!) { saveTrainingListing(input: $i) { id } }".to_owned(),
+                json!({ "i": { "externalId": format!("tl-{suffix}"), "provider": provider_id, "title": "Matrix course", "programme": "cbp_entry",
+                            "audience": "recruiters", "delivery": "online", "languages": ["en"] } }),
+                &["admin", "editor"],
+            ),
+            (
+                "createCertification",
+                "mutation($i: NewCertificationInput!) { createCertification(input: $i) { id } }".to_owned(),
+                json!({ "i": { "externalId": format!("cert-{suffix}"), "recruiter": recruiter_id, "certificateNumber": format!("ERS-M-{suffix}"),
+                            "scheme": "Ethical Recruitment Standard 2.0" } }),
+                &["admin", "certifier", "other-certifier"],
+            ),
+            (
+                "saveMarkRight",
+                "mutation($i: MarkRightInput!) { saveMarkRight(input: $i) { id } }".to_owned(),
+                json!({ "i": { "externalId": format!("tm-{suffix}"), "recruiter": recruiter_id, "licenceNumber": format!("TM-M-{suffix}"),
+                            "mark": "ERS Certified Recruiter", "media": ["website"], "domains": [format!("{suffix}.example.org")],
+                            "grantedOn": "2025-01-01", "status": "active" } }),
+                &["admin", "certifier"],
+            ),
+            (
+                "importRecords",
+                "mutation($l: String!) { importRecords(jsonLines: $l) { organisations } }".to_owned(),
+                json!({ "l": format!(r#"{{"type":"organisation","external_id":"org-imp-{suffix}","name":"Imported","kind":"brand","country":"SE"}}"#) }),
+                &["admin"],
+            ),
+            (
+                "auditLog",
+                "{ auditLog(first: 1) { totalCount } }".to_owned(),
+                json!({}),
+                &["admin"],
+            ),
+        ];
+        for (name, query, variables, allowed) in writes {
+            let response = client.graphql_as(bearer.as_deref(), &query, variables).await;
+            let code = response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned);
+            if allowed.contains(role) {
+                assert_eq!(code, None, "{role} may {name}: {response}");
+            } else if bearer.is_none() {
+                assert_eq!(code.as_deref(), Some("UNAUTHENTICATED"), "{role} {name}: {response}");
+            } else {
+                assert_eq!(code.as_deref(), Some("FORBIDDEN"), "{role} may not {name}: {response}");
+            }
+        }
+    }
 }

@@ -3134,7 +3134,8 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
     };
 
     let street = pick(rng, home.streets);
-    let mut host: String = name.slug.split('-').collect();
+    // A DNS label holds at most 63 characters; long agency names are cut, as registrants do.
+    let mut host: String = name.slug.split('-').collect::<String>().chars().take(63).collect();
     host.push('.');
     host.push_str(home.tld);
     let mailbox = pick(rng, &["info", "office", "contact"]);

@@ -213,29 +213,41 @@ impl QueryPlan {
     }
 }
 
+/// How loosely a query word may match in a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Looseness {
+    /// Exact words, typos and prefixes: names, which people type from memory and as they go.
+    Names,
+    /// Exact words and prefixes, no typos: a near-miss number is another certificate.
+    Identifiers,
+    /// Exact words only. Prose holds the most common words of the index, and typo or prefix
+    /// expansions there would match most documents for little gain.
+    Prose,
+}
+
 /// One query word against every text field, exactly, with typos, or as a prefix; the best of
 /// these counts (plus a little of the others), so a word found in the name is not counted thrice.
 fn word_query(fields: &Fields, word: &QueryWord) -> Box<dyn Query> {
     let weighted_fields = [
-        (fields.title, TITLE_BOOST),
-        (fields.names, NAMES_BOOST),
-        (fields.identifiers, IDENTIFIERS_BOOST),
-        (fields.body, BODY_BOOST),
+        (fields.title, TITLE_BOOST, Looseness::Names),
+        (fields.names, NAMES_BOOST, Looseness::Names),
+        (fields.identifiers, IDENTIFIERS_BOOST, Looseness::Identifiers),
+        (fields.body, BODY_BOOST, Looseness::Prose),
     ];
     let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
-    for (field, boost) in weighted_fields {
+    for (field, boost, looseness) in weighted_fields {
         let term = Term::from_field_text(field, &word.text);
         disjuncts.push(boosted(
             Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
             boost,
         ));
-        if word.fuzzy_distance > 0 && field != fields.identifiers {
+        if word.fuzzy_distance > 0 && looseness == Looseness::Names {
             disjuncts.push(boosted(
                 Box::new(FuzzyTermQuery::new(term.clone(), word.fuzzy_distance, true)),
                 boost * FUZZY_BOOST,
             ));
         }
-        if word.prefix {
+        if word.prefix && looseness != Looseness::Prose {
             disjuncts.push(boosted(prefix_query(term), boost * PREFIX_BOOST));
         }
     }

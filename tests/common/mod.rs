@@ -192,11 +192,23 @@ impl Server {
         let data_dir = tempfile::tempdir().expect("temporary directory");
         let database = match &other.postgres {
             Some(postgres) => postgres.url(),
-            None => format!("sqlite://{}?mode=rwc", other.data_dir.path().join("directory.sqlite3").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                other.data_dir.path().join("directory.sqlite3").display()
+            ),
         };
-        let env = vec![("DATABASE_URL".to_owned(), database), ("SAMPLE_DATA".to_owned(), "false".to_owned())];
+        let env = vec![
+            ("DATABASE_URL".to_owned(), database),
+            ("SAMPLE_DATA".to_owned(), "false".to_owned()),
+        ];
         let (child, url) = spawn(data_dir.path(), None, &env);
-        Self { child, url, data_dir, postgres: None, env }
+        Self {
+            child,
+            url,
+            data_dir,
+            postgres: None,
+            env,
+        }
     }
 
     /// Stops the server and starts it again on the same data (index and database).

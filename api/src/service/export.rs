@@ -37,6 +37,7 @@ type ExternalIds = HashMap<i64, String>;
 /// training providers, training listings), each type sorted by external_id, references written as
 /// the referenced record's external_id.
 pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
+    let t0 = std::time::Instant::now();
     // Independent reads: on a pool they run side by side, on a transaction one after another.
     let (
         recruiters,
@@ -64,6 +65,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         live::<training_listing::Entity, ListingRow>(db, training_listing::Column::ArchivedAt),
     )?;
 
+    eprintln!("loaded {:?}", t0.elapsed());
     let mut out = Vec::with_capacity(
         recruiters.len()
             + certifications.len()
@@ -83,6 +85,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         out.push(Record::Recruiter(recruiter_record(row, partners, licences)?));
     }
 
+    eprintln!("recruiters {:?}", t0.elapsed());
     let certifications: Vec<_> = certifications
         .into_iter()
         .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)))
@@ -124,6 +127,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         out.push(Record::TrainingListing(listing_record(row, provider)?));
     }
 
+    eprintln!("done {:?}", t0.elapsed());
     Ok(out)
 }
 

@@ -212,7 +212,7 @@ pub fn authorise_certification(identity: &Identity, certification: &certificatio
     )))
 }
 
-/// A certifier acts only on mark rights of recruiters its body certifies.
+/// A certifier acts only on mark rights of recruiters its body has certified.
 pub async fn authorise_recruiter_for_certifier(
     txn: &impl sea_orm::ConnectionTrait,
     identity: &Identity,
@@ -224,6 +224,8 @@ pub async fn authorise_recruiter_for_certifier(
     let audited = certification::Entity::find()
         .filter(certification::Column::RecruiterId.eq(recruiter_id))
         .filter(certification::Column::CertificationBody.eq(identity.body.clone()))
+        // An application alone is not enough: the body must have certified the recruiter.
+        .filter(certification::Column::IssuedOn.is_not_null())
         .filter(certification::Column::ArchivedAt.is_null())
         .one(txn)
         .await?;
