@@ -342,7 +342,7 @@ async fn every_write_is_validated_and_all_or_nothing() {
         .await["recruiters"]["nodes"][0]["slug"]
         .clone();
     cases.push((
-        recruiter("rec-bad", &taken.as_str().unwrap().to_uppercase().replace('-', "-")),
+        recruiter("rec-bad", &taken.as_str().unwrap().to_uppercase()),
         "BAD_USER_INPUT",
         "slug",
     ));

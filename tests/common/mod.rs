@@ -110,10 +110,10 @@ fn run_sql(url: &str, sql: &str) {
             let connection = sea_orm::Database::connect(&url)
                 .await
                 .unwrap_or_else(|error| panic!("PostgreSQL at DATABASE_URL is not reachable: {error}"));
-            if let Err(error) = connection.execute_unprepared(&sql).await {
-                if !sql.starts_with("DO ") {
-                    panic!("{sql}: {error}");
-                }
+            if let Err(error) = connection.execute_unprepared(&sql).await
+                && !sql.starts_with("DO ")
+            {
+                panic!("{sql}: {error}");
             }
         });
     })
