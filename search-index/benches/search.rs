@@ -250,7 +250,14 @@ fn generated_document(generator: &mut Generator, id: i64) -> Document {
     if generator.chance(30) {
         document.names.push(generated_name(generator).0);
     }
-    document.identifiers.push(format!("recruiter-{id}"));
+    // Slugs are derived from the name, as the directory makes them.
+    let slug: String = document
+        .title
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<&str>>()
+        .join("-");
+    document.identifiers.push(format!("{slug}-{id}"));
     document
         .identifiers
         .push(format!("LIC-{origin}-{:06}", generator.below(1_000_000)));

@@ -4,6 +4,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 
 use async_graphql::Context;

@@ -1,15 +1,15 @@
 //! Builds the schema once at start; every actix worker shares it.
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
-use super::{mutation::Mutation, query::Query};
+use super::{mutation::Mutation, query::Query, subscription::Subscription};
 
-pub type DirectorySchema = Schema<Query, Mutation, EmptySubscription>;
+pub type DirectorySchema = Schema<Query, Mutation, Subscription>;
 
 /// Query depth and complexity caps keep one request from costing the server unbounded work.
 pub fn build(db: DatabaseConnection, search: crate::search::Search) -> DirectorySchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(search)
         .limit_depth(16)
@@ -34,7 +34,7 @@ pub fn prepare(
 
 /// The schema's SDL, for the contract snapshot test and for clients' code generators.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .finish()
         .sdl()
 }

@@ -74,7 +74,34 @@ pub async fn post(state: web::Data<AppState>, request: HttpRequest, body: web::B
     execute(state, &request, batch, false).await
 }
 
-pub async fn get(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+/// `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws.
+pub async fn get(state: web::Data<AppState>, request: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let upgrade = request
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return query(state, request).await;
+    }
+    let mut data = async_graphql::Data::default();
+    data.insert(crate::graphql::Loaders::new(&state.db));
+    data.insert(crate::graphql::RequestFacts::now());
+    data.insert(crate::auth::Caller::Anonymous);
+    async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
+        .with_data(data)
+        .keepalive_timeout(std::time::Duration::from_secs(60))
+        .start(&request, payload)
+        .unwrap_or_else(|error| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("cannot open a subscription: {error}"),
+            )
+        })
+}
+
+async fn query(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     let parsed = match async_graphql::http::parse_query_string(request.query_string()) {
         Ok(parsed) => parsed,
         Err(error) => {

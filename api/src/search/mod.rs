@@ -1,5 +1,5 @@
-//! Keeps the Tantivy index (the `search-index` crate) in step with the database by following
-//! the change log, and answers searches.
+//! Follows the change log: keeps the Tantivy index (the `search-index` crate) in step with the
+//! database, answers searches, and publishes each change to this server's subscribers.
 //!
 //! The index stores the change-log position it reflects in each commit. On start it catches up
 //! from there (or rebuilds when the index is missing, of an older schema, or ahead of the
@@ -41,6 +41,8 @@ struct Inner {
     generation: RwLock<String>,
     /// One catch-up at a time; holds the day "certified today" was last computed for.
     follower: Mutex<NaiveDate>,
+    /// Every change-log entry this server follows, for subscriptions.
+    feed: tokio::sync::broadcast::Sender<change_log::Model>,
 }
 
 /// How many change-log entries one catch-up step reads.
@@ -90,6 +92,7 @@ impl Search {
                 index: RwLock::new(Arc::new(opened)),
                 generation: RwLock::new(generation),
                 follower: Mutex::new(today()),
+                feed: tokio::sync::broadcast::channel(1_024).0,
             }),
         };
         let latest = changes::latest_seq(&search.inner.db).await?;
@@ -120,16 +123,9 @@ impl Search {
         blocking(move || index.replace_all(documents, u64::try_from(position).unwrap_or(0))).await
     }
 
-    /// Applies every change-log entry the index has not seen yet.
+    /// Applies every change-log entry the index has not seen yet and publishes it.
     pub async fn catch_up(&self) -> AppResult<()> {
-        let mut day = self.inner.follower.lock().await;
-        if *day != today() {
-            // "Certified today" moves with the calendar: recompute every document once a day.
-            drop(day);
-            self.rebuild().await?;
-            *self.inner.follower.lock().await = today();
-            return Ok(());
-        }
+        let day = self.inner.follower.lock().await;
         loop {
             let index = self.index();
             let from = i64::try_from(index.position()).unwrap_or(i64::MAX);
@@ -140,14 +136,29 @@ impl Search {
                 .all(&self.inner.db)
                 .await?;
             let Some(last) = entries.last().map(|entry| entry.seq) else {
-                return Ok(());
+                break;
             };
             let affected = affected_documents(&self.inner.db, &entries).await?;
-            let (upserts, deletes) = build(&self.inner.db, &affected, today()).await?;
+            let (upserts, deletes) = build(&self.inner.db, &affected, *day).await?;
             let position = u64::try_from(last).unwrap_or(0);
             blocking(move || index.apply(upserts, deletes, position)).await?;
-            *day = today();
+            for entry in entries {
+                // No subscriber is not an error.
+                let _ = self.inner.feed.send(entry);
+            }
         }
+        if *day != today() {
+            // "Certified today" moves with the calendar: recompute every document once a day.
+            drop(day);
+            self.rebuild().await?;
+            *self.inner.follower.lock().await = today();
+        }
+        Ok(())
+    }
+
+    /// Change-log entries as this server follows them, from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<change_log::Model> {
+        self.inner.feed.subscribe()
     }
 
     pub async fn search(&self, request: OwnedSearchRequest) -> AppResult<SearchResults> {
