@@ -32,9 +32,9 @@ const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
 const MAX_WRITER_THREADS: usize = 4;
 /// `offset + limit` beyond this is refused: deep pages cost memory and nobody reads them.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
-/// Certified-today records get this much more score, which decides between equally relevant
-/// records without lifting a weaker kind of match over a stronger one.
-const CERTIFIED_SCORE_FACTOR: Score = 1.1;
+/// Certified-today records get this much more score: about one BM25 word's worth, which decides
+/// between equally (or nearly equally) relevant records but never crosses a ranking tier.
+const CERTIFIED_SCORE_BONUS: Score = 1.0;
 
 /// A hit: which record, how well it matched, and snippets of where.
 #[derive(Debug, Clone, PartialEq)]
@@ -363,24 +363,12 @@ fn rank(
             let certified = certified_column(segment_reader);
             move |doc: DocId, score: Score| {
                 if certified.first(doc).unwrap_or(0) == 1 {
-                    score * CERTIFIED_SCORE_FACTOR
+                    score + CERTIFIED_SCORE_BONUS
                 } else {
                     score
                 }
             }
         });
-    if std::env::var_os("SI_NOFACET").is_some() {
-        let (top_docs, count) = searcher.search(query, &(top, tantivy::collector::Count))?;
-        let mut facet_counts = FacetCounts::default();
-        facet_counts.matched = count as u64;
-        return Ok((top_docs, facet_counts));
-    }
-    if std::env::var_os("SI_COUNTONLY").is_some() {
-        let count = searcher.search(query, &tantivy::collector::Count)?;
-        let mut facet_counts = FacetCounts::default();
-        facet_counts.matched = count as u64;
-        return Ok((Vec::new(), facet_counts));
-    }
     let (top_docs, facet_counts) = searcher.search(query, &(top, FacetCountCollector))?;
     Ok((top_docs, facet_counts))
 }

@@ -18,6 +18,7 @@ mod highlight;
 mod index;
 mod query;
 mod schema;
+mod score_offset;
 pub mod tokenizer;
 
 use std::path::PathBuf;

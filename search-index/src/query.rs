@@ -13,6 +13,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::document::RecordType;
 use crate::schema::{Fields, corridor_value, normalize_country, normalize_keyword};
+use crate::score_offset::ScoreOffsetQuery;
 use crate::tokenizer::{for_each_word, normalize_identifier};
 
 /// What narrows a search; every part is applied inside the index. Lists mean "any of".
@@ -52,14 +53,15 @@ const MIN_PREFIX_CHARS: usize = 2;
 /// How many dictionary terms a prefix may expand to.
 const PREFIX_MAX_EXPANSIONS: u32 = 64;
 
-// Ranking tiers. The constant scores are far apart so that a better kind of match always outranks
-// a worse one, whatever the BM25 part adds: exact identifier, then exact name, then the words as a
-// phrase in the name, then all words anywhere, then some words.
-const IDENTIFIER_EXACT_SCORE: f32 = 1000.0;
-const TITLE_EXACT_SCORE: f32 = 300.0;
-const NAME_EXACT_SCORE: f32 = 200.0;
-const TITLE_PHRASE_SCORE: f32 = 60.0;
-const ALL_WORDS_SCORE: f32 = 25.0;
+// Ranking tiers. Each matched query word adds WORD_MATCH_SCORE, far more than BM25 ever gives a
+// word, so documents matching more words always come first and BM25 orders documents within a
+// tier. Exact identifier and exact name matches sit above any number of words; the query words
+// as a phrase in the name lift a document within its tier.
+const IDENTIFIER_EXACT_SCORE: f32 = 1_000_000.0;
+const TITLE_EXACT_SCORE: f32 = 300_000.0;
+const NAME_EXACT_SCORE: f32 = 200_000.0;
+const WORD_MATCH_SCORE: f32 = 1_000.0;
+const TITLE_PHRASE_SCORE: f32 = 500.0;
 
 // Per-word weights: names count most, then identifiers, then prose. Fuzzy and prefix matches have
 // constant scores kept below a typical exact BM25 score, so the exact word wins.
@@ -177,17 +179,11 @@ impl QueryPlan {
             clauses.push(should(constant(self.title_phrase(fields.title), TITLE_PHRASE_SCORE)));
         }
 
-        let word_queries: Vec<Box<dyn Query>> = self.words.iter().map(|word| word_query(fields, word)).collect();
-        if word_queries.len() > 1 {
-            let all_words = BooleanQuery::new(
-                word_queries
-                    .iter()
-                    .map(|query| (Occur::Must, query.box_clone()))
-                    .collect(),
-            );
-            clauses.push(should(constant(Box::new(all_words), ALL_WORDS_SCORE)));
-        }
-        clauses.extend(word_queries.into_iter().map(should));
+        clauses.extend(self.words.iter().map(|word| {
+            let counted_word: Box<dyn Query> =
+                Box::new(ScoreOffsetQuery::new(word_query(fields, word), WORD_MATCH_SCORE));
+            should(counted_word)
+        }));
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 

@@ -823,6 +823,20 @@ mod scratch {
             .await
             .unwrap();
         eprintln!("recruiter 5 tuple {} {:?}", rows.len(), s.elapsed());
+        for round in 0..2 {
+            let s = Instant::now();
+            let a = live::<recruiter::Entity, RecruiterRow>(&db, recruiter::Column::ArchivedAt).await.unwrap();
+            let b = recruiter_partner::Entity::find().all(&db).await.unwrap();
+            let c = licence::Entity::find().into_partial_model::<LicenceRow>().all(&db).await.unwrap();
+            let d = live::<certification::Entity, CertificationRow>(&db, certification::Column::ArchivedAt).await.unwrap();
+            let e = status_change::Entity::find().into_partial_model::<StatusChangeRow>().all(&db).await.unwrap();
+            let f = live::<trademark_right::Entity, TrademarkRightRow>(&db, trademark_right::Column::ArchivedAt).await.unwrap();
+            eprintln!("round {round} sequential partial loads {:?} {}", s.elapsed(), a.len() + b.len() + c.len() + d.len() + e.len() + f.len());
+            drop((a, b, c, d, e, f));
+            let s = Instant::now();
+            let x = export(&db).await.unwrap();
+            eprintln!("round {round} export {:?} {}", s.elapsed(), x.len());
+        }
         let s = Instant::now();
         let e = export(&db).await.unwrap();
         eprintln!("export {} {:?}", e.len(), s.elapsed());

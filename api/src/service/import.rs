@@ -929,6 +929,11 @@ impl<'a> Writer<'a> {
                     .push(*line, format!("{kind} `{shown}` is already used on line {first}"));
             }
         }
+        // Where each key appears in the input, so a large re-import stays linear.
+        let mut by_key: HashMap<(&'static str, &str), Vec<usize>> = HashMap::new();
+        for (position, entry) in keys.iter().enumerate() {
+            by_key.entry((entry.1, entry.2.as_str())).or_default().push(position);
+        }
         for kind in [
             "slug",
             "licence number",
@@ -980,12 +985,15 @@ impl<'a> Writer<'a> {
                     }
                 };
                 for (taken_key, holder) in taken {
-                    let clash = keys
-                        .iter()
-                        .find(|entry| entry.1 == kind && entry.2 == taken_key && entry.4 != Some(holder));
-                    if let Some((line, _, _, shown, _)) = clash {
-                        self.errors
-                            .push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
+                    let Some(positions) = by_key.get(&(kind, taken_key.as_str())) else {
+                        continue;
+                    };
+                    for position in positions {
+                        let (line, _, _, shown, owner) = &keys[*position];
+                        if *owner != Some(holder) {
+                            self.errors
+                                .push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
+                        }
                     }
                 }
             }
