@@ -73,7 +73,7 @@ async fn a_subscriber_is_told_of_each_transition_of_the_recruiters_it_watches() 
         "variables": { "ids": [watched["id"]] } } });
     socket.send(Message::text(subscription.to_string())).await.unwrap();
     // Let the subscription register before the writes.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
 
     let admin = token("admin", "admin", None);
     let decide = "mutation($id: ID!, $v: Int!, $to: CertificationStatus!) {
