@@ -792,3 +792,47 @@ async fn the_role_matrix_holds_for_every_kind_of_write() {
         }
     }
 }
+
+#[tokio::test]
+async fn partners_may_be_named_before_their_own_line() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let admin = token("admin", "admin", None);
+    let line = |external_id: &str, slug: &str, country: &str, partner: &str| {
+        json!({ "type": "recruiter", "external_id": external_id, "legal_name": format!("{slug} agency"), "slug": slug,
+                "country": country, "languages": ["en"], "sectors": ["construction"],
+                "corridors": [{ "origin": "NP", "destination": "QA" }], "cbp_level": "none", "partners": [partner] })
+        .to_string()
+    };
+    let file = [
+        line("rec-a", "sending-side", "NP", "rec-b"),
+        line("rec-b", "receiving-side", "QA", "rec-a"),
+    ]
+    .join("\n");
+    let imported = client
+        .data_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { recruiters } }",
+            json!({ "l": file }),
+        )
+        .await;
+    assert_eq!(imported["importRecords"]["recruiters"], 2);
+    let partners = client
+        .data("{ recruiter(slug: \"sending-side\") { partners { slug } } }", json!({}))
+        .await;
+    assert_eq!(
+        partners["recruiter"]["partners"],
+        json!([{ "slug": "receiving-side" }]),
+        "one partnership, named from both ends"
+    );
+    let dangling = line("rec-c", "lonely-side", "NP", "rec-nobody");
+    let (code, message) = client
+        .error_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { recruiters } }",
+            json!({ "l": dangling }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("rec-nobody"), "{message}");
+}

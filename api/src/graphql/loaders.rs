@@ -105,6 +105,11 @@ impl Loader<i64> for PartnersOfRecruiter {
                 partners.entry(row.partner_id).or_default().push(row.recruiter_id);
             }
         }
+        // A partnership recorded from both ends is one partnership.
+        for list in partners.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
         Ok(partners)
     }
 }

@@ -622,6 +622,8 @@ struct Batch {
     listings: Vec<training_listing::ActiveModel>,
     /// Existing records being replaced: their children are deleted before the inserts.
     updated: HashMap<&'static str, Vec<i64>>,
+    /// `(line, recruiter id, partner's external id)`, resolved after every line is read.
+    pending_partners: Vec<(usize, i64, String)>,
 }
 
 const TABLES: [&str; 9] = [
@@ -735,6 +737,17 @@ impl<'a> Writer<'a> {
                 operation,
                 before: None,
                 after: serde_json::to_string(record).ok(),
+            });
+        }
+        for (line, id, partner) in std::mem::take(&mut batch.pending_partners) {
+            use sea_orm::ActiveValue::Set;
+            let partner_id = self.reference(line, "recruiter", &partner);
+            if partner_id == id {
+                self.errors.push(line, "a recruiter cannot be its own partner");
+            }
+            batch.partners.push(recruiter_partner::ActiveModel {
+                recruiter_id: Set(id),
+                partner_id: Set(partner_id),
             });
         }
         std::mem::take(&mut self.errors).into_result()?;
@@ -1093,14 +1106,9 @@ impl<'a> Writer<'a> {
             });
         }
         for partner in &record.partners {
-            let partner_id = self.reference(line, "recruiter", partner);
-            if partner_id == id {
-                self.errors.push(line, "a recruiter cannot be its own partner");
-            }
-            batch.partners.push(recruiter_partner::ActiveModel {
-                recruiter_id: Set(id),
-                partner_id: Set(partner_id),
-            });
+            // Partnerships are mutual, so a partner may come later in the file (an export sorted
+            // by external id has such lines); they are resolved once every recruiter is read.
+            batch.pending_partners.push((line, id, partner.clone()));
         }
         id
     }
