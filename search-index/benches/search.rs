@@ -304,6 +304,20 @@ fn directory_size(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time the process has used (user + system, all threads, so the search threads too), from
+/// `/proc`, in 10 ms ticks: too coarse for one query, but averaged over a thousand it shows the
+/// cost without the time spent waiting for a core, which on a shared machine inflates wall-clock
+/// percentiles.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 and 15 of stat(5), counted from the state (field 3) at index 0.
+    let user_ticks: u64 = fields.get(11)?.parse().ok()?;
+    let system_ticks: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis((user_ticks + system_ticks) * 10))
+}
+
 /// Segments on disk (one `.term` file each), since their number drives per-query overhead.
 fn segment_count(path: &Path) -> usize {
     std::fs::read_dir(path)
@@ -361,6 +375,12 @@ fn main() {
         directory_size(dir.path()) as f64 / (1024.0 * 1024.0)
     );
     println!("docs indexed:     {}", index.num_docs());
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average:     {} (other processes share the cores)",
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
+    }
     println!("segment files:    {}", segment_count(dir.path()));
 
     let kinds: [(&str, &[&str]); 4] = [
@@ -389,8 +409,8 @@ fn main() {
     };
     println!();
     println!(
-        "{:<10} {:<9} {:>9} {:>9} {:>9} {:>10}",
-        "query", "filter", "p50 ms", "p99 ms", "max ms", "avg hits"
+        "{:<10} {:<9} {:>9} {:>9} {:>9} {:>11} {:>10}",
+        "query", "filter", "p50 ms", "p99 ms", "max ms", "cpu avg ms", "avg hits"
     );
     for (kind, queries) in kinds {
         for (filter_name, filter) in [("none", &no_filter), ("NP-QA", &corridor)] {
@@ -409,6 +429,7 @@ fn main() {
             }
             let mut latencies = Vec::with_capacity(ROUNDS_PER_QUERY * queries.len());
             let mut total_matches = 0u64;
+            let cpu_before = process_cpu_time();
             for round in 0..ROUNDS_PER_QUERY * queries.len() {
                 let query = queries[round % queries.len()];
                 let started = Instant::now();
@@ -416,6 +437,12 @@ fn main() {
                 latencies.push(started.elapsed());
                 total_matches += results.total;
             }
+            let cpu_average = match (cpu_before, process_cpu_time()) {
+                (Some(before), Some(after)) => {
+                    format!("{:.2}", millis(after.saturating_sub(before)) / latencies.len() as f64)
+                }
+                _ => "n/a".to_owned(),
+            };
             if std::env::var_os("SEARCH_BENCH_DETAIL").is_some() {
                 for (position, query) in queries.iter().enumerate() {
                     let mut own: Vec<Duration> = latencies
@@ -434,12 +461,13 @@ fn main() {
             }
             latencies.sort_unstable();
             println!(
-                "{:<10} {:<9} {:>9.2} {:>9.2} {:>9.2} {:>10}",
+                "{:<10} {:<9} {:>9.2} {:>9.2} {:>9.2} {:>11} {:>10}",
                 kind,
                 filter_name,
                 millis(percentile(&latencies, 0.50)),
                 millis(percentile(&latencies, 0.99)),
                 millis(*latencies.last().expect("measured")),
+                cpu_average,
                 total_matches / latencies.len() as u64,
             );
         }

@@ -2,10 +2,10 @@
 //!
 //! Tantivy's snippet generator only knows exact query terms, so typo and prefix matches would go
 //! unmarked. Instead the stored text is re-tokenized with the index's tokenizer and each word is
-//! tested with the same rules as the query ([`QueryPlan::matches`]); offsets point into the
+//! tested with the same rules as the query, field by field ([`QueryPlan::matches`]); offsets point into the
 //! original text, so the snippet shows what was written, accents and all.
 
-use crate::query::QueryPlan;
+use crate::query::{Looseness, QueryPlan};
 use crate::tokenizer::{normalize_identifier, words};
 
 /// Longer values are cut to a window of about this many bytes around the first match.
@@ -33,22 +33,23 @@ pub(crate) fn highlights(plan: &QueryPlan, stored: &StoredText<'_>) -> Vec<Strin
     };
     let values = std::iter::once(stored.title)
         .chain(stored.names.iter().copied())
-        .map(|value| (value, false))
-        .chain(
-            stored
-                .identifiers
-                .iter()
-                .map(|identifier| (*identifier, whole_identifier_matches(identifier))),
-        )
-        .chain(stored.body.iter().map(|value| (*value, false)));
-    for (value, whole_value_matches) in values {
+        .map(|value| (value, Looseness::Names, false))
+        .chain(stored.identifiers.iter().map(|identifier| {
+            (
+                *identifier,
+                Looseness::Identifiers,
+                whole_identifier_matches(identifier),
+            )
+        }))
+        .chain(stored.body.iter().map(|value| (*value, Looseness::Prose, false)));
+    for (value, looseness, whole_value_matches) in values {
         if snippets.len() == MAX_SNIPPETS {
             break;
         }
         let snippet = if whole_value_matches {
             Some(format!("<mark>{}</mark>", escape_html(value)))
         } else {
-            snippet(plan, value)
+            snippet(plan, value, looseness)
         };
         snippets.extend(snippet);
     }
@@ -56,10 +57,10 @@ pub(crate) fn highlights(plan: &QueryPlan, stored: &StoredText<'_>) -> Vec<Strin
 }
 
 /// The value (or a window of it) with matching words marked, or `None` if nothing matched.
-fn snippet(plan: &QueryPlan, text: &str) -> Option<String> {
+fn snippet(plan: &QueryPlan, text: &str, looseness: Looseness) -> Option<String> {
     let marks: Vec<(usize, usize)> = words(text)
         .into_iter()
-        .filter(|word| plan.matches(&word.text))
+        .filter(|word| plan.matches(&word.text, looseness))
         .map(|word| (word.offset_from, word.offset_to))
         .collect();
     let (first_start, _) = *marks.first()?;
@@ -157,6 +158,17 @@ mod tests {
         assert_eq!(
             highlights(&plan, &stored("Société Générale", Vec::new())),
             ["<mark>Société</mark> Générale"]
+        );
+    }
+
+    #[test]
+    fn prose_marks_exact_words_only_as_it_is_searched() {
+        let plan = QueryPlan::new("manpowr overs");
+        assert!(highlights(&plan, &stored("Agency", vec!["Manpower for overseas jobs"])).is_empty());
+        let exact = QueryPlan::new("overseas jobs");
+        assert_eq!(
+            highlights(&exact, &stored("Agency", vec!["Manpower for overseas jobs"])),
+            ["Manpower for <mark>overseas</mark> <mark>jobs</mark>"]
         );
     }
 

@@ -30,6 +30,8 @@ use crate::tokenizer::{MultilingualTokenizer, TOKENIZER_NAME};
 const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
 /// Indexing threads, at most; the machine's cores are shared with the API.
 const MAX_WRITER_THREADS: usize = 4;
+/// Search threads per index, at most.
+const MAX_SEARCH_THREADS: usize = 4;
 /// `offset + limit` beyond this is refused: deep pages cost memory and nobody reads them.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// Certified-today records get this much more score: about one BM25 word's worth, which decides
@@ -229,11 +231,11 @@ impl SearchIndex {
     }
 
     fn open_existing(dir: &Path, schema: &Schema, fields: Fields) -> Result<Self, Unusable> {
-        let index = Index::open_in_dir(dir).map_err(invalid)?;
+        let mut index = Index::open_in_dir(dir).map_err(invalid)?;
         if index.schema() != *schema {
             return Err(Unusable::Invalid("schema differs from this build's".to_owned()));
         }
-        register_tokenizer(&index);
+        prepare(&mut index).map_err(invalid)?;
         let metas = index.load_metas().map_err(invalid)?;
         let payload = metas
             .payload
@@ -262,8 +264,8 @@ impl SearchIndex {
     }
 
     /// Sets up a freshly created (empty) index and commits a payload that marks it incomplete.
-    fn initialise_new(index: Index, fields: Fields) -> Result<Self, TantivyError> {
-        register_tokenizer(&index);
+    fn initialise_new(mut index: Index, fields: Fields) -> Result<Self, TantivyError> {
+        prepare(&mut index)?;
         let writer = new_writer(&index)?;
         let reader = new_reader(&index)?;
         let search_index = SearchIndex {
@@ -402,6 +404,20 @@ fn certified_column(segment_reader: &SegmentReader) -> Column<u64> {
             tracing::warn!(%error, "certified column unreadable; ranking without it");
             Column::build_empty_column(segment_reader.max_doc())
         })
+}
+
+/// What every opened index needs and Tantivy does not store: the tokenizer, and a search thread
+/// per core (segments are searched in parallel, which matters most for queries matching much of
+/// the index).
+fn prepare(index: &mut Index) -> tantivy::Result<()> {
+    register_tokenizer(index);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .clamp(1, MAX_SEARCH_THREADS);
+    if threads > 1 {
+        index.set_multithread_executor(threads)?;
+    }
+    Ok(())
 }
 
 fn register_tokenizer(index: &Index) {

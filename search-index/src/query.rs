@@ -86,14 +86,16 @@ pub(crate) struct QueryWord {
 impl QueryWord {
     /// Whether an indexed (folded) word matches, by the same rules as the Tantivy query; the
     /// highlighter uses it to mark what matched.
-    pub fn matches(&self, indexed_word: &str) -> bool {
+    pub fn matches(&self, indexed_word: &str, looseness: Looseness) -> bool {
         if indexed_word == self.text {
             return true;
         }
-        if self.prefix && indexed_word.starts_with(&self.text) {
+        if self.prefix && looseness != Looseness::Prose && indexed_word.starts_with(&self.text) {
             return true;
         }
-        self.fuzzy_distance > 0 && bounded_edit_distance(&self.text, indexed_word, self.fuzzy_distance)
+        self.fuzzy_distance > 0
+            && looseness == Looseness::Names
+            && bounded_edit_distance(&self.text, indexed_word, self.fuzzy_distance)
     }
 }
 
@@ -150,8 +152,8 @@ impl QueryPlan {
     }
 
     /// Whether an indexed word matches any query word.
-    pub fn matches(&self, indexed_word: &str) -> bool {
-        self.words.iter().any(|word| word.matches(indexed_word))
+    pub fn matches(&self, indexed_word: &str, looseness: Looseness) -> bool {
+        self.words.iter().any(|word| word.matches(indexed_word, looseness))
     }
 
     /// The text part of the query, or `None` for an empty query.
