@@ -22,6 +22,32 @@ pub enum Record {
 }
 
 impl Record {
+    /// The `type` of the line, e.g. `trademark_right`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Record::Recruiter(_) => "recruiter",
+            Record::Certification(_) => "certification",
+            Record::TrademarkRight(_) => "trademark_right",
+            Record::Organisation(_) => "organisation",
+            Record::Commitment(_) => "commitment",
+            Record::TrainingProvider(_) => "training_provider",
+            Record::TrainingListing(_) => "training_listing",
+        }
+    }
+
+    /// Position of the record's type in a file: referenced types come first.
+    pub fn type_order(&self) -> u8 {
+        match self {
+            Record::Recruiter(_) => 0,
+            Record::Certification(_) => 1,
+            Record::TrademarkRight(_) => 2,
+            Record::Organisation(_) => 3,
+            Record::Commitment(_) => 4,
+            Record::TrainingProvider(_) => 5,
+            Record::TrainingListing(_) => 6,
+        }
+    }
+
     pub fn external_id(&self) -> &str {
         match self {
             Record::Recruiter(r) => &r.external_id,

@@ -4408,28 +4408,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
     use std::sync::OnceLock;
 
-    const SECTORS: &[&str] = &[
-        "agriculture",
-        "apparel",
-        "automotive",
-        "cleaning_facilities",
-        "construction",
-        "domestic_work",
-        "electronics",
-        "facilities_management",
-        "fishing",
-        "food_beverage",
-        "health_care",
-        "hospitality",
-        "logistics",
-        "manufacturing",
-        "oil_gas",
-        "retail",
-        "seafood",
-        "security",
-        "transport_logistics",
-        "other",
-    ];
+    const SECTORS: &[&str] = crate::vocab::SECTORS;
     const STATUSES: &[&str] = &[
         "applicant",
         "deferred",
@@ -4565,15 +4544,7 @@ mod tests {
     }
 
     fn rank(record: &Record) -> usize {
-        match record {
-            Record::Recruiter(_) => 0,
-            Record::Certification(_) => 1,
-            Record::TrademarkRight(_) => 2,
-            Record::Organisation(_) => 3,
-            Record::Commitment(_) => 4,
-            Record::TrainingProvider(_) => 5,
-            Record::TrainingListing(_) => 6,
-        }
+        usize::from(record.type_order())
     }
 
     fn is_country(code: &str) -> bool {

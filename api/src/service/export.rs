@@ -583,15 +583,7 @@ mod tests {
     }
 
     fn type_rank(record: &Record) -> u8 {
-        match record {
-            Record::Recruiter(_) => 0,
-            Record::Certification(_) => 1,
-            Record::TrademarkRight(_) => 2,
-            Record::Organisation(_) => 3,
-            Record::Commitment(_) => 4,
-            Record::TrainingProvider(_) => 5,
-            Record::TrainingListing(_) => 6,
-        }
+        record.type_order()
     }
 
     /// What an export of `records` must be: the order of interchange.md, each type sorted by

@@ -191,15 +191,7 @@ pub async fn write_records(
 }
 
 fn record_type(record: &Record) -> &'static str {
-    match record {
-        Record::Recruiter(_) => "recruiter",
-        Record::Certification(_) => "certification",
-        Record::TrademarkRight(_) => "trademark_right",
-        Record::Organisation(_) => "organisation",
-        Record::Commitment(_) => "commitment",
-        Record::TrainingProvider(_) => "training_provider",
-        Record::TrainingListing(_) => "training_listing",
-    }
+    record.type_name()
 }
 
 /// Every rule a record obeys on its own (references and uniqueness are checked when writing).
