@@ -62,8 +62,10 @@ impl From<sea_orm::DbErr> for ImportError {
 }
 
 /// How many records of each type were created or updated (unchanged ones are not counted).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
+#[graphql(name = "ImportResult")]
 pub struct ImportSummary {
+    /// Records identical to what the directory already holds (nothing was written for them).
     pub unchanged: usize,
     pub recruiters: usize,
     pub certifications: usize,

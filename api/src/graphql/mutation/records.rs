@@ -1,4 +1,4 @@
-use async_graphql::{Context, ErrorExtensions, Object, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, Object};
 use sea_orm::EntityTrait;
 
 use super::require;
@@ -15,27 +15,13 @@ use crate::{
     },
     service::{
         changes::Actor,
-        import::{self, ImportError},
+        import::{self, ImportError, ImportSummary},
         write,
     },
 };
 
 #[derive(Default)]
 pub struct RecordMutation;
-
-/// What an import wrote.
-#[derive(SimpleObject)]
-pub struct ImportResult {
-    pub recruiters: usize,
-    pub certifications: usize,
-    pub trademark_rights: usize,
-    pub organisations: usize,
-    pub commitments: usize,
-    pub training_providers: usize,
-    pub training_listings: usize,
-    /// Records identical to what the directory already holds (nothing was written for them).
-    pub unchanged: usize,
-}
 
 /// Loads a freshly written row for the response.
 async fn reload<E: EntityTrait>(ctx: &Context<'_>, id: i64) -> async_graphql::Result<E::Model>
@@ -160,21 +146,12 @@ impl RecordMutation {
 
     /// Imports JSON Lines of the open-data format (admin only): all or nothing, and
     /// idempotent. On error nothing changes and `extensions.lines` lists the bad lines.
-    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportResult> {
+    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportSummary> {
         let identity = require(ctx, &[Role::Admin])?;
         let imported = import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await;
         graphql::after_write(ctx).await;
         match imported {
-            Ok(summary) => Ok(ImportResult {
-                recruiters: summary.recruiters,
-                certifications: summary.certifications,
-                trademark_rights: summary.trademark_rights,
-                organisations: summary.organisations,
-                commitments: summary.commitments,
-                training_providers: summary.training_providers,
-                training_listings: summary.training_listings,
-                unchanged: summary.unchanged,
-            }),
+            Ok(summary) => Ok(summary),
             Err(ImportError::Failed(error)) => Err(error.into()),
             Err(ImportError::Invalid { errors, total }) => {
                 let lines: Vec<async_graphql::Value> = errors
