@@ -775,3 +775,33 @@ async fn the_endpoint_speaks_graphql_over_http() {
         .unwrap();
     assert_eq!(answers.as_array().map(Vec::len), Some(2));
 }
+
+/// Browsers on partner sites may call the API only from the origins in `CORS_ORIGINS`.
+#[tokio::test]
+async fn cors_allows_only_the_configured_origins() {
+    let server = common::Server::start_with(&[("CORS_ORIGINS", "https://partner.example, https://other.example")]);
+    let http = reqwest::Client::new();
+    let url = format!("{}/graphql", server.url);
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, &url)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://partner.example").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://partner.example"
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    let simple = http
+        .get(&url)
+        .query(&[("query", "{ recruiters(first: 1) { totalCount } }")])
+        .header("origin", "https://other.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(simple.headers()["access-control-allow-origin"], "https://other.example");
+}

@@ -113,9 +113,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         statements,
         verifier: crate::auth::Verifier::from_config(&config)?,
     };
+    let cors_origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
+            .wrap(http::cors(&cors_origins))
             .wrap(middleware::Compress::default())
             .wrap(middleware::Logger::new("%r %s %Dms").log_target("http"))
             .configure(http::routes)

@@ -78,3 +78,21 @@ async fn metrics(state: web::Data<AppState>) -> impl Responder {
     );
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }
+
+/// CORS for partner websites calling the API from a browser: `CORS_ORIGINS` is `*` (any
+/// origin) or a comma-separated list of origins.
+pub fn cors(origins: &str) -> actix_cors::Cors {
+    use actix_web::http::header;
+    let cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .max_age(3_600);
+    if origins.trim() == "*" {
+        return cors.allow_any_origin();
+    }
+    origins
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
