@@ -81,3 +81,13 @@ fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+/// List-valued columns are JSON arrays in text columns: written here...
+pub fn to_json_text<T: serde::Serialize>(values: &[T]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// ...and read here (a value the service layer did not write reads as empty).
+pub fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
+}

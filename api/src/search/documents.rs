@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search_index::{Document, RecordType};
 
 use crate::{
+    db::json_list,
     error::AppResult,
-    graphql::types::json_list,
     interchange::CorridorRecord,
     service::certification::{CertificationStatus, status_today},
 };

@@ -255,47 +255,66 @@ async fn affected_documents(
             .into_iter()
             .map(|id| (RecordType::TrainingListing, id)),
     );
-    for ids in ids_of("certification").chunks(500) {
-        let owners: Vec<i64> = certification::Entity::find()
-            .select_only()
-            .column(certification::Column::RecruiterId)
-            .filter(certification::Column::Id.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        affected.extend(owners.into_iter().map(|id| (RecordType::Recruiter, id)));
-    }
-    for ids in ids_of("trademark_right").chunks(500) {
-        let owners: Vec<i64> = trademark_right::Entity::find()
-            .select_only()
-            .column(trademark_right::Column::RecruiterId)
-            .filter(trademark_right::Column::Id.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        affected.extend(owners.into_iter().map(|id| (RecordType::Recruiter, id)));
-    }
-    for ids in ids_of("commitment").chunks(500) {
-        let owners: Vec<i64> = commitment::Entity::find()
-            .select_only()
-            .column(commitment::Column::OrganisationId)
-            .filter(commitment::Column::Id.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        affected.extend(owners.into_iter().map(|id| (RecordType::Organisation, id)));
-    }
-    for ids in ids_of("training_provider").chunks(500) {
-        let listings: Vec<i64> = training_listing::Entity::find()
-            .select_only()
-            .column(training_listing::Column::Id)
-            .filter(training_listing::Column::ProviderId.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        affected.extend(listings.into_iter().map(|id| (RecordType::TrainingListing, id)));
+    let owned = [
+        (
+            owners::<certification::Entity>(db, &ids_of("certification"), "recruiter_id").await?,
+            RecordType::Recruiter,
+        ),
+        (
+            owners::<trademark_right::Entity>(db, &ids_of("trademark_right"), "recruiter_id").await?,
+            RecordType::Recruiter,
+        ),
+        (
+            owners::<commitment::Entity>(db, &ids_of("commitment"), "organisation_id").await?,
+            RecordType::Organisation,
+        ),
+        (
+            // A provider's name is part of its listings' documents.
+            owned_by::<training_listing::Entity>(db, &ids_of("training_provider"), "provider_id").await?,
+            RecordType::TrainingListing,
+        ),
+    ];
+    for (ids, record_type) in owned {
+        affected.extend(ids.into_iter().map(|id| (record_type, id)));
     }
     Ok(affected)
+}
+
+/// The `owner_column` of the rows with these ids (e.g. the recruiter of certifications).
+async fn owners<E: EntityTrait>(db: &DatabaseConnection, ids: &[i64], owner_column: &str) -> AppResult<Vec<i64>> {
+    select_column::<E>(db, "id", ids, owner_column).await
+}
+
+/// The ids of the rows whose `owner_column` is one of `owner_ids` (e.g. a provider's listings).
+async fn owned_by<E: EntityTrait>(
+    db: &DatabaseConnection,
+    owner_ids: &[i64],
+    owner_column: &str,
+) -> AppResult<Vec<i64>> {
+    select_column::<E>(db, owner_column, owner_ids, "id").await
+}
+
+async fn select_column<E: EntityTrait>(
+    db: &DatabaseConnection,
+    key: &str,
+    keys: &[i64],
+    wanted: &str,
+) -> AppResult<Vec<i64>> {
+    use std::str::FromStr;
+    let column =
+        |name: &str| E::Column::from_str(name).map_err(|_| AppError::internal(anyhow::anyhow!("no column {name}")));
+    let mut found = Vec::new();
+    for chunk in keys.chunks(500) {
+        let rows: Vec<i64> = E::find()
+            .select_only()
+            .column(column(wanted)?)
+            .filter(column(key)?.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// Builds the affected documents; those whose record is gone or archived are deleted.

@@ -563,10 +563,6 @@ impl Checker {
     }
 }
 
-pub(crate) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
-}
-
 /// The database ids of the records written, in input order, with the operation done.
 #[derive(Debug, Default)]
 pub struct WriteOutcome {
@@ -1046,8 +1042,8 @@ impl<'a> Writer<'a> {
                 slug: Set(record.slug.clone()),
                 slug_key: Set(normalise_key(&record.slug)),
                 legal_name: Set(record.legal_name.trim().to_owned()),
-                trading_names: Set(json_list(&record.trading_names)),
-                former_names: Set(json_list(&record.former_names)),
+                trading_names: Set(crate::db::to_json_text(&record.trading_names)),
+                former_names: Set(crate::db::to_json_text(&record.former_names)),
                 country: Set(record.country.clone()),
                 city: Set(record.city.clone()),
                 address: Set(record.address.clone()),
@@ -1055,9 +1051,9 @@ impl<'a> Writer<'a> {
                 email: Set(record.email.clone()),
                 phone: Set(record.phone.clone()),
                 description: Set(record.description.clone()),
-                languages: Set(json_list(&record.languages)),
-                sectors: Set(json_list(&record.sectors)),
-                corridors: Set(json_list(&record.corridors)),
+                languages: Set(crate::db::to_json_text(&record.languages)),
+                sectors: Set(crate::db::to_json_text(&record.sectors)),
+                corridors: Set(crate::db::to_json_text(&record.corridors)),
                 cbp_level: Set(record.cbp_level.clone()),
                 ..Default::default()
             },
@@ -1132,8 +1128,8 @@ impl<'a> Writer<'a> {
                 status: Set(record.status.clone()),
                 issued_on: Set(record.issued_on),
                 expires_on: Set(record.expires_on),
-                scope_corridors: Set(json_list(&record.scope_corridors)),
-                scope_sectors: Set(json_list(&record.scope_sectors)),
+                scope_corridors: Set(crate::db::to_json_text(&record.scope_corridors)),
+                scope_sectors: Set(crate::db::to_json_text(&record.scope_sectors)),
                 ..Default::default()
             },
             existing,
@@ -1196,8 +1192,8 @@ impl<'a> Writer<'a> {
                 licence_number: Set(record.licence_number.clone()),
                 number_key: Set(normalise_key(&record.licence_number)),
                 mark: Set(record.mark.clone()),
-                media: Set(json_list(&record.media)),
-                domains: Set(json_list(&record.domains)),
+                media: Set(crate::db::to_json_text(&record.media)),
+                domains: Set(crate::db::to_json_text(&record.domains)),
                 granted_on: Set(record.granted_on),
                 expires_on: Set(record.expires_on),
                 status: Set(record.status.clone()),
@@ -1262,8 +1258,8 @@ impl<'a> Writer<'a> {
                 organisation_id: Set(organisation_id),
                 framework: Set(record.framework.clone()),
                 scope: Set(record.scope.clone()),
-                sectors: Set(json_list(&record.sectors)),
-                corridors: Set(json_list(&record.corridors)),
+                sectors: Set(crate::db::to_json_text(&record.sectors)),
+                corridors: Set(crate::db::to_json_text(&record.corridors)),
                 made_on: Set(record.made_on),
                 statement_url: Set(record.statement_url.clone()),
                 status: Set(record.status.clone()),
@@ -1298,8 +1294,8 @@ impl<'a> Writer<'a> {
                 external_id: Set(record.external_id.clone()),
                 name: Set(record.name.clone()),
                 kind: Set(record.kind.clone()),
-                countries: Set(json_list(&record.countries)),
-                languages: Set(json_list(&record.languages)),
+                countries: Set(crate::db::to_json_text(&record.countries)),
+                languages: Set(crate::db::to_json_text(&record.languages)),
                 website: Set(record.website.clone()),
                 ..Default::default()
             },
@@ -1332,7 +1328,7 @@ impl<'a> Writer<'a> {
                 delivery: Set(record.delivery.clone()),
                 country: Set(record.country.clone()),
                 city: Set(record.city.clone()),
-                languages: Set(json_list(&record.languages)),
+                languages: Set(crate::db::to_json_text(&record.languages)),
                 starts_on: Set(record.starts_on),
                 ends_on: Set(record.ends_on),
                 fee_amount: Set(record.fee.as_ref().map(|fee| fee.amount.clone())),

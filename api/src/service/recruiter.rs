@@ -40,6 +40,29 @@ impl CorridorInput {
     }
 }
 
+/// Checks the codes a recruiter filter (or search filter) may carry: country, corridor,
+/// sectors and languages.
+pub fn check_filter_codes(
+    country: Option<&str>,
+    corridor: Option<&CorridorInput>,
+    sectors: &[String],
+    languages: &[String],
+) -> AppResult<()> {
+    if let Some(country) = country {
+        vocab::check_country(country).map_err(AppError::BadInput)?;
+    }
+    if let Some(corridor) = corridor {
+        corridor.validate()?;
+    }
+    for sector in sectors {
+        vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
+    }
+    for language in languages {
+        vocab::check_language(language).map_err(AppError::BadInput)?;
+    }
+    Ok(())
+}
+
 /// Narrows a list of recruiters; every criterion given must hold.
 #[derive(async_graphql::InputObject, Debug, Clone, Default)]
 pub struct RecruiterFilter {
@@ -64,13 +87,17 @@ impl RecruiterFilter {
     pub fn condition(&self, today: NaiveDate) -> AppResult<Condition> {
         use sea_orm::sea_query::ExprTrait;
         let id = || Expr::col((recruiter::Entity, recruiter::Column::Id));
+        check_filter_codes(
+            self.country.as_deref(),
+            self.corridor.as_ref(),
+            self.sectors.as_deref().unwrap_or_default(),
+            self.languages.as_deref().unwrap_or_default(),
+        )?;
         let mut condition = Condition::all().add(recruiter::Column::ArchivedAt.is_null());
         if let Some(country) = &self.country {
-            vocab::check_country(country).map_err(AppError::BadInput)?;
             condition = condition.add(recruiter::Column::Country.eq(country.as_str()));
         }
         if let Some(corridor) = &self.corridor {
-            corridor.validate()?;
             let mut serving = Query::select();
             serving
                 .column(recruiter_corridor::Column::RecruiterId)
@@ -84,9 +111,6 @@ impl RecruiterFilter {
             condition = condition.add(id().in_subquery(serving.to_owned()));
         }
         if let Some(sectors) = self.sectors.as_ref().filter(|sectors| !sectors.is_empty()) {
-            for sector in sectors {
-                vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
-            }
             let serving = Query::select()
                 .column(recruiter_sector::Column::RecruiterId)
                 .from(recruiter_sector::Entity)
@@ -95,9 +119,6 @@ impl RecruiterFilter {
             condition = condition.add(id().in_subquery(serving));
         }
         if let Some(languages) = self.languages.as_ref().filter(|languages| !languages.is_empty()) {
-            for language in languages {
-                vocab::check_language(language).map_err(AppError::BadInput)?;
-            }
             let speaking = Query::select()
                 .column(recruiter_language::Column::RecruiterId)
                 .from(recruiter_language::Entity)
@@ -236,6 +257,13 @@ fn sort_key(field: RecruiterOrderField, row: &recruiter::Model, rank: i64) -> Ve
             vec![json!(rank), json!(row.legal_name), json!(row.id)]
         }
     }
+}
+
+/// How many recruiters match `filter`.
+pub async fn count(db: &DatabaseConnection, filter: &RecruiterFilter, today: NaiveDate) -> AppResult<u64> {
+    page::Counter::of(&recruiter::Entity::find().filter(filter.condition(today)?))
+        .count(db)
+        .await
 }
 
 /// The recruiters among `ids` that are certified today.

@@ -301,7 +301,7 @@ pub async fn change_mark_right(
             .exec_without_returning(&txn)
             .await?;
         }
-        updated.domains = Set(import::json_list(&normalised));
+        updated.domains = Set(crate::db::to_json_text(&normalised));
     }
     updated.version = Set(current.version + 1);
     updated.content_hash = Set(None);

@@ -13,8 +13,11 @@ use crate::{
     },
     ids,
     search::{OwnedSearchRequest, Search},
-    service::{certification::CertificationStatus, page::PageArgs, recruiter::CorridorInput},
-    vocab,
+    service::{
+        certification::CertificationStatus,
+        page::PageArgs,
+        recruiter::{self, CorridorInput},
+    },
 };
 
 #[derive(Default)]
@@ -56,19 +59,12 @@ pub struct SearchFilter {
 
 impl SearchFilter {
     fn into_index_filter(self) -> Result<search_index::Filter, AppError> {
-        let bad = AppError::BadInput;
-        if let Some(country) = &self.country {
-            vocab::check_country(country).map_err(bad)?;
-        }
-        if let Some(corridor) = &self.corridor {
-            corridor.validate()?;
-        }
-        for sector in self.sectors.iter().flatten() {
-            vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(bad)?;
-        }
-        for language in self.languages.iter().flatten() {
-            vocab::check_language(language).map_err(bad)?;
-        }
+        recruiter::check_filter_codes(
+            self.country.as_deref(),
+            self.corridor.as_ref(),
+            self.sectors.as_deref().unwrap_or_default(),
+            self.languages.as_deref().unwrap_or_default(),
+        )?;
         let corridor = self.corridor.unwrap_or_default();
         Ok(search_index::Filter {
             record_types: self

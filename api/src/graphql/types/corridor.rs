@@ -72,16 +72,7 @@ impl Corridor {
             certified: Some(true),
             ..Default::default()
         };
-        let args = PageArgs::forward(Some(0), None);
-        let listing = recruiter::list(
-            graphql::db(ctx)?,
-            &filter,
-            RecruiterOrder::default(),
-            &args,
-            graphql::facts(ctx)?.today,
-        )
-        .await?;
-        Ok(listing.counter.count(graphql::db(ctx)?).await?)
+        Ok(recruiter::count(graphql::db(ctx)?, &filter, graphql::facts(ctx)?.today).await?)
     }
 
     /// Employer Pays commitments that cover the corridor, most recent first.

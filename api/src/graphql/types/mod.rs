@@ -19,7 +19,4 @@ pub use recruiter::{CorridorRef, Licence, Recruiter};
 pub use trademark::{MarkRight, MarkUseVerification};
 pub use training::{Fee, TrainingListing, TrainingProvider};
 
-/// Reads a JSON array column written by the service layer.
-pub(crate) fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
-    serde_json::from_str(text).unwrap_or_default()
-}
+pub(crate) use crate::db::json_list;
