@@ -1,5 +1,5 @@
 //! Who is calling: signed JWTs with a pinned algorithm, required `iss`/`aud`/`exp`/`nbf`, and
-//! three roles. Reads need no token; writes check the caller here.
+//! four roles. Reads need no token; writes check the caller here.
 
 use std::{path::Path, time::Duration};
 
@@ -22,6 +22,8 @@ pub enum Role {
     Editor,
     /// Certifications and mark rights of the certification body named in the token.
     Certifier,
+    /// A brand or partner system: registers webhooks and sees only its own (`sub` names it).
+    Partner,
 }
 
 impl Role {
@@ -30,6 +32,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Editor => "editor",
             Role::Certifier => "certifier",
+            Role::Partner => "partner",
         }
     }
 }
@@ -127,7 +130,7 @@ fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     Ok(generated.into_bytes())
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

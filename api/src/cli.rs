@@ -9,6 +9,9 @@ use std::{path::PathBuf, time::Duration};
 
 use crate::{
     auth::{self, Role},
+    cache::{Generation, PersistedQueries, ResponseCache, Store},
+    metrics::Metrics,
+    ratelimit::{ApiKeys, RateLimiter},
     config::Config,
     db,
     graphql::schema,
@@ -60,17 +63,28 @@ enum Command {
         #[arg(long)]
         private_key: Option<PathBuf>,
     },
+    /// Mint an API key (sent as `X-Api-Key`) that gives a partner its own, larger rate limit.
+    ApiKey {
+        /// Who the key is for (letters, digits, `-`, `_`); rate limits are counted per name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Entry point of the binary.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if cli.config.log_json {
+        // One JSON object per line, for log collectors.
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
@@ -94,24 +108,59 @@ pub fn main() -> anyhow::Result<()> {
                 println!("{token}");
                 Ok(())
             }
+            Command::ApiKey { name } => {
+                println!("{}", ApiKeys::from_config(&cli.config)?.mint(&name)?);
+                Ok(())
+            }
         }
     })
 }
 
 /// Opens the database, loads the sample directory into an empty one, and serves HTTP.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    // First: a receipt key that cannot sign stops the server before it touches the database.
+    let receipts = crate::receipt::ReceiptSigner::from_config(&config)?;
     let (db, statements) = db::connect(&config).await?;
     if config.sample_data && recruiter::is_empty(&db).await? {
         load_sample(&db).await?;
     }
     let search = Search::open(db.clone(), &config.data_dir).await?;
-    search.spawn_follower(std::time::Duration::from_secs(1));
+    // Half a second: a write made through another server is visible here within a second.
+    search.spawn_follower(std::time::Duration::from_millis(500));
+    crate::webhook::spawn(db.clone(), config.webhooks.clone(), search.subscribe());
+    let metrics = Metrics::new();
+    let store = match &config.redis_url {
+        Some(url) if !url.trim().is_empty() => {
+            tracing::info!("response cache, persisted queries and rate limits in Redis");
+            Store::redis(url, &config.redis_prefix, metrics.clone())?
+        }
+        _ => Store::memory(config.cache_memory_mb * 1024 * 1024, Duration::from_secs(config.cache_ttl)),
+    };
+    let generation = Generation::default();
     let state = AppState {
-        schema: schema::build(db.clone(), search.clone()),
+        schema: schema::build(db.clone(), search.clone(), generation.clone(), receipts.clone()),
         search,
+        receipts,
         db,
         statements,
         verifier: crate::auth::Verifier::from_config(&config)?,
+        cache: ResponseCache::new(store.clone(), Duration::from_secs(config.cache_ttl)),
+        generation,
+        persisted: PersistedQueries::new(if store.is_redis() {
+            store.clone()
+        } else {
+            // Persisted queries outlive cached answers by far.
+            Store::memory(16 * 1024 * 1024, Duration::from_secs(7 * 24 * 3_600))
+        }),
+        limiter: RateLimiter::new(
+            store,
+            config.rate_limit,
+            config.rate_limit_keyed,
+            ApiKeys::from_config(&config)?,
+        ),
+        metrics,
+        http_max_age: config.http_max_age,
+        request_timeout: config.request_timeout,
     };
     let cors_origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
@@ -119,9 +168,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .app_data(web::Data::new(state.clone()))
             .wrap(http::cors(&cors_origins))
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%r %s %Dms").log_target("http"))
+            .wrap(middleware::from_fn(crate::metrics::record))
+            .wrap(middleware::from_fn(http::request_id::middleware))
+            .wrap(middleware::Logger::new("%r %s %Dms %{x-request-id}o").log_target("http"))
             .configure(http::routes)
     })
+    // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish, then exit.
+    .shutdown_timeout(config.shutdown_timeout)
+    // Slow clients: the request head must arrive within 5 s of connecting (else 408 and the
+    // connection is closed), an idle keep-alive connection is closed after 15 s, a closing one
+    // gets 2 s; the body must arrive within `REQUEST_TIMEOUT` (see `http::request_id`).
+    .client_request_timeout(Duration::from_secs(5))
+    .keep_alive(Duration::from_secs(15))
+    .client_disconnect_timeout(Duration::from_secs(2))
     .bind(config.bind)?;
     for address in server.addrs() {
         // The test harness and people read the chosen address here (the port may be 0).
@@ -129,12 +188,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let server = server.run();
     if config.exit_on_stdin_close {
+        // A plain thread, not the runtime's blocking pool: a read of stdin cannot be
+        // cancelled, and the runtime would wait for it forever on the way out.
         let handle = server.handle();
-        actix_web::rt::spawn(async move {
-            let mut stdin = tokio::io::stdin();
+        let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
             let mut buffer = [0_u8; 64];
-            while matches!(stdin.read(&mut buffer).await, Ok(read) if read > 0) {}
-            handle.stop(true).await;
+            while matches!(std::io::Read::read(&mut std::io::stdin(), &mut buffer), Ok(read) if read > 0) {}
+            let _ = closed.send(());
+        });
+        actix_web::rt::spawn(async move {
+            if on_close.await.is_ok() {
+                handle.stop(true).await;
+            }
         });
     }
     server.await?;

@@ -38,6 +38,53 @@ pub struct Config {
     /// Required `aud` claim of tokens.
     #[arg(long, global = true, env = "JWT_AUDIENCE", default_value = "directory-api")]
     pub jwt_audience: String,
+    /// `redis://host:port/db` for the shared response cache, persisted queries and rate limits
+    /// of a scaled-out deployment. Unset: all three live in this process's memory.
+    #[arg(long, global = true, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so several deployments (staging, production) can share one
+    /// Redis without reading each other's answers.
+    #[arg(long, global = true, env = "REDIS_PREFIX", default_value = "directory")]
+    pub redis_prefix: String,
+    /// How long a cached response may be served, in seconds (writes invalidate sooner).
+    /// `0` turns the response cache off.
+    #[arg(long, global = true, env = "CACHE_TTL", default_value_t = 60)]
+    pub cache_ttl: u64,
+    /// Memory for the in-process response cache, in MiB (when `REDIS_URL` is unset).
+    #[arg(long, global = true, env = "CACHE_MEMORY_MB", default_value_t = 64)]
+    pub cache_memory_mb: u64,
+    /// `max-age` of `Cache-Control` on public `GET /graphql` answers, for CDNs and browsers.
+    #[arg(long, global = true, env = "HTTP_MAX_AGE", default_value_t = 30)]
+    pub http_max_age: u64,
+    /// Cost units a client (IP address, or API key) may spend per minute; a query costs its
+    /// GraphQL complexity, a cached answer 1. `0` turns rate limiting off.
+    #[arg(long, global = true, env = "RATE_LIMIT", default_value_t = 300_000)]
+    pub rate_limit: u64,
+    /// Cost units per minute for a client with a valid API key (`X-Api-Key`).
+    #[arg(long, global = true, env = "RATE_LIMIT_KEYED", default_value_t = 3_000_000)]
+    pub rate_limit_keyed: u64,
+    /// Secret that signs API keys (`directory api-key`). Unset: generated once into
+    /// `DATA_DIR/api-key-secret`. Servers of one deployment must share it.
+    #[arg(long, global = true, env = "API_KEY_SECRET", hide_env_values = true)]
+    pub api_key_secret: Option<String>,
+    /// Seconds a stopping server waits for in-flight requests to finish.
+    #[arg(long, global = true, env = "SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
+    /// Webhook delivery: retries, back-off and timeouts.
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
+    /// PEM file of the private key (PKCS#8 Ed25519 or P-256) that signs verification receipts;
+    /// `PUBLIC KEY` blocks in it are retired keys, still published. Unset: a key generated once
+    /// into `DATA_DIR/receipt-key.pem`. Servers of one deployment must share it.
+    #[arg(long, global = true, env = "RECEIPT_KEY")]
+    pub receipt_key: Option<PathBuf>,
+    /// How long a GraphQL query may run, and a request body may take to arrive, before the
+    /// request is abandoned, e.g. `10s`.
+    #[arg(long, global = true, env = "REQUEST_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub request_timeout: std::time::Duration,
+    /// Logs as JSON lines (for a log collector) instead of text.
+    #[arg(long, global = true, env = "LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
+    pub log_json: bool,
     /// Exit when standard input closes: lets a test harness own the server's lifetime.
     #[arg(long, global = true, hide = true)]
     pub exit_on_stdin_close: bool,
@@ -54,4 +101,26 @@ impl Config {
             ),
         }
     }
+}
+
+/// How webhook deliveries are retried. A failed delivery waits `retry_base`, then twice as
+/// long each time (plus up to a quarter more, at random, so that receivers coming back up are
+/// not hit by every server at once), at most `retry_max`, until `max_attempts` were made.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookSettings {
+    /// Wait after the first failed delivery, e.g. `1s` (tests use milliseconds).
+    #[arg(long = "webhook-retry-base", global = true, env = "WEBHOOK_RETRY_BASE", default_value = "1s",
+          value_parser = humantime::parse_duration)]
+    pub retry_base: std::time::Duration,
+    /// Longest wait between two attempts.
+    #[arg(long = "webhook-retry-max", global = true, env = "WEBHOOK_RETRY_MAX", default_value = "1h",
+          value_parser = humantime::parse_duration)]
+    pub retry_max: std::time::Duration,
+    /// Attempts before a delivery is given up and marked failed.
+    #[arg(long = "webhook-max-attempts", global = true, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 15)]
+    pub max_attempts: u32,
+    /// How long one POST to a receiver may take.
+    #[arg(long = "webhook-timeout", global = true, env = "WEBHOOK_TIMEOUT", default_value = "10s",
+          value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
 }

@@ -42,8 +42,12 @@ pub async fn connect_url(url: &str) -> anyhow::Result<(DatabaseConnection, State
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_timeout(Duration::from_secs(5))
+        // While the database is down a request fails within seconds instead of queueing: a
+        // pooled connection is checked before use (a restarted server has dropped it), and
+        // opening a new one is retried only until the acquire timeout.
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_timeout(Duration::from_secs(3))
+        .test_before_acquire(true)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|sqlite| {
             // WAL lets readers work while a write is in progress; foreign keys are enforced.

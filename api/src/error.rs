@@ -18,6 +18,8 @@ pub enum AppError {
     Conflict(String),
     Unauthenticated(String),
     Forbidden(String),
+    /// The caller spent its rate-limit budget; the message says when to retry.
+    RateLimited(String),
     /// Anything unexpected: logged in full, answered with a generic message.
     Internal(Arc<anyhow::Error>),
 }
@@ -38,6 +40,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -49,7 +52,8 @@ impl AppError {
             | Self::NotFound(message)
             | Self::Conflict(message)
             | Self::Unauthenticated(message)
-            | Self::Forbidden(message) => message.clone(),
+            | Self::Forbidden(message)
+            | Self::RateLimited(message) => message.clone(),
             Self::Internal(_) => "internal error, please retry later".to_owned(),
         }
     }

@@ -108,7 +108,7 @@ pub fn decode_cursor<K: DeserializeOwned>(ordering: &str, cursor: &str) -> AppRe
     if payload.o != ordering {
         return Err(AppError::bad_input(format!(
             "cursor belongs to ordering `{}`, not `{ordering}`: restart paging without a cursor",
-            payload.o
+            truncate(&payload.o)
         )));
     }
     Ok(payload.k)

@@ -1,6 +1,7 @@
 //! The directory's API: configuration, database, services and the GraphQL/HTTP front door.
 
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -9,7 +10,11 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod interchange;
+pub mod metrics;
+pub mod receipt;
+pub mod ratelimit;
 pub mod sample;
 pub mod search;
 pub mod service;
 pub mod vocab;
+pub mod webhook;

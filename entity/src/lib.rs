@@ -19,3 +19,6 @@ pub mod trademark_domain;
 pub mod trademark_right;
 pub mod training_listing;
 pub mod training_provider;
+pub mod webhook;
+pub mod webhook_cursor;
+pub mod webhook_delivery;

@@ -130,6 +130,10 @@ fn spawn(data_dir: &std::path::Path, postgres: Option<&PostgresDatabase>, env: &
         .env("BIND", "127.0.0.1:0")
         .env("DATA_DIR", data_dir)
         .env_remove("DATABASE_URL")
+        // Redis and rate limits only where a test asks for them (servers of different tests
+        // must not share cached answers, and suites must not trip over each other's budget).
+        .env_remove("REDIS_URL")
+        .env("RATE_LIMIT", "0")
         .env("JWT_SECRET", TEST_SECRET)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
@@ -189,6 +193,11 @@ impl Server {
     /// A second server on the same database, with a search index of its own, as in a
     /// scaled-out deployment.
     pub fn start_beside(other: &Server) -> Self {
+        Self::start_beside_with(other, &[])
+    }
+
+    /// `start_beside` with more settings (e.g. the same `REDIS_URL` as the first server).
+    pub fn start_beside_with(other: &Server, more: &[(&str, &str)]) -> Self {
         let data_dir = tempfile::tempdir().expect("temporary directory");
         let database = match &other.postgres {
             Some(postgres) => postgres.url(),
@@ -197,10 +206,11 @@ impl Server {
                 other.data_dir.path().join("directory.sqlite3").display()
             ),
         };
-        let env = vec![
+        let mut env = vec![
             ("DATABASE_URL".to_owned(), database),
             ("SAMPLE_DATA".to_owned(), "false".to_owned()),
         ];
+        env.extend(more.iter().map(|(key, value)| (key.to_string(), value.to_string())));
         let (child, url) = spawn(data_dir.path(), None, &env);
         Self {
             child,
@@ -222,6 +232,24 @@ impl Server {
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping the server would, and waits (at most
+    /// `within`) for the process to exit; `None` if it did not.
+    pub fn terminate(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(exit)) = self.child.try_wait() {
+                return Some(exit);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
     pub fn client(&self) -> Client {

@@ -8,15 +8,25 @@ use super::{mutation::Mutation, query::Query, subscription::Subscription};
 pub type DirectorySchema = Schema<Query, Mutation, Subscription>;
 
 /// Query depth and complexity caps keep one request from costing the server unbounded work.
-pub fn build(db: DatabaseConnection, search: crate::search::Search) -> DirectorySchema {
+pub fn build(
+    db: DatabaseConnection,
+    search: crate::search::Search,
+    generation: crate::cache::Generation,
+    receipts: crate::receipt::ReceiptSigner,
+) -> DirectorySchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(search)
-        .limit_depth(16)
+        .data(generation)
+        .data(receipts)
+        // Charges each operation's complexity to the caller's rate limit (see `cost.rs`).
+        .extension(super::cost::CostLimit)
+        // Depth, complexity and fragment expansion, refused with `QUERY_TOO_COMPLEX` and the
+        // figures (registered after `CostLimit`, so a refused operation is not charged).
+        .extension(super::limits::QueryLimits)
         .limit_recursive_depth(32)
         // A public API keeps introspection, but errors must not hint at field names.
         .disable_suggestions()
-        .limit_complexity(20_000)
         .finish()
 }
 

@@ -16,7 +16,12 @@ use async_graphql::{
 use serde_json::json;
 
 use super::AppState;
-use crate::graphql::schema;
+use crate::{
+    auth::Caller,
+    cache::{PersistedQueryError, ResponseCache},
+    graphql::{limits, schema},
+    ratelimit::Decision,
+};
 
 /// Requests larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -113,7 +118,7 @@ async fn query(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse
 }
 
 async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchRequest, over_get: bool) -> HttpResponse {
-    let requests: Vec<Request> = match batch {
+    let mut requests: Vec<Request> = match batch {
         BatchRequest::Single(request) => vec![request],
         BatchRequest::Batch(requests) => requests,
     };
@@ -122,26 +127,98 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
         let message = format!("send between 1 and {MAX_BATCH} operations in one request");
         return refuse(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
     }
-    for request in &requests {
-        if let Err((status, code, message)) = check(request, over_get) {
-            return refuse(status, code, &message);
+    for request in &mut requests {
+        if let Err(error) = state.persisted.resolve(request).await {
+            return persisted_query_refusal(error);
         }
     }
+    let client = match state.limiter.client(http) {
+        Ok(client) => client,
+        Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code(), &error.message()),
+    };
     let authorization = http
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
     let caller = state.verifier.caller(authorization);
+    let anonymous = matches!(caller, Caller::Anonymous);
+    let legacy = wants_legacy_json(http);
+    // Only anonymous single operations are looked up, and only answers to queries are ever
+    // stored, so a hit is a query that passed every check below: it is answered without
+    // parsing the document again.
+    let cache_key = (!batched && anonymous && state.cache.enabled()).then(|| {
+        let generation = state.generation.current(&state.search);
+        ResponseCache::key(&requests[0], generation, chrono::Utc::now().date_naive())
+    });
+    let mut answer = Answer {
+        legacy,
+        over_get,
+        public: cache_key.is_some(),
+        max_age: state.http_max_age,
+    };
+    if let Some(key) = &cache_key
+        && let Some(hit) = state.cache.get(key).await
+    {
+        state.metrics.cache_hits.inc();
+        let decision = if state.limiter.enabled() {
+            Some(state.limiter.charge(&client, 1).await)
+        } else {
+            None
+        };
+        if let Some(decision) = decision.as_ref().filter(|decision| !decision.allowed) {
+            state.metrics.rate_limited.inc();
+            return answer.rate_limited(decision);
+        }
+        return answer.cached(http, &hit, decision.as_ref());
+    }
+    let mut reads_only = true;
+    for request in &requests {
+        match check(request, over_get) {
+            Ok(operation) => reads_only &= operation == Some(OperationType::Query),
+            Err((status, code, message)) => return refuse(status, code, &message),
+        }
+    }
+    // What a token may see is never shared.
+    answer.public = !batched && reads_only && anonymous;
+    let cache_key = cache_key.filter(|_| answer.public);
+    if cache_key.is_some() {
+        state.metrics.cache_misses.inc();
+    }
+    let charge = state
+        .limiter
+        .enabled()
+        .then(|| crate::graphql::cost::Charge::new(state.limiter.clone(), client));
     let prepared: Vec<Request> = requests
         .into_iter()
-        .map(|request| schema::prepare(request, &state.db, caller.clone()))
+        .map(|request| {
+            let request = schema::prepare(request, &state.db, caller.clone());
+            match &charge {
+                Some(charge) => request.data(charge.clone()),
+                None => request,
+            }
+        })
         .collect();
-    let legacy = wants_legacy_json(http);
-    let response = if batched {
-        state.schema.execute_batch(BatchRequest::Batch(prepared)).await
-    } else {
-        let mut prepared = prepared;
-        BatchResponse::Single(state.schema.execute(prepared.remove(0)).await)
+    // Queries within the time limit; `INTERNAL` errors quote the request id.
+    let response = super::request_id::execute(&state, http, prepared, batched, reads_only).await;
+    let decision = charge.and_then(|charge| charge.decision());
+    if let Some(decision) = decision.as_ref().filter(|decision| !decision.allowed) {
+        state.metrics.rate_limited.inc();
+        return answer.rate_limited(decision);
+    }
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => web::Bytes::from(body),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a GraphQL response");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error, please retry later");
+        }
+    };
+    // Fields marked `cache_control(no_cache)` (signed receipts: each must be a fresh check)
+    // or private keep the whole answer out of every cache.
+    let shareable = match &response {
+        BatchResponse::Single(single) => {
+            single.is_ok() && single.cache_control.public && single.cache_control.max_age >= 0
+        }
+        BatchResponse::Batch(_) => false,
     };
     // A request that failed before execution (no `data` at all) is a 400 under the modern
     // media type; with legacy `application/json` every GraphQL answer is a 200.
@@ -154,15 +231,119 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     } else {
         StatusCode::OK
     };
-    let content_type = if legacy { "application/json" } else { GRAPHQL_RESPONSE };
-    HttpResponse::build(status).content_type(content_type).json(response)
+    if shareable && let Some(key) = &cache_key {
+        state.cache.put(key, body.clone()).await;
+    }
+    answer.fresh(http, status, body, shareable, decision.as_ref())
+}
+
+/// How an answer is sent: media type, caching headers, rate-limit headers.
+struct Answer {
+    legacy: bool,
+    over_get: bool,
+    public: bool,
+    max_age: u64,
+}
+
+impl Answer {
+    fn content_type(&self) -> &'static str {
+        if self.legacy { "application/json" } else { GRAPHQL_RESPONSE }
+    }
+
+    fn cached(&self, http: &HttpRequest, hit: &crate::cache::Cached, decision: Option<&Decision>) -> HttpResponse {
+        self.send(http, StatusCode::OK, hit.body.clone(), Some(hit.etag.clone()), decision)
+    }
+
+    fn fresh(
+        &self,
+        http: &HttpRequest,
+        status: StatusCode,
+        body: web::Bytes,
+        shareable: bool,
+        decision: Option<&Decision>,
+    ) -> HttpResponse {
+        let etag = (shareable && self.public).then(|| crate::cache::Cached::new(body.clone()).etag);
+        self.send(http, status, body, etag, decision)
+    }
+
+    /// `ETag`, `Cache-Control` and `304 Not Modified` for public `GET` answers, which a CDN in
+    /// front of partner sites may keep for `HTTP_MAX_AGE` seconds; everything else is `no-store`.
+    fn send(
+        &self,
+        http: &HttpRequest,
+        status: StatusCode,
+        body: web::Bytes,
+        etag: Option<String>,
+        decision: Option<&Decision>,
+    ) -> HttpResponse {
+        let mut response = HttpResponse::build(status);
+        for (name, value) in decision.map(Decision::headers).unwrap_or_default() {
+            response.insert_header((name, value));
+        }
+        let etag = etag.filter(|_| self.over_get);
+        let Some(etag) = etag else {
+            response.insert_header((header::CACHE_CONTROL, "no-store"));
+            return response.content_type(self.content_type()).body(body);
+        };
+        response
+            .insert_header((header::ETAG, etag.clone()))
+            .insert_header((header::CACHE_CONTROL, format!("public, max-age={}", self.max_age)))
+            .insert_header((header::VARY, "Accept"));
+        if if_none_match(http, &etag) {
+            return response.status(StatusCode::NOT_MODIFIED).finish();
+        }
+        response.content_type(self.content_type()).body(body)
+    }
+
+    fn rate_limited(&self, decision: &Decision) -> HttpResponse {
+        let error = decision.error();
+        let mut response = HttpResponse::build(StatusCode::TOO_MANY_REQUESTS);
+        for (name, value) in decision.headers() {
+            response.insert_header((name, value));
+        }
+        response
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .content_type(self.content_type())
+            .json(json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] }))
+    }
+}
+
+/// Whether `If-None-Match` names this entity tag (weak comparison, as RFC 9110 asks for it).
+fn if_none_match(http: &HttpRequest, etag: &str) -> bool {
+    let Some(header) = http.headers().get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
+}
+
+/// The errors Apollo clients expect for automatic persisted queries, answered with 200 so the
+/// client retries with the full query.
+fn persisted_query_refusal(error: PersistedQueryError) -> HttpResponse {
+    let (message, code) = match error {
+        PersistedQueryError::NotFound => ("PersistedQueryNotFound".to_owned(), "PERSISTED_QUERY_NOT_FOUND"),
+        PersistedQueryError::HashMismatch => (
+            "provided sha does not match query: send the SHA-256 of the exact query text".to_owned(),
+            "BAD_USER_INPUT",
+        ),
+        PersistedQueryError::Unsupported(message) => (message, "BAD_USER_INPUT"),
+    };
+    let status = if code == "BAD_USER_INPUT" { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("application/json")
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
 /// Checks a request's shape before it runs.
-fn check(request: &Request, over_get: bool) -> Result<(), (StatusCode, &'static str, String)> {
+fn check(request: &Request, over_get: bool) -> Result<Option<OperationType>, (StatusCode, &'static str, String)> {
     let bad = |message: String| (StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message);
+    // Before anything recurses through the document (see `graphql::limits`).
+    let refused = |(code, message)| (StatusCode::BAD_REQUEST, code, message);
+    limits::check_nesting(&request.query).map_err(refused)?;
     let document = async_graphql::parser::parse_query(&request.query)
         .map_err(|error| bad(format!("the query does not parse: {error}")))?;
+    limits::check_document(&document).map_err(refused)?;
     let operations: Vec<_> = document.operations.iter().collect();
     let chosen = match &request.operation_name {
         Some(name) => operations
@@ -187,6 +368,7 @@ fn check(request: &Request, over_get: bool) -> Result<(), (StatusCode, &'static 
             ));
         }
     }
+    let kind = chosen.map(|(_, operation)| operation.node.ty);
     let aliases = count_aliases(&document);
     if aliases > MAX_ALIASES {
         return Err((
@@ -195,7 +377,7 @@ fn check(request: &Request, over_get: bool) -> Result<(), (StatusCode, &'static 
             format!("a request may use at most {MAX_ALIASES} aliases, this one uses {aliases}"),
         ));
     }
-    Ok(())
+    Ok(kind)
 }
 
 /// Fields of a selection set, looking through inline fragments and fragment spreads (to a

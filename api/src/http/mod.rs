@@ -1,6 +1,9 @@
 //! The HTTP front door: GraphQL, GraphiQL and health endpoints.
 
+mod embed;
 mod graphql;
+pub mod request_id;
+mod wellknown;
 
 use actix_web::{HttpResponse, Responder, get, web};
 use async_graphql::http::GraphiQLSource;
@@ -16,6 +19,16 @@ pub struct AppState {
     pub statements: StatementCounter,
     pub verifier: crate::auth::Verifier,
     pub search: crate::search::Search,
+    pub receipts: crate::receipt::ReceiptSigner,
+    pub cache: crate::cache::ResponseCache,
+    pub generation: crate::cache::Generation,
+    pub persisted: crate::cache::PersistedQueries,
+    pub limiter: crate::ratelimit::RateLimiter,
+    pub metrics: crate::metrics::Metrics,
+    /// `max-age` for public `GET /graphql` answers.
+    pub http_max_age: u64,
+    /// How long a query may run and a request body may take to arrive (`REQUEST_TIMEOUT`).
+    pub request_timeout: std::time::Duration,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -24,6 +37,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(healthz)
         .service(readyz)
         .service(metrics)
+        .service(embed::script)
+        .service(wellknown::jwks)
         .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
         .route("/graphql", web::post().to(graphql::post))
         .route("/graphql", web::get().to(graphql::get));
@@ -46,17 +61,37 @@ async fn healthz() -> impl Responder {
 }
 
 /// The process can serve: the database answers and the search index is open, with how far
-/// the index lags behind the change log.
+/// the index lags behind the change log and whether it can be written.
+///
+/// `503` only when the database does not answer. An index that cannot be written (disk full,
+/// directory unwritable) is `200` with `"status": "degraded"`: reads, searches (from the
+/// index's last commit) and writes still work, so a load balancer should keep the server,
+/// while monitoring alerts on anything but `ready`; the index catches up once the cause is gone.
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> impl Responder {
     let database = state.db.ping().await;
-    let latest = crate::service::changes::latest_seq(&state.db).await.unwrap_or(0);
+    // A database that did not answer the ping is not asked again (each try waits seconds).
+    let latest = match &database {
+        Ok(()) => crate::service::changes::latest_seq(&state.db).await.unwrap_or(0),
+        Err(_) => 0,
+    };
     let position = state.search.index().position();
     let lag = u64::try_from(latest).unwrap_or(0).saturating_sub(position);
+    let health = state.search.health();
+    let status = match (&database, health.writable) {
+        (Err(_), _) => "unavailable",
+        (Ok(()), false) => "degraded",
+        (Ok(()), true) => "ready",
+    };
+    let mut search = serde_json::json!({ "position": position, "lag": lag });
+    let health_fields = serde_json::to_value(&health);
+    if let (Some(search), Ok(serde_json::Value::Object(health))) = (search.as_object_mut(), health_fields) {
+        search.extend(health);
+    }
     let body = serde_json::json!({
-        "status": if database.is_ok() { "ready" } else { "unavailable" },
+        "status": status,
         "database": if database.is_ok() { "ok" } else { "unreachable" },
-        "search": { "position": position, "lag": lag },
+        "search": search,
     });
     match database {
         Ok(()) => HttpResponse::Ok().json(body),
@@ -67,16 +102,21 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
     }
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition (OpenMetrics).
 #[get("/metrics")]
 async fn metrics(state: web::Data<AppState>) -> impl Responder {
-    let body = format!(
-        "# HELP directory_sql_statements_total SQL statements run since the server started.\n\
-         # TYPE directory_sql_statements_total counter\n\
-         directory_sql_statements_total {}\n",
-        state.statements.get()
-    );
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
+    let metrics = &state.metrics;
+    let statements = state.statements.get();
+    metrics.sql_statements.inc_by(statements.saturating_sub(metrics.sql_statements.get()));
+    let position = state.search.index().position();
+    metrics.index_position.set(i64::try_from(position).unwrap_or(i64::MAX));
+    if let Ok(latest) = crate::service::changes::latest_seq(&state.db).await {
+        let lag = u64::try_from(latest).unwrap_or(0).saturating_sub(position);
+        metrics.index_lag.set(i64::try_from(lag).unwrap_or(i64::MAX));
+    }
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(metrics.encode())
 }
 
 /// CORS for partner websites calling the API from a browser: `CORS_ORIGINS` is `*` (any

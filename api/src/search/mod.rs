@@ -43,6 +43,64 @@ struct Inner {
     follower: Mutex<NaiveDate>,
     /// Every change-log entry this server follows, for subscriptions.
     feed: tokio::sync::broadcast::Sender<change_log::Model>,
+    /// Whether the last write to the index succeeded, for `/readyz`.
+    health: std::sync::Mutex<IndexHealth>,
+}
+
+/// Whether the index can be written (a full disk or an unwritable directory make commits
+/// fail). Searches keep answering from the last commit meanwhile, and the follower retries
+/// every second, so the index catches up by itself once the cause is fixed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IndexHealth {
+    pub writable: bool,
+    /// What failed, without paths (the server log has the full error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(rename = "failingSince", skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Default for IndexHealth {
+    fn default() -> Self {
+        Self {
+            writable: true,
+            error: None,
+            failing_since: None,
+        }
+    }
+}
+
+/// A failed index write in words an operator can act on, without the paths the error holds.
+fn describe(error: &AppError) -> String {
+    let AppError::Internal(cause) = error else {
+        return error.message();
+    };
+    let kind = cause
+        .chain()
+        .find_map(|source| source.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    // Tantivy keeps the I/O error's kind only in its message (as `StorageFull`, or the OS text).
+    let text = format!("{cause:#}").to_lowercase();
+    let says = |needles: &[&str]| needles.iter().any(|needle| text.contains(needle));
+    if kind == Some(std::io::ErrorKind::StorageFull) || says(&["no space left", "storagefull"]) {
+        "the disk holding the search index is full".to_owned()
+    } else if kind == Some(std::io::ErrorKind::ReadOnlyFilesystem)
+        || says(&["read-only file system", "readonlyfilesystem"])
+    {
+        "the search index is on a read-only file system".to_owned()
+    } else if kind == Some(std::io::ErrorKind::PermissionDenied)
+        || says(&["permission denied", "permissiondenied", "operation not permitted"])
+    {
+        "the search index directory is not writable (permission denied)".to_owned()
+    } else if matches!(
+        kind,
+        Some(std::io::ErrorKind::NotADirectory | std::io::ErrorKind::NotFound)
+    ) || says(&["not a directory", "notadirectory", "no such file", "notfound"])
+    {
+        "the search index directory is missing or not a directory".to_owned()
+    } else {
+        "the search index could not be written (the server log has the cause)".to_owned()
+    }
 }
 
 /// How many change-log entries one catch-up step reads.
@@ -93,6 +151,7 @@ impl Search {
                 generation: RwLock::new(generation),
                 follower: Mutex::new(today()),
                 feed: tokio::sync::broadcast::channel(1_024).0,
+                health: std::sync::Mutex::new(IndexHealth::default()),
             }),
         };
         let latest = changes::latest_seq(&search.inner.db).await?;
@@ -120,7 +179,47 @@ impl Search {
         let position = changes::latest_seq(&self.inner.db).await?;
         let documents = all_documents(&self.inner.db, today()).await?;
         let index = self.index();
-        blocking(move || index.replace_all(documents, u64::try_from(position).unwrap_or(0))).await
+        let written = blocking(move || index.replace_all(documents, u64::try_from(position).unwrap_or(0))).await;
+        self.record(&written);
+        written
+    }
+
+    /// Whether the index can be written, as the last write found.
+    pub fn health(&self) -> IndexHealth {
+        self.inner
+            .health
+            .lock()
+            .map(|health| health.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Notes the outcome of an index write; logs only when health changes (the follower retries
+    /// every second, and one line per second would drown the log).
+    fn record<T>(&self, outcome: &AppResult<T>) {
+        let mut health = self
+            .inner
+            .health
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match outcome {
+            Ok(_) if !health.writable => {
+                tracing::info!("the search index is writable again");
+                *health = IndexHealth::default();
+            }
+            Ok(_) => {}
+            Err(error) if health.writable => {
+                tracing::error!(error = ?error, "cannot write the search index; searches answer from its last commit, retrying");
+                *health = IndexHealth {
+                    writable: false,
+                    error: Some(describe(error)),
+                    failing_since: Some(chrono::Utc::now()),
+                };
+            }
+            Err(error) => {
+                tracing::debug!(error = ?error, "the search index is still not writable");
+                health.error = Some(describe(error));
+            }
+        }
     }
 
     /// Applies every change-log entry the index has not seen yet and publishes it.
@@ -141,7 +240,9 @@ impl Search {
             let affected = affected_documents(&self.inner.db, &entries).await?;
             let (upserts, deletes) = build(&self.inner.db, &affected, *day).await?;
             let position = u64::try_from(last).unwrap_or(0);
-            blocking(move || index.apply(upserts, deletes, position)).await?;
+            let written = blocking(move || index.apply(upserts, deletes, position)).await;
+            self.record(&written);
+            written?;
             for entry in entries {
                 // No subscriber is not an error.
                 let _ = self.inner.feed.send(entry);
@@ -177,16 +278,35 @@ impl Search {
     /// Keeps following the change log (writes made by other processes) and picks up an index
     /// rebuilt by `directory reindex`.
     pub fn spawn_follower(&self, every: Duration) {
+        use futures_util::FutureExt;
         let search = self.clone();
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
+            // Failures are logged when a streak starts and when it ends, not every second.
+            let mut failing = false;
             loop {
                 ticks.tick().await;
-                if let Err(error) = search.reopen_if_reindexed().await {
-                    tracing::warn!(error = ?error, "could not open the rebuilt search index");
-                }
-                if let Err(error) = search.catch_up().await {
-                    tracing::warn!(error = ?error, "search index catch-up failed; will retry");
+                let step = async {
+                    let reopened = search.reopen_if_reindexed().await.map_err(AppError::internal);
+                    let caught_up = search.catch_up().await;
+                    reopened.and(caught_up)
+                };
+                // A panic in one step must not end the follower: the next tick retries.
+                let outcome = std::panic::AssertUnwindSafe(step)
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| Err(AppError::internal(anyhow::anyhow!("search follower step panicked"))));
+                match outcome {
+                    Ok(()) if failing => {
+                        tracing::info!("search index catch-up works again");
+                        failing = false;
+                    }
+                    Ok(()) => {}
+                    Err(error) if !failing => {
+                        tracing::warn!(error = ?error, "search index catch-up failed; retrying every tick");
+                        failing = true;
+                    }
+                    Err(error) => tracing::debug!(error = ?error, "search index catch-up still failing"),
                 }
             }
         });

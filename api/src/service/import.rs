@@ -126,6 +126,27 @@ impl Errors {
     }
 }
 
+/// Parses one line of the interchange format; the message says what is wrong with it.
+pub fn parse_line(line: &str) -> Result<Record, String> {
+    fn holds_nul(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(text) => text.contains('\0'),
+            serde_json::Value::Array(values) => values.iter().any(holds_nul),
+            serde_json::Value::Object(fields) => {
+                fields.iter().any(|(key, value)| key.contains('\0') || holds_nul(value))
+            }
+            _ => false,
+        }
+    }
+    let record = serde_json::from_str::<Record>(line).map_err(|error| format!("not a valid record: {error}"))?;
+    // No field may hold NUL (PostgreSQL refuses it in text); JSON spells it `\u0000`.
+    if line.contains("\\u0000") && serde_json::from_str::<serde_json::Value>(line).is_ok_and(|value| holds_nul(&value))
+    {
+        return Err("a field holds a NUL character (`\\u0000`): remove it".to_owned());
+    }
+    Ok(record)
+}
+
 /// Parses JSON Lines; blank lines are skipped.
 pub fn parse(text: &str) -> Result<Vec<(usize, Record)>, ImportError> {
     let mut records = Vec::new();
@@ -134,9 +155,9 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Record)>, ImportError> {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Record>(line) {
+        match parse_line(line) {
             Ok(record) => records.push((index + 1, record)),
-            Err(error) => errors.push(index + 1, format!("not a valid record: {error}")),
+            Err(message) => errors.push(index + 1, message),
         }
     }
     errors.into_result()?;

@@ -10,4 +10,5 @@ pub mod page;
 pub mod recruiter;
 pub mod trademark;
 pub mod training;
+pub mod verification;
 pub mod write;

@@ -117,7 +117,8 @@ impl Ordering {
             .zip(&self.kinds)
             .map(|(part, kind)| match (kind, part) {
                 (KeyKind::Int, Json::Number(number)) => number.as_i64().map(Value::from).ok_or_else(malformed),
-                (KeyKind::Text, Json::String(text)) => Ok(Value::from(text)),
+                // No real key holds NUL, and PostgreSQL refuses it in text.
+                (KeyKind::Text, Json::String(text)) if !text.contains('\0') => Ok(Value::from(text)),
                 (KeyKind::Time, Json::String(text)) => DateTime::parse_from_rfc3339(&text)
                     .map(|time| Value::from(time.with_timezone(&Utc)))
                     .map_err(|_| malformed()),

@@ -4,6 +4,7 @@
 
 mod certification;
 mod records;
+mod webhook;
 
 use async_graphql::{Context, ID, Object};
 
@@ -20,6 +21,7 @@ pub struct Mutation(
     records::RecordMutation,
     certification::CertificationMutation,
     ArchiveMutation,
+    webhook::WebhookMutation,
 );
 
 /// The caller, if it holds one of `roles` (admin may do everything).

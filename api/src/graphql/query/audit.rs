@@ -63,6 +63,7 @@ fn entity_type_of(kind: Kind) -> &'static str {
 #[Object]
 impl AuditQuery {
     /// The audit trail, newest first, optionally for one record (admins only).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

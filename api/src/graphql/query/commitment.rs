@@ -17,6 +17,7 @@ pub struct CommitmentQuery;
 #[Object]
 impl CommitmentQuery {
     /// Brands, suppliers, employers and industry associations, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -34,6 +35,7 @@ impl CommitmentQuery {
     }
 
     /// Employer Pays commitments, most recent first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,

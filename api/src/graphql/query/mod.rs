@@ -7,6 +7,7 @@ mod recruiter;
 mod search;
 mod training;
 mod verification;
+mod webhook;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(
@@ -17,4 +18,5 @@ pub struct Query(
     training::TrainingQuery,
     audit::AuditQuery,
     search::SearchQuery,
+    webhook::WebhookQuery,
 );

@@ -95,6 +95,7 @@ impl RecruiterQuery {
 
     /// Recruiters matching a filter, in pages of at most 100.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn recruiters(
         &self,
         ctx: &Context<'_>,

@@ -161,6 +161,7 @@ fn counts(values: Vec<(String, u64)>) -> Vec<FacetCount> {
 impl SearchQuery {
     /// Full-text search over recruiters, organisations, training providers and listings, in
     /// any script, tolerant of typos, as the user types. An empty query browses with facets.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -174,11 +175,11 @@ impl SearchQuery {
         }
         let request = PageArgs::forward(first, after.clone()).validate()?;
         let offset = match &after {
-            Some(cursor) => ids::decode_cursor::<usize>("search", cursor)? + 1,
+            Some(cursor) => ids::decode_cursor::<usize>("search", cursor)?.saturating_add(1),
             None => 0,
         };
         let limit = usize::try_from(request.size).unwrap_or(0);
-        if offset + limit > MAX_RESULT_WINDOW {
+        if offset.saturating_add(limit) > MAX_RESULT_WINDOW {
             return Err(AppError::bad_input(format!(
                 "search pages end at result {MAX_RESULT_WINDOW}: narrow the search with words or filters"
             ))

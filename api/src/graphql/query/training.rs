@@ -17,6 +17,7 @@ pub struct TrainingQuery;
 #[Object]
 impl TrainingQuery {
     /// Training providers, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn training_providers(
         &self,
         ctx: &Context<'_>,
@@ -34,6 +35,7 @@ impl TrainingQuery {
     }
 
     /// Training listings, soonest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn training_listings(
         &self,
         ctx: &Context<'_>,

@@ -130,6 +130,7 @@ impl Certification {
     }
 
     /// Every status transition, oldest first; kept forever.
+    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::STATUS_HISTORY, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
         let history = graphql::loaders(ctx)?
             .history
@@ -154,6 +155,11 @@ pub struct CertificateVerification {
     pub certification: Option<certification::Model>,
     pub checked_at: DateTime<Utc>,
     pub today: NaiveDate,
+    /// Signed receipt of this check, when asked for.
+    pub receipt: Option<String>,
+    /// The holder, when a bulk check loaded it with every other answer's (else `recruiter`
+    /// loads it): per-answer loads would split into batches as a long list resolves.
+    pub holder: Option<entity::recruiter::Model>,
 }
 
 #[Object]
@@ -191,6 +197,9 @@ impl CertificateVerification {
         let Some(certification) = &self.certification else {
             return Ok(None);
         };
+        if let Some(holder) = &self.holder {
+            return Ok(Some(Recruiter(holder.clone())));
+        }
         Ok(graphql::loaders(ctx)?
             .recruiter
             .load_one(certification.recruiter_id)
@@ -201,5 +210,13 @@ impl CertificateVerification {
     /// Scope, validity and status history.
     async fn certification(&self) -> Option<Certification> {
         self.certification.clone().map(Certification)
+    }
+
+    /// With `verifyCertificate(receipt: true)`: a compact JWS signed with the directory's receipt
+    /// key (public keys at `/.well-known/jwks.json`) stating the number, the answer and the time.
+    /// In `verifyCertificates`, the batch's own `receipt` covers every answer instead.
+    #[graphql(cache_control(no_cache))]
+    async fn receipt(&self) -> Option<&str> {
+        self.receipt.as_deref()
     }
 }

@@ -37,6 +37,7 @@ impl Corridor {
     }
 
     /// Recruiters serving the corridor, those certified today first, then by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn recruiters(
         &self,
         ctx: &Context<'_>,
@@ -76,6 +77,7 @@ impl Corridor {
     }
 
     /// Employer Pays commitments that cover the corridor, most recent first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,
@@ -89,6 +91,7 @@ impl Corridor {
 
     /// Training held in the corridor's countries (pre-departure at origin, post-arrival at
     /// destination, and training for recruiters and employers on either side), soonest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn training_listings(
         &self,
         ctx: &Context<'_>,

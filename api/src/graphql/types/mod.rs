@@ -9,6 +9,8 @@ mod node;
 mod recruiter;
 mod trademark;
 mod training;
+mod verification;
+pub mod webhook;
 
 pub use certification::{CertificateVerification, Certification, StatusChange};
 pub use commitment::{Commitment, Organisation};
@@ -18,5 +20,6 @@ pub use node::Node;
 pub use recruiter::{CorridorRef, Licence, Recruiter};
 pub use trademark::{MarkRight, MarkUseVerification};
 pub use training::{Fee, TrainingListing, TrainingProvider};
+pub use verification::{CertificateVerifications, LicenceLookup, LicenceLookups};
 
 pub(crate) use crate::db::json_list;

@@ -1,0 +1,447 @@
+/* Ethical recruitment directory: the widget for partner websites (GET /embed.js).
+ *
+ *   <script src="https://directory.example/embed.js" defer></script>
+ *   <recruitment-directory></recruitment-directory>          search + corridor filter + cards
+ *   <recruiter-card slug="himalayan-overseas-manpower"></recruiter-card>
+ *   <certificate-badge number="ERS-NP-2024-0000012"></certificate-badge>   live status
+ *   <certificate-badge></certificate-badge>                  a "verify a certificate" form
+ *
+ * Every element takes `api` (the directory's base URL; by default where this script came
+ * from). No framework, no dependencies. Data is only ever put into the page as text nodes
+ * (never innerHTML), inside shadow roots so the partner's CSS and ours do not mix. */
+(() => {
+  'use strict';
+  if (customElements.get('recruitment-directory')) return; // the script was included twice
+
+  const me = document.currentScript || document.querySelector('script[src*="embed.js"]');
+  const scriptBase = new URL('.', (me && me.src) || location.href);
+  const apiOf = (el) => new URL('graphql', el.getAttribute('api') ? new URL(el.getAttribute('api').replace(/\/?$/, '/'), location.href) : scriptBase);
+
+  /* ---- DOM helpers: text only ---- */
+  const h = (tag, props, ...kids) => {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value == null || value === false) continue;
+      if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? '' : value);
+    }
+    el.append(...kids.flat(9).filter((kid) => kid != null && kid !== false));
+    return el;
+  };
+  /* Names come in many scripts: `dir=auto` lets Arabic read right to left, and `lang` picks the
+   * right font and screen-reader voice. The country disambiguates shared scripts. */
+  const SCRIPTS = [
+    [/\p{Script=Devanagari}/u, (c) => (c === 'IN' ? 'hi' : 'ne')], [/\p{Script=Bengali}/u, 'bn'],
+    [/\p{Script=Arabic}/u, (c) => ({ PK: 'ur', AF: 'ps', IR: 'fa' })[c] || 'ar'], [/\p{Script=Thai}/u, 'th'],
+    [/\p{Script=Myanmar}/u, 'my'], [/\p{Script=Khmer}/u, 'km'], [/\p{Script=Sinhala}/u, 'si'],
+    [/\p{Script=Lao}/u, 'lo'], [/\p{Script=Tamil}/u, 'ta'], [/\p{Script=Han}/u, 'zh'],
+  ];
+  const langOf = (text, country) => {
+    for (const [re, lang] of SCRIPTS) if (re.test(text)) return typeof lang === 'function' ? lang(country) : lang;
+  };
+  const txt = (tag, text, country, props) => h(tag, { dir: 'auto', lang: langOf(text, country), ...props }, text);
+  const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+  const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+  const name = (names, code) => { try { return names.of(code) || code; } catch { return code; } };
+  const country = (code) => name(regionNames, code);
+  const words = (code) => code.replace(/_/g, ' ');
+  const STATUS = {
+    CERTIFIED: ['Certified', 'ok'], SUSPENDED: ['Suspended', 'warn'], EXPIRED: ['Expired', 'bad'],
+    WITHDRAWN: ['Withdrawn', 'bad'], REJECTED: ['Rejected', 'bad'], APPLICANT: ['Applicant', 'info'],
+    DEFERRED: ['Deferred', 'info'], NOT_FOUND: ['Not found', 'bad'], ERROR: ['Unavailable', 'info'],
+  };
+
+  /* Search highlights come HTML-escaped with matches in <mark>; rebuilt as nodes, never parsed. */
+  const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+  const unescape = (text) => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]);
+  const highlight = (snippet, countryCode) => {
+    const out = h('span', { class: 'hl', dir: 'auto', lang: langOf(snippet, countryCode) });
+    let marked = false;
+    for (const part of snippet.split(/(<\/?mark>)/)) {
+      if (part === '<mark>' || part === '</mark>') { marked = part === '<mark>'; continue; }
+      const text = unescape(part);
+      if (text) out.append(marked ? h('mark', {}, text) : text);
+    }
+    return out;
+  };
+
+  /* ---- the API ---- */
+  async function gql(el, query, variables, signal) {
+    const response = await fetch(apiOf(el), {
+      method: 'POST', mode: 'cors', credentials: 'omit', signal,
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json().catch(() => null);
+    const error = body && body.errors && body.errors[0];
+    if (error) throw Object.assign(new Error(error.message), { code: error.extensions && error.extensions.code });
+    if (!response.ok || !body) throw new Error(`the directory answered HTTP ${response.status}`);
+    return body.data;
+  }
+  const aborted = (error) => error && error.name === 'AbortError';
+
+  /* One graphql-transport-ws connection per API, shared by every badge on the page. A
+   * (re)connection tells subscribers to re-check, so events missed while offline are not lost. */
+  const feeds = new Map();
+  const SUBSCRIPTION = 'subscription($ids:[ID!]){certificationChanged(recruiterIds:$ids){sequence}}';
+  function subscribe(el, recruiterId, onChange) {
+    const url = apiOf(el).href.replace(/^http/, 'ws');
+    let feed = feeds.get(url);
+    if (!feed) {
+      feed = { subs: new Map(), ws: null, ready: false, next: 1, delay: 1000 };
+      feeds.set(url, feed);
+    }
+    const f = feed;
+    const send = (message) => f.ws.send(JSON.stringify(message));
+    const start = (id, sub) => send({ id, type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { ids: [sub.recruiterId] } } });
+    const open = () => {
+      const ws = (f.ws = new WebSocket(url, 'graphql-transport-ws'));
+      ws.onopen = () => send({ type: 'connection_init' });
+      ws.onmessage = ({ data }) => {
+        let message;
+        try { message = JSON.parse(data); } catch { return; }
+        if (message.type === 'connection_ack') {
+          f.ready = true; f.delay = 1000;
+          for (const [id, sub] of f.subs) { if (sub.started) sub.onChange(); sub.started = true; start(id, sub); }
+        } else if (message.type === 'ping') send({ type: 'pong' });
+        else if (message.type === 'next' && f.subs.has(message.id)) f.subs.get(message.id).onChange();
+      };
+      ws.onclose = () => {
+        f.ready = false; f.ws = null;
+        if (f.subs.size) setTimeout(() => f.subs.size && !f.ws && open(), (f.delay = Math.min(f.delay * 2, 60000)));
+      };
+    };
+    const id = String(f.next++);
+    const sub = { recruiterId, onChange, started: f.ready };
+    f.subs.set(id, sub);
+    if (f.ready) start(id, sub);
+    else if (!f.ws) open();
+    return () => {
+      f.subs.delete(id);
+      if (f.ready) send({ id, type: 'complete' });
+      if (!f.subs.size && f.ws) f.ws.close();
+    };
+  }
+
+  /* ---- styles: AA contrast (4.5:1 or more), focus always visible; themable with --rd-* ---- */
+  const CSS = `
+:host{display:block;font:inherit;line-height:1.45;color:var(--rd-fg,#1b1b1b);--a:var(--rd-accent,#0b4f8a)}
+:host([hidden]){display:none}
+*{box-sizing:border-box}
+:focus-visible{outline:3px solid var(--a);outline-offset:2px}
+.box{background:var(--rd-bg,#fff);border:1px solid #8a8a8a;border-radius:6px;padding:1rem}
+label{font-weight:600}
+input,select,button{font:inherit;color:inherit;background:#fff;border:1px solid #5c5c5c;border-radius:4px;padding:.4rem .5rem;min-height:2.5rem}
+button{cursor:pointer;text-align:start}
+input[type=checkbox]{min-height:0;width:1.25rem;height:1.25rem;margin:0;accent-color:var(--a)}
+.check{display:inline-flex;gap:.5rem;align-items:center}
+.row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:0 0 .75rem}
+.row div{display:flex;flex-direction:column;gap:.25rem}
+.grow{flex:1 1 14rem}
+fieldset{border:0;padding:0;margin:0;display:flex;gap:.5rem;flex-wrap:wrap;align-items:end}
+legend{font-weight:600;padding:0}
+.status{margin:.5rem 0;color:#3d3d3d}
+ul{margin:0;padding:0;list-style:none}
+.results li+li{margin-top:.25rem}
+.results button{width:100%;display:block;border-color:#8a8a8a}
+.results button[aria-current=true]{border:2px solid var(--a)}
+.name{font-weight:700;color:var(--a)}
+.meta,.hl{display:block;color:#3d3d3d;font-size:.9em}
+mark{background:#fff3a8;color:inherit}
+h3{margin:.75rem 0 .25rem;font-size:1.25em}
+h4{margin:.75rem 0 .25rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:.5rem 0}
+dt{font-weight:600}dd{margin:0}
+a{color:var(--a)}
+.badge{display:inline-flex;flex-wrap:wrap;gap:.25rem .5rem;align-items:baseline;border:2px solid;border-radius:6px;padding:.4rem .6rem}
+.badge strong{text-transform:uppercase;letter-spacing:.03em}
+.ok{color:#0d5c2e;background:#e6f4ea}.warn{color:#6b3900;background:#fff4e5}
+.bad{color:#8b1a1a;background:#fdecec}.info{color:#333;background:#f0f0f0}
+.small{font-size:.9em}
+@media (forced-colors:active){.badge{border-color:CanvasText}}`;
+  const shadow = (el) => {
+    const root = el.shadowRoot || el.attachShadow({ mode: 'open' });
+    root.replaceChildren(h('style', {}, CSS));
+    return root;
+  };
+
+  /* ---- <certificate-badge number="…" [compact] [refresh="300"] [api]> ---- */
+  const VERIFY = `query($n:String!){verifyCertificate(number:$n){number found certified status checkedAt
+    recruiter{id legalName country} certification{certificateNumber scheme certificationBody expiresOn}}}`;
+  class CertificateBadge extends HTMLElement {
+    static observedAttributes = ['number'];
+    connectedCallback() {
+      this.root = this.root || shadow(this);
+      this.render();
+    }
+    disconnectedCallback() { this.stop(); }
+    attributeChangedCallback() { if (this.root) this.render(); }
+    stop() {
+      clearInterval(this.timer); this.timer = null;
+      if (this.unsubscribe) this.unsubscribe();
+      this.unsubscribe = this.watching = null;
+      if (this.abort) this.abort.abort();
+    }
+    render() {
+      this.stop();
+      this.shown = null;
+      const number = (this.current = (this.getAttribute('number') || '').trim());
+      this.out = h('div', { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+      const parts = [h('style', {}, CSS)];
+      if (!this.hasAttribute('number')) parts.push(this.form());
+      parts.push(this.out);
+      this.root.replaceChildren(...parts);
+      /* "Certified today" also changes with the calendar (expiry), which no event announces:
+       * re-check on an interval as well as on every pushed change. */
+      const seconds = Math.max(15, Number(this.getAttribute('refresh')) || 300);
+      this.timer = setInterval(() => this.current && this.check(this.current), seconds * 1000);
+      if (!number) return;
+      this.out.append(h('span', { class: 'small' }, `Checking certificate ${number}…`));
+      this.check(number);
+    }
+    form() {
+      const input = h('input', { id: 'n', type: 'text', autocomplete: 'off', spellcheck: 'false', required: true });
+      return h('form', {
+        class: 'row', onsubmit: (event) => {
+          event.preventDefault();
+          this.current = input.value.trim();
+          if (this.current) this.check(this.current);
+        },
+      }, h('div', { class: 'grow' }, h('label', { for: 'n' }, 'Verify a certificate number'), input),
+      h('div', {}, h('button', { type: 'submit' }, 'Verify')));
+    }
+    async check(number) {
+      if (this.abort) this.abort.abort();
+      const abort = (this.abort = new AbortController());
+      let result;
+      try {
+        result = (await gql(this, VERIFY, { n: number }, abort.signal)).verifyCertificate;
+      } catch (error) {
+        if (aborted(error)) return;
+        result = { error: error.message || String(error), number };
+      }
+      if (abort.signal.aborted) return;
+      const recruiterId = result.recruiter && result.recruiter.id;
+      if (recruiterId && this.watching !== recruiterId) {
+        if (this.unsubscribe) this.unsubscribe();
+        this.watching = recruiterId;
+        this.unsubscribe = subscribe(this, recruiterId, () => this.current && this.check(this.current));
+      }
+      this.show(result);
+    }
+    show(v) {
+      const status = v.error ? 'ERROR' : v.found ? v.status : 'NOT_FOUND';
+      const key = JSON.stringify([status, v.number, v.certification && v.certification.expiresOn, v.error]);
+      if (key === this.shown) return; // unchanged: do not make screen readers announce it again
+      this.shown = key;
+      const [label, tone] = STATUS[status] || [status, 'info'];
+      const c = v.certification || {};
+      const holder = v.recruiter;
+      const detail = v.error
+        ? `Could not check ${v.number}: ${v.error}`
+        : !v.found
+          ? `No certificate numbered ${v.number} is in the directory`
+          : [`Certificate ${c.certificateNumber || v.number}`, c.scheme && ` (${c.scheme})`,
+            c.expiresOn && `, ${v.certified ? 'valid until' : 'expiry'} ${c.expiresOn}`].filter(Boolean).join('');
+      this.out.replaceChildren(h('p', { class: `badge ${tone}`, part: 'badge', 'data-status': status },
+        h('span', { 'aria-hidden': 'true' }, tone === 'ok' ? '✓' : tone === 'bad' ? '✗' : '•'),
+        h('strong', {}, label), h('span', { class: 'small' }, detail),
+        holder && !this.hasAttribute('compact') && h('span', { class: 'small' }, 'held by ',
+          txt('span', holder.legalName, holder.country)),
+        c.certificationBody && h('span', { class: 'small' }, `audited by ${c.certificationBody}`),
+        v.checkedAt && h('span', { class: 'small' }, `checked ${new Date(v.checkedAt).toLocaleString()}`)));
+    }
+  }
+
+  /* ---- <recruiter-card recruiter-id="…" | slug="…" [api]> ---- */
+  const RECRUITER = `query($id:ID,$slug:String){recruiter(id:$id,slug:$slug){id slug legalName tradingNames
+    formerNames country city website languages sectors cbpLevel certified corridors{origin destination}
+    certifications{certificateNumber status}}}`;
+  class RecruiterCard extends HTMLElement {
+    static observedAttributes = ['recruiter-id', 'slug'];
+    connectedCallback() { this.root = this.root || shadow(this); this.load(); }
+    disconnectedCallback() { if (this.abort) this.abort.abort(); }
+    attributeChangedCallback() { if (this.root) this.load(); }
+    async load() {
+      if (this.abort) this.abort.abort();
+      const abort = (this.abort = new AbortController());
+      const id = this.getAttribute('recruiter-id');
+      const slug = this.getAttribute('slug');
+      const status = h('p', { role: 'status', class: 'status' }, 'Loading the recruiter…');
+      this.root.replaceChildren(h('style', {}, CSS), status);
+      if (!id && !slug) return status.replaceChildren('Set recruiter-id or slug on <recruiter-card>.');
+      try {
+        const { recruiter } = await gql(this, RECRUITER, { id, slug }, abort.signal);
+        if (!recruiter) return status.replaceChildren('This recruiter is not in the directory.');
+        this.root.replaceChildren(h('style', {}, CSS), this.card(recruiter));
+        this.dispatchEvent(new CustomEvent('recruiter-loaded', { detail: { id: recruiter.id }, bubbles: true, composed: true }));
+      } catch (error) {
+        if (!aborted(error)) status.replaceChildren(error.code === 'NOT_FOUND' ? 'This recruiter is not in the directory.' : `Could not load the recruiter: ${error.message}`);
+      }
+    }
+    /* Focus the card's heading, so keyboard and screen-reader users land on what they opened. */
+    focus() { const heading = this.root && this.root.querySelector('h3'); if (heading) heading.focus(); }
+    card(r) {
+      const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
+      const list = (items) => h('ul', {}, items.map((item) => h('li', {}, item)));
+      let website = null;
+      try {
+        const url = new URL(r.website);
+        if (url.protocol === 'https:' || url.protocol === 'http:')
+          website = h('a', { href: url.href, rel: 'noopener noreferrer nofollow', target: '_blank' }, url.host);
+      } catch { website = r.website || null; }
+      return h('article', { class: 'box', 'aria-labelledby': 'name' },
+        txt('h3', r.legalName, r.country, { id: 'name', tabindex: '-1' }),
+        r.tradingNames.length > 0 && h('p', {}, 'Trading as ', r.tradingNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
+        r.formerNames.length > 0 && h('p', { class: 'small' }, 'Formerly ', r.formerNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
+        h('dl', {},
+          row('Based in', r.city ? [txt('span', r.city, r.country), ', '] : '', country(r.country)),
+          row('Corridors', r.corridors.length ? h('ul', { class: 'corridors' }, r.corridors.map((c) =>
+            h('li', { 'data-corridor': `${c.origin}-${c.destination}` }, `${country(c.origin)} → ${country(c.destination)}`))) : 'none listed'),
+          row('Sectors', r.sectors.map(words).join(', ') || 'none listed'),
+          row('Languages', r.languages.map((l) => name(languageNames, l)).join(', ') || 'none listed'),
+          row('Capacity building', words(r.cbpLevel.toLowerCase())),
+          website && row('Website', website)),
+        h('h4', {}, 'Certification'),
+        h('p', { 'data-certified': String(r.certified) }, r.certified ? 'Certified today.' : 'Not certified today.'),
+        r.certifications.length > 0 && list(r.certifications.map((c) =>
+          h('certificate-badge', { number: c.certificateNumber, compact: true, api: this.getAttribute('api') }))));
+    }
+  }
+
+  /* ---- <recruitment-directory [origin] [destination] [query] [page-size="10"] [api]> ---- */
+  const SEARCH = `query($q:String!,$f:SearchFilter,$n:Int,$after:String){search(query:$q,filter:$f,first:$n,after:$after){
+    totalCount pageInfo{hasNextPage endCursor} edges{highlights node{__typename
+    ...on Recruiter{id slug legalName tradingNames country city certified corridors{origin destination}}}}}}`;
+  const CORRIDORS = 'query{search(query:"",filter:{recordTypes:[RECRUITER]},first:0){facets{corridor{value}}}}';
+  class RecruitmentDirectory extends HTMLElement {
+    connectedCallback() {
+      if (this.root) return;
+      this.root = shadow(this);
+      const select = (id, label) => h('div', {}, h('label', { for: id }, label),
+        h('select', { id, onchange: () => this.search() }, h('option', { value: '' }, 'Any country')));
+      this.input = h('input', {
+        id: 'q', type: 'search', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'hint',
+        'aria-controls': 'results', value: this.getAttribute('query') || '',
+        oninput: () => { clearTimeout(this.debounce); this.debounce = setTimeout(() => this.search(), 250); },
+        onkeydown: (event) => { if (event.key === 'ArrowDown') { event.preventDefault(); this.move(0); } },
+      });
+      this.certifiedOnly = h('input', { id: 'c', type: 'checkbox', onchange: () => this.search() });
+      this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'status' });
+      this.results = h('ul', { class: 'results', id: 'results', 'aria-label': 'Recruiters found', onkeydown: (event) => this.keys(event) });
+      this.more = h('button', { type: 'button', hidden: true, onclick: () => this.search(true) }, 'More results');
+      this.detail = h('div', { id: 'detail' });
+      this.root.append(h('div', { class: 'box' },
+        h('form', { role: 'search', onsubmit: (event) => { event.preventDefault(); this.search(); } },
+          h('div', { class: 'row' },
+            h('div', { class: 'grow' }, h('label', { for: 'q' }, 'Search recruiters'), this.input,
+              h('span', { id: 'hint', class: 'small' }, 'Name, licence or certificate number, in any script. Arrow keys move through results.')),
+            h('fieldset', {}, h('legend', {}, 'Corridor'), select('o', 'From'), select('d', 'To'))),
+          h('div', { class: 'row' }, h('label', { class: 'check' }, this.certifiedOnly, 'Certified today only'))),
+        this.status, this.results, this.more, this.detail));
+      this.origin = this.root.getElementById('o');
+      this.destination = this.root.getElementById('d');
+      this.loadCorridors();
+      this.search();
+    }
+    disconnectedCallback() { if (this.abort) this.abort.abort(); clearTimeout(this.debounce); }
+    /* The corridor choices are the corridors recruiters actually serve (search facets). */
+    async loadCorridors() {
+      const preset = [this.getAttribute('origin'), this.getAttribute('destination')];
+      const codes = [new Set(), new Set()];
+      preset.forEach((code, i) => code && codes[i].add(code.toUpperCase()));
+      try {
+        const data = await gql(this, CORRIDORS, {});
+        for (const { value } of data.search.facets.corridor) value.split('-').forEach((code, i) => codes[i].add(code));
+      } catch { /* the filter keeps its presets; the search reports the error */ }
+      [this.origin, this.destination].forEach((select, i) => {
+        const chosen = select.value || (preset[i] || '').toUpperCase();
+        const options = [...codes[i]].map((code) => [country(code), code]).sort((a, b) => a[0].localeCompare(b[0]));
+        select.append(...options.map(([label, code]) => h('option', { value: code }, label)));
+        select.value = chosen;
+      });
+    }
+    filter() {
+      const origin = this.origin.value || (this.origin.length < 2 && this.getAttribute('origin')) || null;
+      const destination = this.destination.value || (this.destination.length < 2 && this.getAttribute('destination')) || null;
+      const filter = { recordTypes: ['RECRUITER'] };
+      if (origin || destination) filter.corridor = { origin, destination };
+      if (this.certifiedOnly.checked) filter.certified = true;
+      return filter;
+    }
+    async search(more) {
+      clearTimeout(this.debounce);
+      const query = this.input.value.trim();
+      const filter = this.filter();
+      if (!query && !filter.corridor && !filter.certified) {
+        if (this.abort) this.abort.abort();
+        this.results.replaceChildren(); this.more.hidden = true;
+        this.status.textContent = 'Type a name or choose a corridor to find recruiters.';
+        return;
+      }
+      if (this.abort) this.abort.abort(); // a newer search makes the older answer useless
+      const abort = (this.abort = new AbortController());
+      const size = Math.min(100, Number(this.getAttribute('page-size')) || 10);
+      this.setAttribute('aria-busy', 'true');
+      try {
+        const { search } = await gql(this, SEARCH, { q: query, f: filter, n: size, after: more ? this.cursor : null }, abort.signal);
+        this.cursor = search.pageInfo.endCursor;
+        if (!more) this.results.replaceChildren();
+        const start = this.results.children.length;
+        this.results.append(...search.edges.filter((e) => e.node.__typename === 'Recruiter').map((e) => this.item(e)));
+        const shown = this.results.children.length;
+        this.more.hidden = !search.pageInfo.hasNextPage;
+        const total = search.totalCount;
+        this.status.textContent = total === 0
+          ? `No recruiters found${query ? ` for “${query}”` : ''}.`
+          : `${total} recruiter${total === 1 ? '' : 's'} found${shown < total ? `, showing ${shown}` : ''}.`;
+        if (more && this.results.children[start]) this.move(start);
+      } catch (error) {
+        if (aborted(error)) return;
+        this.status.textContent = `The search failed: ${error.message}`;
+      } finally {
+        if (this.abort === abort) this.removeAttribute('aria-busy');
+      }
+    }
+    item({ node: r, highlights }) {
+      const place = [r.city, country(r.country)].filter(Boolean).join(', ');
+      const corridors = r.corridors.slice(0, 3).map((c) => `${c.origin}→${c.destination}`).join(' ');
+      /* Why it matched, when not by its name: a trading or former name, a number, the description. */
+    const extra = highlights.find((snippet) => ![r.legalName, r.slug].includes(unescape(snippet.replace(/<\/?mark>/g, ''))));
+      return h('li', {}, h('button', {
+        type: 'button', tabindex: this.results.children.length ? '-1' : '0', 'data-id': r.id,
+        onclick: (event) => this.open(r.id, event.currentTarget),
+      }, txt('span', r.legalName, r.country, { class: 'name' }),
+      h('span', { class: 'meta' }, `${place} · ${r.certified ? 'Certified' : 'Not certified'}${corridors ? ` · ${corridors}` : ''}`),
+      extra && highlight(extra, r.country)));
+    }
+    buttons() { return [...this.results.querySelectorAll('button')]; }
+    /* Roving focus: one tab stop for the list, arrow keys (and Home/End) inside it. */
+    move(index) {
+      const buttons = this.buttons();
+      if (!buttons.length) return;
+      const target = buttons[Math.max(0, Math.min(index, buttons.length - 1))];
+      buttons.forEach((button) => button.setAttribute('tabindex', button === target ? '0' : '-1'));
+      target.focus();
+    }
+    keys(event) {
+      const buttons = this.buttons();
+      const at = buttons.indexOf(this.root.activeElement);
+      if (at < 0) return;
+      const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+      if (event.key === 'Escape' || (event.key === 'ArrowUp' && at === 0)) { event.preventDefault(); this.input.focus(); }
+      else if (to !== undefined) { event.preventDefault(); this.move(to); }
+    }
+    open(id, button) {
+      this.buttons().forEach((b) => b.removeAttribute('aria-current'));
+      button.setAttribute('aria-current', 'true');
+      const card = h('recruiter-card', { 'recruiter-id': id, api: this.getAttribute('api') });
+      card.addEventListener('recruiter-loaded', () => card.focus(), { once: true });
+      this.detail.replaceChildren(card);
+    }
+  }
+
+  customElements.define('certificate-badge', CertificateBadge);
+  customElements.define('recruiter-card', RecruiterCard);
+  customElements.define('recruitment-directory', RecruitmentDirectory);
+})();

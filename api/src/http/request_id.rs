@@ -1,0 +1,287 @@
+//! Request ids and time limits.
+//!
+//! Every response carries `X-Request-Id` (the client's own when it sent a sane one, else a new
+//! random one), every log line written while the request is handled carries it (a tracing
+//! span), and `INTERNAL` errors quote it in `extensions.requestId`, so a user who reports an
+//! error can be matched with the server's log.
+//!
+//! Time limits: a request body must arrive within `REQUEST_TIMEOUT` (a client trickling it in
+//! is answered `408` and disconnected instead of holding a worker's attention for ever), and a
+//! GraphQL query that runs longer is abandoned with `QUERY_TOO_COMPLEX`. Mutations are not cut
+//! short: dropping one half way could hide whether it committed (a write is one transaction,
+//! so it either commits or rolls back on its own), and imports are bounded by the body limit.
+
+use std::{cell::Cell, panic::AssertUnwindSafe, rc::Rc, time::Duration};
+
+use actix_web::{
+    HttpMessage, HttpRequest, HttpResponse,
+    body::{BoxBody, MessageBody},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    error::PayloadError,
+    http::{
+        Method, StatusCode,
+        header::{self, HeaderName, HeaderValue},
+    },
+    middleware::Next,
+    web,
+};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, Value};
+use futures_util::{FutureExt, StreamExt};
+use tracing::Instrument;
+
+use super::AppState;
+
+/// The header that carries the id, both ways.
+pub const HEADER: &str = "x-request-id";
+/// Longest id accepted from a client.
+const MAX_CLIENT_ID: usize = 128;
+/// When the state is not reachable (it always is in `serve`).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The id of the request being handled, in the request's extensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// A client's id is kept if it is short and made of characters that are safe in logs and
+/// headers; anything else is replaced (a log line must not be forged through it).
+fn sane(candidate: &str) -> Option<String> {
+    let safe =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b':' | b'/' | b'+' | b'=');
+    let valid = !candidate.is_empty() && candidate.len() <= MAX_CLIENT_ID && candidate.bytes().all(safe);
+    valid.then(|| candidate.to_owned())
+}
+
+/// 128 random bits as hex.
+fn generate() -> String {
+    let mut bytes = [0_u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No system randomness: unique enough within one process.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos());
+        bytes = nanos.to_be_bytes();
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The id of a request (empty before the middleware ran, e.g. in unit tests).
+pub fn of(request: &HttpRequest) -> String {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default()
+}
+
+fn time_limit(request: &ServiceRequest) -> Duration {
+    request
+        .app_data::<web::Data<AppState>>()
+        .map_or(DEFAULT_TIMEOUT, |state| state.request_timeout)
+}
+
+/// Ends the body stream with an error once `limit` has passed, and notes that it did.
+fn with_deadline(payload: Payload, limit: Duration, timed_out: Rc<Cell<bool>>) -> Payload {
+    let sleep = Box::pin(tokio::time::sleep(limit));
+    let stream = futures_util::stream::unfold(Some((payload, sleep)), move |state| {
+        let timed_out = timed_out.clone();
+        async move {
+            let (mut payload, mut sleep) = state?;
+            // Biased: what has arrived is taken even when the time is up.
+            tokio::select! {
+                biased;
+                chunk = payload.next() => chunk.map(|chunk| (chunk, Some((payload, sleep)))),
+                () = &mut sleep => {
+                    timed_out.set(true);
+                    let error = std::io::Error::new(std::io::ErrorKind::TimedOut, "request body too slow");
+                    Some((Err(PayloadError::Io(error)), None))
+                }
+            }
+        }
+    });
+    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<web::Bytes, PayloadError>>>> = Box::pin(stream);
+    Payload::from(boxed)
+}
+
+/// actix answers a body it cannot read (too large, broken) with plain text; a GraphQL client
+/// gets the same refusal as a GraphQL error with a code.
+fn plain_refusal(response: &ServiceResponse<BoxBody>) -> Option<(StatusCode, String)> {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("json"));
+    if response.request().path() != "/graphql" || !status.is_client_error() || is_json {
+        return None;
+    }
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "the request body is larger than {} KiB: send less (split a bulk import into several requests)",
+            super::graphql::MAX_BODY_BYTES / 1024
+        )
+    } else {
+        format!(
+            "the request was refused ({}): send a GraphQL request as JSON",
+            status.canonical_reason().unwrap_or("unreadable")
+        )
+    };
+    Some((status, message))
+}
+
+/// The middleware (`App::wrap(from_fn(request_id::middleware))`).
+pub async fn middleware(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let id = request
+        .headers()
+        .get(HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(sane)
+        .unwrap_or_else(generate);
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let limit = time_limit(&request);
+    let timed_out = Rc::new(Cell::new(false));
+    // Only bodies of requests that send one: a WebSocket upgrade (`GET`) streams for hours.
+    if matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH) {
+        let payload = request.take_payload();
+        request.set_payload(with_deadline(payload, limit, timed_out.clone()));
+    }
+    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.path());
+    let mut response = next.call(request).instrument(span.clone()).await?.map_into_boxed_body();
+    let refusal = if timed_out.get() {
+        span.in_scope(|| tracing::info!("request body did not arrive in time"));
+        Some((
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body did not arrive within {}s: send the whole request at once",
+                limit.as_secs_f64()
+            ),
+        ))
+    } else {
+        plain_refusal(&response)
+    };
+    if let Some((status, message)) = refusal {
+        let mut answer = HttpResponse::build(status);
+        if status == StatusCode::REQUEST_TIMEOUT {
+            answer.insert_header((header::CONNECTION, "close"));
+        }
+        // CORS headers stay, so that a browser client can read the refusal.
+        for (name, value) in response.headers() {
+            if name.as_str().starts_with("access-control-") || name == header::VARY {
+                answer.append_header((name.clone(), value.clone()));
+            }
+        }
+        let body =
+            serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] });
+        response = response.into_response(answer.json(body)).map_into_boxed_body();
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(HeaderName::from_static(HEADER), value);
+    }
+    Ok(response)
+}
+
+fn error_with(message: String, code: &str, request_id: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    extensions.set("requestId", request_id);
+    error
+}
+
+/// Every operation of the request answered with the same error.
+fn refusal(count: usize, batched: bool, error: ServerError) -> BatchResponse {
+    let response = || Response::from_errors(vec![error.clone()]);
+    if batched {
+        BatchResponse::Batch((0..count).map(|_| response()).collect())
+    } else {
+        BatchResponse::Single(response())
+    }
+}
+
+/// `extensions.requestId` on every `INTERNAL` error, for the user to quote; and a code on
+/// the errors async-graphql raises about the request itself (no operation of that name, no
+/// name given for several operations), which are the client's to fix.
+fn finish_errors(response: &mut BatchResponse, request_id: &str) {
+    let responses: Vec<&mut Response> = match response {
+        BatchResponse::Single(single) => vec![single],
+        BatchResponse::Batch(batch) => batch.iter_mut().collect(),
+    };
+    for error in responses.into_iter().flat_map(|response| response.errors.iter_mut()) {
+        let outside_resolvers = error.path.is_empty();
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        match extensions.get("code") {
+            Some(code) if *code == Value::from("INTERNAL") => extensions.set("requestId", request_id),
+            None if outside_resolvers => extensions.set("code", "BAD_USER_INPUT"),
+            _ => {}
+        }
+    }
+}
+
+/// Runs prepared operations: queries (`reads_only`) within the request time limit, a panic
+/// answered as `INTERNAL` instead of tearing down the worker, and `INTERNAL` errors quoting
+/// the request id.
+pub async fn execute(
+    state: &AppState,
+    http: &HttpRequest,
+    mut prepared: Vec<Request>,
+    batched: bool,
+    reads_only: bool,
+) -> BatchResponse {
+    let request_id = of(http);
+    let count = prepared.len();
+    let run = async {
+        if batched {
+            state.schema.execute_batch(BatchRequest::Batch(prepared)).await
+        } else {
+            BatchResponse::Single(state.schema.execute(prepared.remove(0)).await)
+        }
+    };
+    let guarded = AssertUnwindSafe(run).catch_unwind();
+    let outcome = if reads_only {
+        match tokio::time::timeout(state.request_timeout, guarded).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!(limit = ?state.request_timeout, "query abandoned at the time limit");
+                let message = format!(
+                    "the query ran longer than {}s and was stopped: ask for smaller pages with `first`, fewer \
+                     nested lists, or split it (if a small query is stopped, the server is busy: retry later)",
+                    state.request_timeout.as_secs_f64()
+                );
+                return refusal(count, batched, error_with(message, "QUERY_TOO_COMPLEX", &request_id));
+            }
+        }
+    } else {
+        guarded.await
+    };
+    let mut response = outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(panic = %what, "a GraphQL request panicked");
+        let message = "internal error, please retry later".to_owned();
+        refusal(count, batched, error_with(message, "INTERNAL", &request_id))
+    });
+    finish_errors(&mut response, &request_id);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_kept_only_when_sane() {
+        assert_eq!(sane("abc-123_x.y:z"), Some("abc-123_x.y:z".to_owned()));
+        for bad in ["", "a b", "line\nbreak", "<script>", "é", &"x".repeat(129)] {
+            assert_eq!(sane(bad), None, "{bad:?}");
+        }
+        let generated = generate();
+        assert_eq!(generated.len(), 32);
+        assert!(sane(&generated).is_some());
+        assert_ne!(generated, generate());
+    }
+}

@@ -1,0 +1,307 @@
+//! Cost-based rate limits per client: an API key when the request carries a valid one
+//! (`X-Api-Key`), else the IP address.
+//!
+//! The algorithm is GCRA (the generic cell rate algorithm, a leaky bucket kept as one
+//! timestamp per client): a client may spend `limit` cost units per minute, all of them at once
+//! if it saved them up. A GraphQL operation costs its complexity (so a page of 100 with nested
+//! lists costs far more than one lookup), an answer from the cache costs 1. The state lives in
+//! Redis when it is configured, shared by every server, so a client cannot multiply its budget
+//! by spreading requests; the same algorithm runs in memory when Redis is unset or unreachable
+//! (then each server counts alone, which is the safe direction to fail in).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use actix_web::HttpRequest;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::{cache::Store, error::AppError};
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+/// GCRA in Redis: the same arithmetic as `Gcra::take`, on Redis's clock so that servers with
+/// skewed clocks agree. Returns {allowed, retry after ms, ms until the bucket is full again}.
+const GCRA_LUA: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new_tat = tat + cost * interval
+local allow_at = new_tat - burst * interval
+if now < allow_at then
+  return {0, math.ceil(allow_at - now), math.ceil(tat - now)}
+end
+redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now) + 1000)
+return {1, 0, math.ceil(new_tat - now)}
+";
+
+/// Who is asking, for the rate limit.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Client {
+    Key(String),
+    Address(String),
+}
+
+impl Client {
+    fn bucket(&self) -> String {
+        match self {
+            Self::Key(name) => format!("v1:rate:key:{name}"),
+            Self::Address(address) => format!("v1:rate:ip:{address}"),
+        }
+    }
+}
+
+/// The outcome of charging a client, with what the `RateLimit-*` headers say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u64,
+    pub remaining: u64,
+    /// Seconds until the client's budget is whole again.
+    pub reset_secs: u64,
+    /// Seconds to wait before the refused request would be allowed.
+    pub retry_after_secs: u64,
+}
+
+impl Decision {
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![
+            ("RateLimit-Limit", self.limit.to_string()),
+            ("RateLimit-Remaining", self.remaining.to_string()),
+            ("RateLimit-Reset", self.reset_secs.to_string()),
+            ("RateLimit-Policy", format!("{};w={}", self.limit, WINDOW.as_secs())),
+        ];
+        if !self.allowed {
+            headers.push(("Retry-After", self.retry_after_secs.max(1).to_string()));
+        }
+        headers
+    }
+
+    pub fn error(&self) -> AppError {
+        AppError::RateLimited(format!(
+            "rate limit reached: this client may spend {} cost units per minute (a query costs its complexity, a \
+             cached answer 1); retry in {} s, ask for smaller pages, or send an API key (`X-Api-Key`) for a larger budget",
+            self.limit,
+            self.retry_after_secs.max(1)
+        ))
+    }
+}
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    anonymous: u64,
+    keyed: u64,
+    script: redis::Script,
+    local: Mutex<HashMap<String, f64>>,
+    keys: ApiKeys,
+}
+
+impl RateLimiter {
+    /// `anonymous` and `keyed` are cost units per minute; 0 turns the limit off.
+    pub fn new(store: Store, anonymous: u64, keyed: u64, keys: ApiKeys) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                anonymous,
+                keyed,
+                script: redis::Script::new(GCRA_LUA),
+                local: Mutex::new(HashMap::new()),
+                keys,
+            }),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.inner.anonymous > 0
+    }
+
+    /// The client a request comes from: its API key when it sends one (which must be valid),
+    /// else its address as seen by this server. Behind a proxy, the proxy must be trusted to
+    /// set the address (see the README); `X-Forwarded-For` is not believed by default.
+    pub fn client(&self, request: &HttpRequest) -> Result<Client, AppError> {
+        if let Some(key) = request.headers().get("x-api-key") {
+            let key = key
+                .to_str()
+                .map_err(|_| AppError::Unauthenticated("the API key is not valid".to_owned()))?;
+            return self.inner.keys.verify(key).map(Client::Key);
+        }
+        let address = request
+            .peer_addr()
+            .map(|address| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(Client::Address(address))
+    }
+
+    /// Charges `cost` units to `client`; a refused charge spends nothing.
+    pub async fn charge(&self, client: &Client, cost: u64) -> Decision {
+        let limit = match client {
+            Client::Key(_) => self.inner.keyed,
+            Client::Address(_) => self.inner.anonymous,
+        };
+        let cost = cost.clamp(1, limit.max(1));
+        let interval_ms = WINDOW.as_millis() as f64 / limit.max(1) as f64;
+        let bucket = client.bucket();
+        let shared: Option<(i64, i64, i64)> = self
+            .inner
+            .store
+            .eval(
+                &self.inner.script,
+                &[bucket.as_str()],
+                &[interval_ms.to_string(), limit.to_string(), cost.to_string()],
+            )
+            .await;
+        let (allowed, retry_ms, busy_ms) = match shared {
+            Some((allowed, retry_ms, busy_ms)) => (allowed == 1, retry_ms.max(0) as f64, busy_ms.max(0) as f64),
+            None => self.take_locally(&bucket, interval_ms, limit, cost),
+        };
+        // Units still available: the budget minus what the bucket holds.
+        let remaining = ((limit as f64 * interval_ms - busy_ms) / interval_ms).floor().max(0.0) as u64;
+        Decision {
+            allowed,
+            limit,
+            remaining: remaining.min(limit),
+            reset_secs: (busy_ms / 1_000.0).ceil() as u64,
+            retry_after_secs: (retry_ms / 1_000.0).ceil() as u64,
+        }
+    }
+
+    /// GCRA in this process, as in `GCRA_LUA`.
+    fn take_locally(&self, bucket: &str, interval_ms: f64, limit: u64, cost: u64) -> (bool, f64, f64) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs_f64() * 1_000.0)
+            .unwrap_or_default();
+        let mut buckets = self.inner.local.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() > 100_000 {
+            // Forget clients whose bucket has drained: they are back to a full budget anyway.
+            buckets.retain(|_, tat| *tat > now);
+        }
+        let tat = buckets.get(bucket).copied().unwrap_or(now).max(now);
+        let new_tat = tat + cost as f64 * interval_ms;
+        let allow_at = new_tat - limit as f64 * interval_ms;
+        if now < allow_at {
+            return (false, allow_at - now, tat - now);
+        }
+        buckets.insert(bucket.to_owned(), new_tat);
+        (true, 0.0, new_tat - now)
+    }
+}
+
+/// API keys: `<name>.<signature>`, where the signature is an HMAC of the name with the
+/// deployment's secret, so any server can check a key without a lookup. Minted by
+/// `directory api-key --name NAME`.
+#[derive(Clone)]
+pub struct ApiKeys {
+    secret: Vec<u8>,
+}
+
+impl ApiKeys {
+    pub fn new(secret: Vec<u8>) -> Self {
+        Self { secret }
+    }
+
+    /// The configured secret (`API_KEY_SECRET`), else one generated once into
+    /// `DATA_DIR/api-key-secret`, which `directory api-key` on the same machine also reads.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+        if let Some(secret) = config.api_key_secret.as_ref().filter(|secret| !secret.is_empty()) {
+            anyhow::ensure!(secret.len() >= 32, "API_KEY_SECRET must be at least 32 characters long");
+            return Ok(Self::new(secret.as_bytes().to_vec()));
+        }
+        let path = config.data_dir.join("api-key-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            return Ok(Self::new(existing.trim().as_bytes().to_vec()));
+        }
+        std::fs::create_dir_all(&config.data_dir)?;
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for an API key secret: {error}"))?;
+        let generated: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        crate::auth::write_private(&path, &generated)?;
+        Ok(Self::new(generated.into_bytes()))
+    }
+
+    fn signature(&self, name: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+        mac.update(name.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// A new key for `name` (letters, digits, `-` and `_`).
+    pub fn mint(&self, name: &str) -> anyhow::Result<String> {
+        anyhow::ensure!(
+            !name.is_empty()
+                && name.len() <= 64
+                && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
+            "an API key name is 1 to 64 letters, digits, `-` or `_`"
+        );
+        Ok(format!("{name}.{}", self.signature(name)))
+    }
+
+    /// The key's name when its signature is right.
+    pub fn verify(&self, key: &str) -> Result<String, AppError> {
+        let invalid = || AppError::Unauthenticated("the API key is not valid; ask the directory's operators for one".to_owned());
+        let (name, signature) = key.trim().rsplit_once('.').ok_or_else(invalid)?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).map_err(|_| invalid())?;
+        mac.update(name.as_bytes());
+        let expected: Vec<u8> = (0..signature.len())
+            .step_by(2)
+            .map(|index| signature.get(index..index + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+            .collect::<Option<_>>()
+            .ok_or_else(invalid)?;
+        // Constant-time comparison.
+        mac.verify_slice(&expected).map_err(|_| invalid())?;
+        Ok(name.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter(limit: u64) -> RateLimiter {
+        RateLimiter::new(
+            Store::memory(1 << 20, Duration::from_secs(60)),
+            limit,
+            limit * 10,
+            ApiKeys::new(b"secret".to_vec()),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_client_spends_its_budget_by_cost_and_is_then_refused() {
+        let limiter = limiter(100);
+        let client = Client::Address("192.0.2.1".to_owned());
+        let first = limiter.charge(&client, 60).await;
+        assert!(first.allowed);
+        assert_eq!(first.remaining, 40);
+        let refused = limiter.charge(&client, 60).await;
+        assert!(!refused.allowed, "60 more units do not fit in the 40 left");
+        assert!(refused.retry_after_secs >= 1 && refused.retry_after_secs <= 13);
+        assert!(limiter.charge(&client, 40).await.allowed, "a refused charge spends nothing");
+        let other = limiter.charge(&Client::Address("192.0.2.2".to_owned()), 100).await;
+        assert!(other.allowed, "each client has its own budget");
+    }
+
+    #[test]
+    fn api_keys_verify_only_with_the_right_signature() {
+        let keys = ApiKeys::new(b"secret".to_vec());
+        let key = keys.mint("acme-brand").unwrap_or_default();
+        assert_eq!(keys.verify(&key).ok().as_deref(), Some("acme-brand"));
+        assert!(keys.verify(&key.replace("acme", "evil")).is_err());
+        assert!(ApiKeys::new(b"other".to_vec()).verify(&key).is_err());
+        assert!(keys.verify("no-signature").is_err());
+        assert!(keys.mint("bad name").is_err());
+    }
+}

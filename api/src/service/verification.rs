@@ -1,0 +1,141 @@
+//! Bulk verification for brands: a supplier list of certificate or licence numbers, answered in
+//! the order asked, in a number of SQL statements that does not grow with the list.
+//!
+//! Numbers match through the same normalised `number_key` as single lookups (case and spaces
+//! ignored), so `verifyCertificates([n])` and `verifyCertificate(n)` always agree.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{certification, licence};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::{
+    error::{AppError, AppResult},
+    service::certification::{CertificationStatus, status_today},
+    vocab::normalise_key,
+};
+
+/// The most identifiers one request may check: a large supplier list, still one response.
+pub const MAX_NUMBERS: usize = 1_000;
+
+/// Keys per `IN (...)` list: far below SQLite's and PostgreSQL's bind-parameter limits, so a
+/// full request costs two statements per table.
+const CHUNK: usize = 500;
+
+/// The longest identifier accepted, as for `verifyCertificate`.
+const MAX_NUMBER_CHARS: usize = 100;
+
+/// Refuses a list that is too long or holds a blank or overlong identifier, naming the culprit.
+pub fn check_numbers(numbers: &[String], what: &str) -> AppResult<()> {
+    if numbers.len() > MAX_NUMBERS {
+        return Err(AppError::bad_input(format!(
+            "`numbers` holds {} {what} numbers; at most {MAX_NUMBERS} may be checked in one request: split the list",
+            numbers.len()
+        )));
+    }
+    for (index, number) in numbers.iter().enumerate() {
+        if number.trim().is_empty() || number.chars().count() > MAX_NUMBER_CHARS {
+            return Err(AppError::bad_input(format!(
+                "`numbers[{index}]` must be a {what} number of 1 to {MAX_NUMBER_CHARS} characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The distinct normalised keys of `numbers`, in chunks for `IN (...)` lists.
+fn key_chunks(numbers: &[String]) -> Vec<Vec<String>> {
+    let mut keys: Vec<String> = numbers.iter().map(|number| normalise_key(number)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.chunks(CHUNK).map(<[String]>::to_vec).collect()
+}
+
+/// For each asked number, in order (duplicates included), the live certification it names.
+pub async fn certifications_by_numbers(
+    db: &DatabaseConnection,
+    numbers: &[String],
+) -> AppResult<Vec<Option<certification::Model>>> {
+    let mut by_key: HashMap<String, certification::Model> = HashMap::new();
+    for keys in key_chunks(numbers) {
+        let rows = certification::Entity::find()
+            .filter(certification::Column::NumberKey.is_in(keys))
+            .filter(certification::Column::ArchivedAt.is_null())
+            .all(db)
+            .await?;
+        by_key.extend(rows.into_iter().map(|row| (row.number_key.clone(), row)));
+    }
+    Ok(numbers
+        .iter()
+        .map(|number| by_key.get(&normalise_key(number)).cloned())
+        .collect())
+}
+
+/// For each asked number, in order (duplicates included), the national licence it names.
+pub async fn licences_by_numbers(
+    db: &DatabaseConnection,
+    numbers: &[String],
+) -> AppResult<Vec<Option<licence::Model>>> {
+    let mut by_key: HashMap<String, licence::Model> = HashMap::new();
+    for keys in key_chunks(numbers) {
+        let rows = licence::Entity::find()
+            .filter(licence::Column::NumberKey.is_in(keys))
+            .all(db)
+            .await?;
+        by_key.extend(rows.into_iter().map(|row| (row.number_key.clone(), row)));
+    }
+    Ok(numbers
+        .iter()
+        .map(|number| by_key.get(&normalise_key(number)).cloned())
+        .collect())
+}
+
+/// A licence in force today: `valid` and within its dates (as `Licence.validToday` answers).
+pub fn licence_valid_today(licence: &licence::Model, today: NaiveDate) -> bool {
+    let started = licence.valid_from.is_none_or(|from| from <= today);
+    let not_ended = licence.valid_until.is_none_or(|until| until >= today);
+    licence.status == "valid" && started && not_ended
+}
+
+/// The certification that answers "is this recruiter certified today?": the one certified
+/// today, or else the most recent (highest id), whose status says why not.
+pub fn relevant_certification(
+    certifications: &[certification::Model],
+    today: NaiveDate,
+) -> Option<&certification::Model> {
+    certifications
+        .iter()
+        .find(|certification| status_today(certification, today) == CertificationStatus::Certified)
+        .or_else(|| certifications.iter().max_by_key(|certification| certification.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_bounded_and_every_number_is_checked() {
+        let numbers: Vec<String> = (0..MAX_NUMBERS).map(|n| format!("ERS-NP-2024-{n:07}")).collect();
+        assert!(check_numbers(&numbers, "certificate").is_ok());
+        let mut too_many = numbers.clone();
+        too_many.push("one more".to_owned());
+        let message = check_numbers(&too_many, "certificate").unwrap_err().message();
+        assert!(message.contains("at most 1000"), "{message}");
+        let blank = vec!["ERS-1".to_owned(), "  ".to_owned()];
+        let message = check_numbers(&blank, "licence").unwrap_err().message();
+        assert!(
+            message.contains("`numbers[1]`") && message.contains("licence number"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn keys_are_normalised_deduplicated_and_chunked() {
+        let mut numbers: Vec<String> = (0..1_200).map(|n| format!("ERS-NP-{n}")).collect();
+        numbers.push(" ers-np-7 ".to_owned());
+        let chunks = key_chunks(&numbers);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), vec![500, 500, 200]);
+        assert!(chunks.iter().flatten().all(|key| key == &normalise_key(key)));
+    }
+}

@@ -1,0 +1,624 @@
+//! The partner-website widget (`GET /embed.js`) in a real headless Chromium.
+//!
+//! The partner page of `examples/partner-site/` is served from an origin of its own (a tiny
+//! static server here), with its script tag pointed at a real API server that allows only that
+//! origin, and driven through `chromedriver` with WebDriver (fantoccini): typing, arrow keys
+//! and Enter, as a visitor would. Needs Debian's `chromium` and `chromium-driver`; without
+//! them the browser test is skipped with a reason, unless `CI=true`, where it fails.
+
+mod common;
+
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::{Server, token};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element, key::Key};
+use serde_json::{Value, json};
+
+/// How long any one expected change on the page may take.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// The address the example page's script tag points at (where `cargo run` listens).
+const EXAMPLE_API: &str = "http://127.0.0.1:8080";
+
+fn example_page() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partner-site/index.html");
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// The certificate number the example page shows a badge for.
+fn example_certificate(page: &str) -> String {
+    let start = page
+        .find("number=\"")
+        .expect("the example page has a certificate badge")
+        + "number=\"".len();
+    page[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+fn answer(mut stream: TcpStream, page: &str) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(read) => request.extend_from_slice(&buffer[..read]),
+        }
+    }
+    let request_line = String::from_utf8_lossy(&request)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let (status, body) = match request_line.split(' ').nth(1) {
+        Some("/" | "/index.html") => ("200 OK", page),
+        _ => ("404 Not Found", "not found"),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
+         cache-control: no-store\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes());
+}
+
+/// A free local port (the listener is dropped, so a process started next can take it).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn first_existing(candidates: &[&str]) -> Option<PathBuf> {
+    candidates.iter().map(PathBuf::from).find(|path| path.is_file())
+}
+
+/// `chromedriver` and the Chromium binary, or why the test cannot run.
+fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
+    let driver = first_existing(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+    // The binary itself rather than Debian's /usr/bin/chromium wrapper script, which adds
+    // flags of its own from /etc/chromium.d.
+    let chromium = first_existing(&["/usr/lib/chromium/chromium", "/usr/bin/chromium"]);
+    match (driver, chromium) {
+        (Some(driver), Some(chromium)) => Ok((driver, chromium)),
+        (driver, _) => Err(format!(
+            "{} not found: install them with `apt-get install -y chromium chromium-driver` (.ci/run does)",
+            if driver.is_none() { "chromedriver" } else { "chromium" }
+        )),
+    }
+}
+
+/// `chromedriver` on a free port with a throw-away profile; stopped when dropped.
+struct Browser {
+    driver: Child,
+    chromium: PathBuf,
+    port: u16,
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// `None` (after saying why) when Chromium is not installed and `CI` is unset.
+    fn start() -> Option<Self> {
+        let (driver, chromium) = match browser_tools() {
+            Ok(tools) => tools,
+            Err(reason) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!("CI=true: {reason}"),
+            Err(reason) => {
+                eprintln!("skipping the headless-browser test: {reason}");
+                return None;
+            }
+        };
+        let port = free_port();
+        let driver = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().expect("a profile directory");
+        Some(Self {
+            driver,
+            chromium,
+            port,
+            profile,
+        })
+    }
+
+    /// A WebDriver session, once chromedriver answers.
+    async fn session(&self) -> Client {
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let arguments = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1600",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain([format!("--user-data-dir={}", self.profile.path().display())])
+        .collect::<Vec<_>>();
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": self.chromium, "args": arguments },
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("an object literal")
+        };
+        let started = Instant::now();
+        loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return client,
+                Err(error) if started.elapsed() > PATIENCE => panic!("no WebDriver session: {error}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Everything the test looks at, read in one round trip from inside the widgets' shadow roots.
+const SNAPSHOT: &str = r#"
+const q = (root, selector) => (root ? root.querySelector(selector) : null);
+const all = (root, selector) => (root ? [...root.querySelectorAll(selector)] : []);
+const badge = (element) => {
+  const shown = q(element && element.shadowRoot, '.badge');
+  return shown ? { status: shown.dataset.status, text: shown.textContent } : null;
+};
+const card = (element) => {
+  const root = element && element.shadowRoot;
+  const heading = q(root, 'h3');
+  if (!heading) return root ? { text: root.textContent } : null;
+  return {
+    name: heading.textContent, lang: heading.lang, dir: heading.dir, focused: root.activeElement === heading,
+    text: root.textContent, images: all(root, 'img').length,
+    corridors: all(root, '[data-corridor]').map((item) => [item.dataset.corridor, item.textContent]),
+    certified: q(root, '[data-certified]') && q(root, '[data-certified]').dataset.certified,
+    badges: all(root, 'certificate-badge').map((element) => [element.getAttribute('number'), badge(element)]),
+  };
+};
+const directory = document.querySelector('recruitment-directory');
+const root = directory && directory.shadowRoot;
+const active = root && root.activeElement;
+return {
+  defined: !!customElements.get('recruitment-directory'),
+  status: q(root, '#status') && q(root, '#status').textContent,
+  statusLive: q(root, '#status') && q(root, '#status').getAttribute('aria-live'),
+  label: q(root, 'label[for=q]') && q(root, 'label[for=q]').textContent,
+  results: all(root, '#results button').map((button) => ({
+    name: q(button, '.name').textContent, lang: q(button, '.name').lang, dir: q(button, '.name').dir,
+    text: button.textContent,
+  })),
+  images: all(root, 'img').length,
+  origins: all(root, '#o option').map((option) => option.value),
+  focused: active ? (active.id || active.textContent) : null,
+  card: card(q(root, 'recruiter-card')),
+  partnerCard: card(document.querySelector('recruiter-card')),
+  partnerBadge: badge(document.getElementById('partner-certificate')),
+  visitorBadge: badge(document.getElementById('visitor-check')),
+  pwned: window.__pwned || null,
+};
+"#;
+
+async fn snapshot(browser: &Client) -> Value {
+    browser.execute(SNAPSHOT, vec![]).await.expect("read the page")
+}
+
+/// Waits until `ready` holds for the page, or fails saying what was expected and what was seen.
+async fn eventually(browser: &Client, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let page = snapshot(browser).await;
+        if ready(&page) {
+            return page;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{what}: not within {PATIENCE:?}; the page shows {page:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn directory_element(browser: &Client, selector: &str) -> Element {
+    browser
+        .find(Locator::Css("recruitment-directory"))
+        .await
+        .expect("the directory element")
+        .shadow_root()
+        .await
+        .expect("its shadow root")
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|error| panic!("{selector} in the directory: {error}"))
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_widget_script_is_cacheable_javascript_with_a_strong_etag() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let http = reqwest::Client::new();
+    let url = format!("{}/embed.js", server.url);
+
+    let response = http.get(&url).send().await.expect("GET /embed.js");
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(
+        header("cache-control"),
+        "public, max-age=300, stale-while-revalidate=86400"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let etag = header("etag");
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong ETag: {etag}");
+    let script = response.text().await.expect("the script");
+    assert!(script.contains("customElements.define('recruitment-directory'"));
+    assert!(!script.contains(".innerHTML"), "data goes into the page as text only");
+
+    let revalidated = http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("conditional GET");
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["etag"], etag.as_str());
+    assert!(revalidated.bytes().await.expect("body").is_empty());
+    let changed = http
+        .get(&url)
+        .header("if-none-match", "\"an-older-version\"")
+        .send()
+        .await
+        .expect("conditional GET");
+    assert_eq!(changed.status(), 200);
+
+    // On the wire it is gzipped (and small: a slow connection loads it quickly), with its own
+    // validator, and revalidates the same way.
+    let raw = TcpStream::connect(server.url.trim_start_matches("http://")).and_then(|mut stream| {
+        stream.write_all(b"GET /embed.js HTTP/1.1\r\nhost: x\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n")?;
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    let raw = raw.expect("a raw HTTP exchange");
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("headers")
+        + 4;
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(
+        head.contains("vary: accept-encoding") || head.contains("vary: origin"),
+        "{head}"
+    );
+    let gzip_etag = head
+        .lines()
+        .find_map(|line| line.strip_prefix("etag: "))
+        .expect("an ETag")
+        .to_owned();
+    assert_ne!(gzip_etag, etag, "each content coding has its own strong validator");
+    let body_bytes = raw.len() - split;
+    assert!(body_bytes < 12 * 1024, "the gzipped widget is {body_bytes} bytes");
+    eprintln!(
+        "embed.js: {} bytes, about {body_bytes} bytes gzipped on the wire",
+        script.len()
+    );
+}
+
+#[tokio::test]
+async fn a_partner_page_on_another_origin_searches_opens_a_card_and_shows_live_certificate_status() {
+    let Some(chromium) = Browser::start() else {
+        return;
+    };
+    // The partner site gets its own origin (another port) before the API starts, so that the
+    // API can allow exactly that origin, as a deployment with `CORS_ORIGINS` set would.
+    let page = example_page();
+    let certificate = example_certificate(&page);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the partner site");
+    let partner_origin = format!("http://{}", listener.local_addr().expect("address"));
+    let server = Server::start_with(&[("CORS_ORIGINS", &partner_origin)]);
+    serve_partner_page(listener, page.replace(EXAMPLE_API, &server.url));
+    let client = server.client();
+
+    // What the sample directory says about the example's certificate, straight from the API.
+    let facts = client
+        .data(
+            "query($n: String!) { verifyCertificate(number: $n) { found status
+               certification { id version }
+               recruiter { id legalName tradingNames country corridors { origin destination } } } }",
+            json!({ "n": certificate }),
+        )
+        .await;
+    let facts = facts["verifyCertificate"].clone();
+    assert_eq!(
+        facts["status"], "CERTIFIED",
+        "the example page's certificate is certified in the sample: {facts}"
+    );
+    assert!(
+        !text(&facts["recruiter"]["tradingNames"][0]).is_empty(),
+        "the holder has a trading name to type: {facts}"
+    );
+
+    // CORS: the partner's origin may call the API; any other origin is refused.
+    let http = reqwest::Client::new();
+    let preflight = |origin: &str| {
+        http.request(reqwest::Method::OPTIONS, format!("{}/graphql", server.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight(&partner_origin).await.expect("preflight");
+    assert!(
+        allowed.status().is_success(),
+        "preflight from the partner: {}",
+        allowed.status()
+    );
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        partner_origin.as_str()
+    );
+    let refused = preflight("http://elsewhere.example").await.expect("preflight");
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+
+    // The visit runs as its own task so that the browser is closed even when it fails (a
+    // killed chromedriver would leave Chromium running).
+    let browser = chromium.session().await;
+    let visit = tokio::spawn(visit(
+        browser.clone(),
+        partner_origin,
+        server.url.clone(),
+        certificate,
+        facts,
+    ));
+    let outcome = visit.await;
+    let _ = browser.close().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+/// Serves one page at `/` on `listener`, as a partner's web server would (everything else is a
+/// 404), until the test process ends.
+fn serve_partner_page(listener: TcpListener, page: String) {
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let page = page.clone();
+            std::thread::spawn(move || answer(stream, &page));
+        }
+    });
+}
+
+/// A visitor on the partner page: search, keyboard, card, badges, live change, hostile data.
+async fn visit(browser: Client, partner_origin: String, api: String, certificate: String, facts: Value) {
+    let browser = &browser;
+    let certificate = certificate.as_str();
+    let legal_name = text(&facts["recruiter"]["legalName"]);
+    let trading_name = text(&facts["recruiter"]["tradingNames"][0]);
+    let api = common::Client::new(api);
+    browser
+        .goto(&format!("{partner_origin}/"))
+        .await
+        .expect("open the partner page");
+
+    // The static badge: certified, with its holder's name in its own script.
+    let page = eventually(browser, "the partner's badge shows CERTIFIED", |page| {
+        page["partnerBadge"]["status"] == "CERTIFIED"
+    })
+    .await;
+    let badge = text(&page["partnerBadge"]["text"]);
+    assert!(
+        badge.contains("Certified") && badge.contains(certificate) && badge.contains(legal_name),
+        "{badge}"
+    );
+    let page = eventually(browser, "the partner's card (by slug) shows its recruiter", |page| {
+        page["partnerCard"]["name"] == legal_name
+    })
+    .await;
+    assert_eq!(page["label"], "Search recruiters", "the search box is labelled");
+    assert_eq!(page["statusLive"], "polite", "result counts are announced");
+    let country = text(&facts["recruiter"]["country"]);
+    let origin_code = text(&facts["recruiter"]["corridors"][0]["origin"]);
+    eventually(browser, "the corridor filter offers the sample's origins", |page| {
+        page["origins"]
+            .as_array()
+            .is_some_and(|origins| origins.iter().any(|code| code == origin_code))
+    })
+    .await;
+
+    // Search by the trading name, as a visitor types it.
+    let input = directory_element(browser, "#q").await;
+    input.send_keys(trading_name).await.expect("type the query");
+    let page = eventually(browser, "the search shows the holder", |page| {
+        page["results"]
+            .as_array()
+            .is_some_and(|results| results.iter().any(|r| r["name"] == legal_name))
+            && text(&page["status"]).contains("found")
+    })
+    .await;
+    assert!(text(&page["status"]).contains("recruiter"), "{page}");
+    let first = &page["results"][0];
+    assert_eq!(first["name"], legal_name, "the exact trading name ranks first: {page}");
+    assert_eq!(first["dir"], "auto");
+    if legal_name.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) {
+        assert_eq!(
+            first["lang"],
+            if country == "IN" { "hi" } else { "ne" },
+            "Devanagari is marked up"
+        );
+    }
+
+    // Keyboard: down from the search box to the first result, Enter opens its card, focus
+    // lands on the card's heading.
+    input.send_keys(&Key::Down.to_string()).await.expect("arrow down");
+    let page = eventually(browser, "the first result has focus", |page| {
+        text(&page["focused"]).contains(legal_name)
+    })
+    .await;
+    assert!(page["card"].is_null(), "no card before one is opened");
+    browser
+        .active_element()
+        .await
+        .expect("the focused result")
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter");
+    let page = eventually(browser, "the card opens with the certification", |page| {
+        page["card"]["name"] == legal_name
+            && page["card"]["badges"].as_array().is_some_and(|badges| {
+                badges
+                    .iter()
+                    .any(|b| b[0] == certificate && b[1]["status"] == "CERTIFIED")
+            })
+    })
+    .await;
+    let card = &page["card"];
+    assert_eq!(card["dir"], "auto");
+    assert_eq!(card["certified"], "true");
+    assert_eq!(card["focused"], true, "focus moves to the opened card");
+    let corridors: Vec<&str> = card["corridors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| text(&c[0]))
+        .collect();
+    let expected: Vec<String> = facts["recruiter"]["corridors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}-{}", text(&c["origin"]), text(&c["destination"])))
+        .collect();
+    assert_eq!(corridors, expected, "the card lists the recruiter's corridors");
+    for corridor in card["corridors"].as_array().unwrap() {
+        let shown = text(&corridor[1]);
+        assert!(
+            shown.contains('→') && shown.len() > 7,
+            "corridors read as country names: {shown}"
+        );
+    }
+    assert!(text(&card["text"]).contains(trading_name));
+
+    // A visitor checks an unknown number.
+    let visitor = browser
+        .find(Locator::Id("visitor-check"))
+        .await
+        .expect("the visitor's badge")
+        .shadow_root()
+        .await
+        .expect("its shadow root")
+        .find(Locator::Css("input"))
+        .await
+        .expect("its number field");
+    visitor.send_keys("ERS-ZZ-1999-0000000").await.expect("type a number");
+    visitor.send_keys(&Key::Enter.to_string()).await.expect("submit");
+    let page = eventually(browser, "an unknown number is clearly not found", |page| {
+        page["visitorBadge"]["status"] == "NOT_FOUND"
+    })
+    .await;
+    let shown = text(&page["visitorBadge"]["text"]);
+    assert!(
+        shown.contains("Not found") && shown.contains("ERS-ZZ-1999-0000000"),
+        "{shown}"
+    );
+
+    // Live: the certification body suspends the certificate; every badge on the page follows
+    // within seconds (pushed over the subscription, long before the polling interval).
+    let suspended = api
+        .graphql_as(
+            Some(&token("admin", "browser-test", None)),
+            "mutation($id: ID!, $v: Int!) { recordCertificationDecision(id: $id, expectedVersion: $v,
+               to: SUSPENDED, reasonCategory: \"complaint_upheld\") { status } }",
+            json!({ "id": facts["certification"]["id"], "v": facts["certification"]["version"] }),
+        )
+        .await;
+    assert_eq!(
+        suspended["data"]["recordCertificationDecision"]["status"], "SUSPENDED",
+        "{suspended}"
+    );
+    let page = eventually(browser, "the badges show the suspension live", |page| {
+        page["partnerBadge"]["status"] == "SUSPENDED"
+            && page["card"]["badges"].as_array().is_some_and(|badges| {
+                badges
+                    .iter()
+                    .any(|b| b[0] == certificate && b[1]["status"] == "SUSPENDED")
+            })
+    })
+    .await;
+    assert!(text(&page["partnerBadge"]["text"]).contains("Suspended"));
+
+    // Data is text, never markup: a recruiter named with HTML shows the HTML as text.
+    let hostile = "Zyxwv <img src=x onerror=\"window.__pwned=1\"> Recruiting";
+    let hostile_trading = "Zyxwv <img src=y onerror=\"window.__pwned=2\"> Trading";
+    let saved = api
+        .graphql_as(
+            Some(&token("editor", "browser-test", None)),
+            "mutation($input: RecruiterInput!) { saveRecruiter(input: $input) { id } }",
+            json!({ "input": {
+                "externalId": "rec-browser-hostile", "legalName": hostile, "tradingNames": [hostile_trading],
+                "slug": "zyxwv-recruiting", "country": "NP", "languages": ["ne"], "sectors": ["construction"],
+                "corridors": [{ "origin": "NP", "destination": "QA" }], "cbpLevel": "none" } }),
+        )
+        .await;
+    assert!(saved["errors"].is_null(), "{saved}");
+    input.clear().await.expect("clear the search box");
+    input.send_keys("Zyxwv").await.expect("type the query");
+    let page = eventually(browser, "the hostile name shows as text", |page| {
+        page["results"]
+            .as_array()
+            .is_some_and(|results| results.iter().any(|r| r["name"] == hostile))
+    })
+    .await;
+    let result = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == hostile)
+        .unwrap();
+    assert!(
+        text(&result["text"]).contains(hostile_trading),
+        "highlights are text too: {result}"
+    );
+    directory_element(browser, "#results button")
+        .await
+        .click()
+        .await
+        .expect("open the card");
+    let page = eventually(browser, "the hostile card shows its name as text", |page| {
+        page["card"]["name"] == hostile
+    })
+    .await;
+    assert_eq!(page["images"], 0, "no element was made from data: {page}");
+    assert_eq!(page["card"]["images"], 0, "no element was made from data: {page}");
+    assert!(page["pwned"].is_null(), "no script from data ran");
+}
