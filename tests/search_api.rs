@@ -280,7 +280,7 @@ async fn hostile_queries_answer_or_refuse_cleanly() {
         "*",
         "\"unbalanced",
         "a AND OR NOT",
-        "\u{0000}\u{0007}\u{001b}[31m",
+        "\u{0007}\u{001b}[31m",
         "نيبال Nepal नेपाल ประเทศไทย",
         "💼🌏",
         "%_\\'; DROP TABLE recruiter; --",
@@ -292,6 +292,10 @@ async fn hostile_queries_answer_or_refuse_cleanly() {
     }
     let (code, _) = client.error(SEARCH, json!({ "q": "x".repeat(10_000) })).await;
     assert_eq!(code, "BAD_USER_INPUT");
+    // No text anywhere may hold a NUL: refused with a message, never stored or searched.
+    let (code, message) = client.error(SEARCH, json!({ "q": "\u{0000}\u{0007}" })).await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("NUL"), "{message}");
 }
 
 #[tokio::test]
