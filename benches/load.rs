@@ -98,7 +98,10 @@ fn main() -> anyhow::Result<()> {
         ("warm, in-process cache", vec![]),
         (
             "warm, Redis cache",
-            vec![("REDIS_URL", redis.clone()), ("REDIS_PREFIX", format!("load-bench-{}", std::process::id()))],
+            vec![
+                ("REDIS_URL", redis.clone()),
+                ("REDIS_PREFIX", format!("load-bench-{}", std::process::id())),
+            ],
         ),
     ];
     for (setup, env) in &setups {
@@ -154,7 +157,8 @@ fn pick_targets(records: &[Record]) -> anyhow::Result<(String, (String, String))
         .max_by_key(|(_, count)| *count)
         .map(|(corridor, _)| corridor)
         .ok_or_else(|| anyhow::anyhow!("no corridors in the generated directory"))?;
-    let certificate = certificate.ok_or_else(|| anyhow::anyhow!("no certified certificate in the generated directory"))?;
+    let certificate =
+        certificate.ok_or_else(|| anyhow::anyhow!("no certified certificate in the generated directory"))?;
     Ok((certificate, corridor))
 }
 
@@ -224,7 +228,9 @@ impl Floor {
                     actix_web::App::new().route(
                         "/",
                         actix_web::web::get().to(move || async move {
-                            actix_web::HttpResponse::Ok().content_type("application/json").body(body)
+                            actix_web::HttpResponse::Ok()
+                                .content_type("application/json")
+                                .body(body)
                         }),
                     )
                 })
@@ -252,10 +258,7 @@ fn wrk(url: &str, seconds: u64) -> anyhow::Result<Measured> {
         .args(["-t2", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency", url])
         .output()?;
     let text = String::from_utf8_lossy(&output.stdout);
-    anyhow::ensure!(
-        !text.contains("Non-2xx"),
-        "some requests failed under load:\n{text}"
-    );
+    anyhow::ensure!(!text.contains("Non-2xx"), "some requests failed under load:\n{text}");
     let field = |prefix: &str| {
         text.lines()
             .find_map(|line| line.trim().strip_prefix(prefix).map(|rest| rest.trim().to_owned()))

@@ -63,7 +63,12 @@ async fn metric(client: &Client, name: &str) -> f64 {
 fn names(answer: &Value) -> Vec<String> {
     let mut names: Vec<String> = answer["data"]["organisations"]["nodes"]
         .as_array()
-        .map(|nodes| nodes.iter().filter_map(|node| node["name"].as_str().map(str::to_owned)).collect())
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|node| node["name"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -83,8 +88,12 @@ async fn reads_see_their_own_writes(server: &Server) {
         "the second identical read is answered from the cache"
     );
     // The same query laid out differently, with a comment, is the same cached answer.
-    let relaid = "# Canada\nquery {\n  organisations(filter: {country: \"CA\"}) {\n    totalCount, nodes { name }\n  }\n}";
-    assert_eq!(get(&client, relaid, &[]).await.json::<Value>().await.expect("json"), before);
+    let relaid =
+        "# Canada\nquery {\n  organisations(filter: {country: \"CA\"}) {\n    totalCount, nodes { name }\n  }\n}";
+    assert_eq!(
+        get(&client, relaid, &[]).await.json::<Value>().await.expect("json"),
+        before
+    );
     assert_eq!(metric(&client, "directory_cache_hits_total").await, hits + 2.0);
 
     add_organisation(&client, "org-cache-2", "Whitehorse Fresh Mitts").await;
@@ -95,7 +104,9 @@ async fn reads_see_their_own_writes(server: &Server) {
     );
     assert_eq!(
         after["data"]["organisations"]["totalCount"].as_i64(),
-        before["data"]["organisations"]["totalCount"].as_i64().map(|count| count + 1)
+        before["data"]["organisations"]["totalCount"]
+            .as_i64()
+            .map(|count| count + 1)
     );
 }
 
@@ -125,7 +136,10 @@ async fn two_servers_sharing_redis_show_a_write_everywhere_within_a_second() {
     // Both servers are at the same change-log position, so they share cached answers.
     let warmed = get(&one, CANADA, &[]).await.json::<Value>().await.expect("json");
     let hits = metric(&two, "directory_cache_hits_total").await;
-    assert_eq!(get(&two, CANADA, &[]).await.json::<Value>().await.expect("json"), warmed);
+    assert_eq!(
+        get(&two, CANADA, &[]).await.json::<Value>().await.expect("json"),
+        warmed
+    );
     assert_eq!(
         metric(&two, "directory_cache_hits_total").await,
         hits + 1.0,
@@ -146,7 +160,10 @@ async fn two_servers_sharing_redis_show_a_write_everywhere_within_a_second() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    println!("a write through one server was visible in the other's cached reads after {:?}", started.elapsed());
+    println!(
+        "a write through one server was visible in the other's cached reads after {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -157,8 +174,14 @@ async fn get_answers_carry_an_etag_and_revalidate_with_304() {
     let first = get(&client, query, &[]).await;
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().expect("etag").to_owned();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong entity tag: {etag}");
-    let cache_control = first.headers()["cache-control"].to_str().expect("cache-control").to_owned();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "a strong entity tag: {etag}"
+    );
+    let cache_control = first.headers()["cache-control"]
+        .to_str()
+        .expect("cache-control")
+        .to_owned();
     assert!(cache_control.starts_with("public, max-age="), "{cache_control}");
     assert!(first.headers()["vary"].to_str().expect("vary").contains("Accept"));
     let body = first.text().await.expect("body");
@@ -191,7 +214,12 @@ async fn get_answers_carry_an_etag_and_revalidate_with_304() {
         .await
         .expect("POST");
     assert_eq!(posted.headers()["cache-control"], "no-store");
-    let failed = get(&client, "{ recruiter(slug: \"no-such-recruiter\") { id } verifyCertificate(number: \"\") { found } }", &[]).await;
+    let failed = get(
+        &client,
+        "{ recruiter(slug: \"no-such-recruiter\") { id } verifyCertificate(number: \"\") { found } }",
+        &[],
+    )
+    .await;
     assert_eq!(failed.headers()["cache-control"], "no-store");
     // A signed receipt records one check at one moment: it is never served from a cache.
     let receipt = "{ verifyCertificate(number: \"ERS-NP-2025-0000186\", receipt: true) { found receipt } }";
@@ -276,10 +304,21 @@ async fn rate_limits_charge_by_cost_and_say_when_to_retry() {
 
     let first = post(cheap, None).await.expect("POST");
     assert_eq!(first.status(), 200);
-    let limit: u64 = first.headers()["ratelimit-limit"].to_str().expect("limit").parse().expect("number");
-    let remaining: u64 = first.headers()["ratelimit-remaining"].to_str().expect("remaining").parse().expect("number");
+    let limit: u64 = first.headers()["ratelimit-limit"]
+        .to_str()
+        .expect("limit")
+        .parse()
+        .expect("number");
+    let remaining: u64 = first.headers()["ratelimit-remaining"]
+        .to_str()
+        .expect("remaining")
+        .parse()
+        .expect("number");
     assert_eq!(limit, 20000);
-    assert!(remaining < limit && remaining > limit - 50, "a cheap query costs little: {remaining} left");
+    assert!(
+        remaining < limit && remaining > limit - 50,
+        "a cheap query costs little: {remaining} left"
+    );
     assert!(first.headers().contains_key("ratelimit-reset"));
 
     let costly_answer = post(costly, None).await.expect("POST");
@@ -289,10 +328,14 @@ async fn rate_limits_charge_by_cost_and_say_when_to_retry() {
         .get("ratelimit-remaining")
         .and_then(|value| value.to_str().ok()?.parse().ok());
     let costly_body = costly_answer.text().await.expect("body");
-    let after_costly = after_costly.unwrap_or_else(|| panic!("no RateLimit-Remaining ({costly_status}): {costly_body}"));
+    let after_costly =
+        after_costly.unwrap_or_else(|| panic!("no RateLimit-Remaining ({costly_status}): {costly_body}"));
     assert_eq!(costly_status, 200, "{costly_body}");
     let costly_cost = remaining - after_costly;
-    println!("a cheap query cost {}, a page of 100 with nested lists {costly_cost}", limit - remaining);
+    println!(
+        "a cheap query cost {}, a page of 100 with nested lists {costly_cost}",
+        limit - remaining
+    );
     assert!(
         costly_cost > 50 * (limit - remaining),
         "an expensive query costs far more than a cheap one ({remaining} -> {after_costly})"
@@ -309,10 +352,21 @@ async fn rate_limits_charge_by_cost_and_say_when_to_retry() {
         }
     }
     let refused = refused.expect("the budget runs out");
-    let retry_after: u64 = refused.headers()["retry-after"].to_str().expect("retry-after").parse().expect("seconds");
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("retry-after")
+        .parse()
+        .expect("seconds");
     assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
-    let left: u64 = refused.headers()["ratelimit-remaining"].to_str().expect("remaining").parse().expect("number");
-    assert!(left < costly_cost, "refused only when the budget left ({left}) is less than the cost");
+    let left: u64 = refused.headers()["ratelimit-remaining"]
+        .to_str()
+        .expect("remaining")
+        .parse()
+        .expect("number");
+    assert!(
+        left < costly_cost,
+        "refused only when the budget left ({left}) is less than the cost"
+    );
     let body: Value = refused.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
     assert!(body["errors"][0]["message"].as_str().unwrap_or("").contains("retry in"));
@@ -383,7 +437,10 @@ async fn a_stopping_server_finishes_the_requests_it_has_started() {
     stream.write_all(rest.as_bytes()).await.expect("write rest");
     let mut response = String::new();
     stream.read_to_string(&mut response).await.expect("read response");
-    assert!(response.starts_with("HTTP/1.1 200"), "the in-flight request was answered: {response}");
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "the in-flight request was answered: {response}"
+    );
     assert!(response.contains("totalCount"), "{response}");
     let (_server, exit) = stopping.await.expect("join");
     let exit = exit.expect("the server exits once its requests are done");

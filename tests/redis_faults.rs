@@ -43,7 +43,16 @@ impl OwnRedis {
 
     fn spawn(&mut self) {
         let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .args(["--enable-debug-command", "yes"])
             .stdout(Stdio::null())
             .spawn()
@@ -51,7 +60,10 @@ impl OwnRedis {
         self.child = Some(child);
         let started = Instant::now();
         while self.cli(&["PING"]) != "PONG" {
-            assert!(started.elapsed() < Duration::from_secs(10), "redis-server did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server did not start"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -100,19 +112,27 @@ async fn one_request(http: &reqwest::Client, url: &str, round: usize, worker: us
                             "kind": "brand", "country": "CA", "sector": "apparel", "website": null });
         http.post(format!("{url}/graphql"))
             .bearer_auth(editor)
-            .json(&json!({ "query": "mutation($i: OrganisationInput!) { saveOrganisation(input: $i) { id } }",
-                           "variables": { "i": input } }))
+            .json(
+                &json!({ "query": "mutation($i: OrganisationInput!) { saveOrganisation(input: $i) { id } }",
+                           "variables": { "i": input } }),
+            )
             .send()
             .await
     } else {
         // Mostly the same few reads (cache hits when Redis is up), some distinct ones.
         let query = match round % 4 {
-            0 => format!("{{ organisations(first: {}) {{ totalCount nodes {{ name }} }} }}", 1 + (round * 7 + worker) % 50),
+            0 => format!(
+                "{{ organisations(first: {}) {{ totalCount nodes {{ name }} }} }}",
+                1 + (round * 7 + worker) % 50
+            ),
             1 => "{ recruiters(first: 10, filter: { certified: true }) { totalCount nodes { legalName } } }".to_owned(),
             2 => "{ search(query: \"recruitment\", first: 5) { totalCount } }".to_owned(),
             _ => "{ organisations(filter: { country: \"CA\" }) { totalCount } }".to_owned(),
         };
-        http.get(format!("{url}/graphql")).query(&[("query", query)]).send().await
+        http.get(format!("{url}/graphql"))
+            .query(&[("query", query)])
+            .send()
+            .await
     };
     let response = response.map_err(|error| format!("transport: {error}"))?;
     let status = response.status();
@@ -171,7 +191,10 @@ async fn redis_killed_restarted_flushed_and_stalled_under_load_costs_no_request(
         if metric(&client, "directory_cache_hits_total").await > hits_before + 5.0 {
             break;
         }
-        assert!(back.elapsed() < Duration::from_secs(10), "the server did not go back to Redis");
+        assert!(
+            back.elapsed() < Duration::from_secs(10),
+            "the server did not go back to Redis"
+        );
     }
     println!("back on Redis {:?} after it restarted", back.elapsed());
 
@@ -188,7 +211,11 @@ async fn redis_killed_restarted_flushed_and_stalled_under_load_costs_no_request(
         })
     };
     pause(2_000).await;
-    assert_eq!(stall.join().expect("join").unwrap_or_default(), "OK", "Redis really stalled");
+    assert_eq!(
+        stall.join().expect("join").unwrap_or_default(),
+        "OK",
+        "Redis really stalled"
+    );
     pause(500).await;
 
     done.store(true, Ordering::Relaxed);
@@ -203,5 +230,9 @@ async fn redis_killed_restarted_flushed_and_stalled_under_load_costs_no_request(
         metric(&client, "directory_redis_errors_total").await
     );
     assert!(sent > 100, "the load ran ({sent} requests)");
-    assert!(failures.is_empty(), "failed requests: {:?}", &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "failed requests: {:?}",
+        &failures[..failures.len().min(5)]
+    );
 }

@@ -10,12 +10,12 @@ use std::{path::PathBuf, time::Duration};
 use crate::{
     auth::{self, Role},
     cache::{Generation, PersistedQueries, ResponseCache, Store},
-    metrics::Metrics,
-    ratelimit::{ApiKeys, RateLimiter},
     config::Config,
     db,
     graphql::schema,
     http::{self, AppState},
+    metrics::Metrics,
+    ratelimit::{ApiKeys, RateLimiter},
     search::Search,
     service::{changes::Actor, export, import, recruiter},
 };
@@ -134,7 +134,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             tracing::info!("response cache, persisted queries and rate limits in Redis");
             Store::redis(url, &config.redis_prefix, metrics.clone())?
         }
-        _ => Store::memory(config.cache_memory_mb * 1024 * 1024, Duration::from_secs(config.cache_ttl)),
+        _ => Store::memory(
+            config.cache_memory_mb * 1024 * 1024,
+            Duration::from_secs(config.cache_ttl),
+        ),
     };
     let generation = Generation::default();
     let state = AppState {

@@ -117,7 +117,12 @@ pub struct WebhookSettings {
           value_parser = humantime::parse_duration)]
     pub retry_max: std::time::Duration,
     /// Attempts before a delivery is given up and marked failed.
-    #[arg(long = "webhook-max-attempts", global = true, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 15)]
+    #[arg(
+        long = "webhook-max-attempts",
+        global = true,
+        env = "WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 15
+    )]
     pub max_attempts: u32,
     /// How long one POST to a receiver may take.
     #[arg(long = "webhook-timeout", global = true, env = "WEBHOOK_TIMEOUT", default_value = "10s",

@@ -58,7 +58,11 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("directory");
         let requests = Family::<RequestLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests answered, by route and status", requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by route and status",
+            requests.clone(),
+        );
         // 0.25 ms to about 8 s.
         let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
@@ -73,11 +77,23 @@ impl Metrics {
             registry.register(name, help, counter.clone());
             counter
         };
-        let cache_hits = counter(&mut registry, "cache_hits", "GraphQL answers served from the response cache");
-        let cache_misses = counter(&mut registry, "cache_misses", "Cacheable GraphQL requests that had to run");
+        let cache_hits = counter(
+            &mut registry,
+            "cache_hits",
+            "GraphQL answers served from the response cache",
+        );
+        let cache_misses = counter(
+            &mut registry,
+            "cache_misses",
+            "Cacheable GraphQL requests that had to run",
+        );
         let redis_errors = counter(&mut registry, "redis_errors", "Redis calls that failed or timed out");
         let rate_limited = counter(&mut registry, "rate_limited", "Requests refused by the rate limit");
-        let sql_statements = counter(&mut registry, "sql_statements", "SQL statements run since the server started");
+        let sql_statements = counter(
+            &mut registry,
+            "sql_statements",
+            "SQL statements run since the server started",
+        );
         let index_position = Gauge::default();
         registry.register(
             "search_index_position",
@@ -115,7 +131,10 @@ impl Metrics {
 
 /// Middleware: counts each request and times it, labelled by the matched route pattern (never
 /// the raw path, so a scanner cannot blow up the number of series).
-pub async fn record(request: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn record(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = std::time::Instant::now();
     let metrics = request
         .app_data::<actix_web::web::Data<crate::http::AppState>>()
@@ -130,7 +149,14 @@ pub async fn record(request: ServiceRequest, next: Next<impl MessageBody>) -> Re
     let response = next.call(request).await?;
     if let Some(metrics) = metrics {
         let status = response.status().as_u16();
-        metrics.requests.get_or_create(&RequestLabels { method, route: route.clone(), status }).inc();
+        metrics
+            .requests
+            .get_or_create(&RequestLabels {
+                method,
+                route: route.clone(),
+                status,
+            })
+            .inc();
         metrics
             .latency
             .get_or_create(&RouteLabels { route })

@@ -232,7 +232,8 @@ impl ApiKeys {
     }
 
     fn signature(&self, name: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
         mac.update(name.as_bytes());
         let digest = mac.finalize().into_bytes();
         digest.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -243,7 +244,9 @@ impl ApiKeys {
         anyhow::ensure!(
             !name.is_empty()
                 && name.len() <= 64
-                && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
+                && name
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
             "an API key name is 1 to 64 letters, digits, `-` or `_`"
         );
         Ok(format!("{name}.{}", self.signature(name)))
@@ -251,13 +254,18 @@ impl ApiKeys {
 
     /// The key's name when its signature is right.
     pub fn verify(&self, key: &str) -> Result<String, AppError> {
-        let invalid = || AppError::Unauthenticated("the API key is not valid; ask the directory's operators for one".to_owned());
+        let invalid =
+            || AppError::Unauthenticated("the API key is not valid; ask the directory's operators for one".to_owned());
         let (name, signature) = key.trim().rsplit_once('.').ok_or_else(invalid)?;
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).map_err(|_| invalid())?;
         mac.update(name.as_bytes());
         let expected: Vec<u8> = (0..signature.len())
             .step_by(2)
-            .map(|index| signature.get(index..index + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+            .map(|index| {
+                signature
+                    .get(index..index + 2)
+                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+            })
             .collect::<Option<_>>()
             .ok_or_else(invalid)?;
         // Constant-time comparison.
@@ -289,7 +297,10 @@ mod tests {
         let refused = limiter.charge(&client, 60).await;
         assert!(!refused.allowed, "60 more units do not fit in the 40 left");
         assert!(refused.retry_after_secs >= 1 && refused.retry_after_secs <= 13);
-        assert!(limiter.charge(&client, 40).await.allowed, "a refused charge spends nothing");
+        assert!(
+            limiter.charge(&client, 40).await.allowed,
+            "a refused charge spends nothing"
+        );
         let other = limiter.charge(&Client::Address("192.0.2.2".to_owned()), 100).await;
         assert!(other.allowed, "each client has its own budget");
     }

@@ -176,7 +176,12 @@ fn canonical_json(value: &serde_json::Value) -> String {
             Value::Object(map) => {
                 let mut entries: Vec<_> = map.iter().collect();
                 entries.sort_by(|left, right| left.0.cmp(right.0));
-                Value::Object(entries.into_iter().map(|(key, value)| (key.clone(), sorted(value))).collect())
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(key, value)| (key.clone(), sorted(value)))
+                        .collect(),
+                )
             }
             Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
             other => other.clone(),
@@ -198,7 +203,10 @@ mod tests {
     fn keys_ignore_layout_and_variable_order_but_not_meaning() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
         let key = |query: &str, variables| ResponseCache::key(&request(query, variables), 7, day);
-        let base = key("{ recruiters(first: 2) { totalCount } }", serde_json::json!({"a": 1, "b": [1, 2]}));
+        let base = key(
+            "{ recruiters(first: 2) { totalCount } }",
+            serde_json::json!({"a": 1, "b": [1, 2]}),
+        );
         assert_eq!(
             base,
             key(
@@ -206,10 +214,25 @@ mod tests {
                 serde_json::json!({"b": [1, 2], "a": 1})
             )
         );
-        assert_ne!(base, key("{ recruiters(first: 3) { totalCount } }", serde_json::json!({"a": 1, "b": [1, 2]})));
-        assert_ne!(base, key("{ recruiters(first: 2) { totalCount } }", serde_json::json!({"a": 2, "b": [1, 2]})));
+        assert_ne!(
+            base,
+            key(
+                "{ recruiters(first: 3) { totalCount } }",
+                serde_json::json!({"a": 1, "b": [1, 2]})
+            )
+        );
+        assert_ne!(
+            base,
+            key(
+                "{ recruiters(first: 2) { totalCount } }",
+                serde_json::json!({"a": 2, "b": [1, 2]})
+            )
+        );
         let later = ResponseCache::key(
-            &request("{ recruiters(first: 2) { totalCount } }", serde_json::json!({"a": 1, "b": [1, 2]})),
+            &request(
+                "{ recruiters(first: 2) { totalCount } }",
+                serde_json::json!({"a": 1, "b": [1, 2]}),
+            ),
             8,
             day,
         );

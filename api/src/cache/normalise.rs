@@ -105,7 +105,10 @@ mod tests {
             normalise_query("query Q($a: Int = 1) {\n  x(a: $a, b: \"a  b, # c\") # note\n  y { z } }"),
             "query Q($a:Int=1){x(a:$a b:\"a  b, # c\")y{z}}"
         );
-        assert_eq!(normalise_query("{ a(s: \"\"\"  x \"\" \\\"\"\" y \"\"\") }"), "{a(s:\"\"\"  x \"\" \\\"\"\" y \"\"\")}");
+        assert_eq!(
+            normalise_query("{ a(s: \"\"\"  x \"\" \\\"\"\" y \"\"\") }"),
+            "{a(s:\"\"\"  x \"\" \\\"\"\" y \"\"\")}"
+        );
         assert_eq!(normalise_query("{ a(s: \"\") b }"), "{a(s:\"\")b}");
         assert_eq!(normalise_query("{ a(n: 1.5e3 , m: -2) ...F }"), "{a(n:1.5e3 m:-2)...F}");
         assert_eq!(normalise_query("{\u{feff} a\r\n b }"), "{a b}");
@@ -115,6 +118,9 @@ mod tests {
     #[test]
     fn different_queries_stay_different() {
         assert_ne!(normalise_query("{ a b }"), normalise_query("{ ab }"));
-        assert_ne!(normalise_query("{ a(s: \"x y\") }"), normalise_query("{ a(s: \"x  y\") }"));
+        assert_ne!(
+            normalise_query("{ a(s: \"x y\") }"),
+            normalise_query("{ a(s: \"x  y\") }")
+        );
     }
 }

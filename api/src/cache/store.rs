@@ -91,14 +91,25 @@ impl Store {
             Self::Redis(redis) => {
                 let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
                 let _: Option<()> = redis
-                    .call(redis::cmd("SET").arg(redis.key(key)).arg(value.as_ref()).arg("PX").arg(millis))
+                    .call(
+                        redis::cmd("SET")
+                            .arg(redis.key(key))
+                            .arg(value.as_ref())
+                            .arg("PX")
+                            .arg(millis),
+                    )
                     .await;
             }
         }
     }
 
     /// Runs a Lua script in Redis; `None` when this is the memory store or Redis failed.
-    pub async fn eval<T: redis::FromRedisValue>(&self, script: &redis::Script, keys: &[&str], args: &[String]) -> Option<T> {
+    pub async fn eval<T: redis::FromRedisValue>(
+        &self,
+        script: &redis::Script,
+        keys: &[&str],
+        args: &[String],
+    ) -> Option<T> {
         let Self::Redis(redis) = self else {
             return None;
         };

@@ -32,7 +32,10 @@ impl Charge {
 
     /// The decision of the (last) charge, if the operation got as far as being charged.
     pub fn decision(&self) -> Option<Decision> {
-        self.decision.lock().map(|decision| decision.clone()).unwrap_or_default()
+        self.decision
+            .lock()
+            .map(|decision| decision.clone())
+            .unwrap_or_default()
     }
 
     fn record(&self, decision: Decision) {
@@ -73,7 +76,9 @@ impl Extension for CostLimitExtension {
         if allowed {
             Ok(result)
         } else {
-            Err(vec![async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default())])
+            Err(vec![
+                async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
+            ])
         }
     }
 }

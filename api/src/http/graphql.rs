@@ -209,7 +209,11 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
         Ok(body) => web::Bytes::from(body),
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error, please retry later");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error, please retry later",
+            );
         }
     };
     // Fields marked `cache_control(no_cache)` (signed receipts: each must be a fresh check)
@@ -247,7 +251,11 @@ struct Answer {
 
 impl Answer {
     fn content_type(&self) -> &'static str {
-        if self.legacy { "application/json" } else { GRAPHQL_RESPONSE }
+        if self.legacy {
+            "application/json"
+        } else {
+            GRAPHQL_RESPONSE
+        }
     }
 
     fn cached(&self, http: &HttpRequest, hit: &crate::cache::Cached, decision: Option<&Decision>) -> HttpResponse {
@@ -310,7 +318,11 @@ impl Answer {
 
 /// Whether `If-None-Match` names this entity tag (weak comparison, as RFC 9110 asks for it).
 fn if_none_match(http: &HttpRequest, etag: &str) -> bool {
-    let Some(header) = http.headers().get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok()) else {
+    let Some(header) = http
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+    else {
         return false;
     };
     let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
@@ -328,7 +340,11 @@ fn persisted_query_refusal(error: PersistedQueryError) -> HttpResponse {
         ),
         PersistedQueryError::Unsupported(message) => (message, "BAD_USER_INPUT"),
     };
-    let status = if code == "BAD_USER_INPUT" { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if code == "BAD_USER_INPUT" {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type("application/json")

@@ -107,7 +107,9 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
 async fn metrics(state: web::Data<AppState>) -> impl Responder {
     let metrics = &state.metrics;
     let statements = state.statements.get();
-    metrics.sql_statements.inc_by(statements.saturating_sub(metrics.sql_statements.get()));
+    metrics
+        .sql_statements
+        .inc_by(statements.saturating_sub(metrics.sql_statements.get()));
     let position = state.search.index().position();
     metrics.index_position.set(i64::try_from(position).unwrap_or(i64::MAX));
     if let Ok(latest) = crate::service::changes::latest_seq(&state.db).await {

@@ -130,7 +130,9 @@ impl Certification {
     }
 
     /// Every status transition, oldest first; kept forever.
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::STATUS_HISTORY, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::STATUS_HISTORY, child_complexity)"
+    )]
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
         let history = graphql::loaders(ctx)?
             .history

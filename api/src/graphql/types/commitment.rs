@@ -51,7 +51,9 @@ impl Organisation {
     }
 
     /// Its public Employer Pays commitments, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::COMMITMENTS, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::COMMITMENTS, child_complexity)"
+    )]
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
         let commitments = graphql::loaders(ctx)?
             .commitments

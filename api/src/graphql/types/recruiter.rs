@@ -130,7 +130,9 @@ impl Recruiter {
             .any(|certification| status_today(certification, today) == CertificationStatus::Certified))
     }
 
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::CERTIFICATIONS, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::CERTIFICATIONS, child_complexity)"
+    )]
     async fn certifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Certification>> {
         let certifications = graphql::loaders(ctx)?
             .certifications
@@ -141,7 +143,9 @@ impl Recruiter {
     }
 
     /// National recruitment licences; separate facts from certification.
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::LICENCES, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::LICENCES, child_complexity)"
+    )]
     async fn licences(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Licence>> {
         let licences = graphql::loaders(ctx)?
             .licences
@@ -152,7 +156,9 @@ impl Recruiter {
     }
 
     /// Rights to display the certification mark.
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::MARK_RIGHTS, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::MARK_RIGHTS, child_complexity)"
+    )]
     async fn mark_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MarkRight>> {
         let rights = graphql::loaders(ctx)?
             .rights
@@ -163,7 +169,9 @@ impl Recruiter {
     }
 
     /// Recruiters at the other end of its corridors (sending or receiving side).
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::PARTNERS, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::PARTNERS, child_complexity)"
+    )]
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Recruiter>> {
         let loaders = graphql::loaders(ctx)?;
         let partner_ids = loaders.partners.load_one(self.0.id).await?.unwrap_or_default();

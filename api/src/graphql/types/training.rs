@@ -50,7 +50,9 @@ impl TrainingProvider {
     }
 
     /// Its listings, soonest first.
-    #[graphql(complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::LISTINGS, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::LISTINGS, child_complexity)"
+    )]
     async fn listings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrainingListing>> {
         let listings = graphql::loaders(ctx)?
             .listings
