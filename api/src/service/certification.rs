@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDate};
 use entity::{audit_policy, certification, status_change};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, Query},
+    sea_query::{Expr, Query, SelectStatement},
 };
 
 use crate::{error::AppResult, vocab::Violation};
@@ -129,36 +129,24 @@ pub fn effective_status_condition(status: CertificationStatus, today: NaiveDate)
     }
 }
 
-/// True for a recruiter (the outer query's `recruiter` row) holding a certification whose
-/// effective status today is one of `statuses`.
-///
-/// A correlated `EXISTS` rather than `recruiter.id IN (SELECT recruiter_id ...)`: the `IN` form
-/// makes the database collect every matching certification of the whole directory (tens of
-/// thousands) for each statement, while `EXISTS` looks up only the candidate rows' own
-/// certifications through the `recruiter_id` index (at 100 000 recruiters, a corridor's first
-/// page of certified recruiters went from 400 ms to a few ms on SQLite).
-pub fn recruiter_has_status(statuses: &[CertificationStatus], today: NaiveDate) -> Expr {
-    use sea_orm::sea_query::ExprTrait;
+/// `SELECT recruiter_id FROM certification WHERE <effective status is one of statuses>`.
+pub fn recruiters_with_status(statuses: &[CertificationStatus], today: NaiveDate) -> SelectStatement {
     let mut any = Condition::any();
     for status in statuses {
         any = any.add(effective_status_condition(*status, today));
     }
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(certification::Entity)
-            .and_where(
-                Expr::col((certification::Entity, certification::Column::RecruiterId))
-                    .equals((entity::recruiter::Entity, entity::recruiter::Column::Id)),
-            )
-            .cond_where(any)
-            .to_owned(),
-    )
+    Query::select()
+        .column(certification::Column::RecruiterId)
+        .from(certification::Entity)
+        .cond_where(any)
+        .to_owned()
 }
 
 /// An SQL expression that is true for recruiters certified today.
 pub fn recruiter_certified_expr(today: NaiveDate) -> Expr {
-    recruiter_has_status(&[CertificationStatus::Certified], today)
+    use sea_orm::sea_query::ExprTrait;
+    Expr::col((entity::recruiter::Entity, entity::recruiter::Column::Id))
+        .in_subquery(recruiters_with_status(&[CertificationStatus::Certified], today))
 }
 
 /// The surveillance-audit schedule of a scheme.

@@ -127,11 +127,11 @@ impl RecruiterFilter {
             condition = condition.add(id().in_subquery(speaking));
         }
         if let Some(certified) = self.certified {
-            let certified_today = certification::recruiter_certified_expr(today);
+            let certified_ids = certification::recruiters_with_status(&[CertificationStatus::Certified], today);
             condition = condition.add(if certified {
-                certified_today
+                id().in_subquery(certified_ids)
             } else {
-                certified_today.not()
+                id().not_in_subquery(certified_ids)
             });
         }
         if let Some(statuses) = self
@@ -139,7 +139,7 @@ impl RecruiterFilter {
             .as_ref()
             .filter(|statuses| !statuses.is_empty())
         {
-            condition = condition.add(certification::recruiter_has_status(statuses, today));
+            condition = condition.add(id().in_subquery(certification::recruiters_with_status(statuses, today)));
         }
         if let Some(levels) = self.cbp_level.as_ref().filter(|levels| !levels.is_empty()) {
             condition = condition.add(recruiter::Column::CbpLevel.is_in(levels.iter().map(|level| level.as_str())));
