@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use async_graphql::{Context, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
-use entity::{certification, status_change};
+use entity::{certification, change_log, status_change};
 use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use tokio_stream::wrappers::BroadcastStream;
@@ -66,12 +66,17 @@ impl CertificationEvent {
     }
 }
 
-async fn event(db: &DatabaseConnection, sequence: i64, certification_id: i64) -> AppResult<Option<CertificationEvent>> {
+/// The event of one change-log entry. Its status change is the one recorded by that write (a
+/// decision's status change carries the entry's own timestamp), not the latest one: by the time
+/// a subscriber's stream gets to an entry, later writes may already have added more.
+async fn event(db: &DatabaseConnection, entry: &change_log::Model) -> AppResult<Option<CertificationEvent>> {
+    let (sequence, certification_id) = (entry.seq, entry.entity_id);
     let Some(certification) = certification::Entity::find_by_id(certification_id).one(db).await? else {
         return Ok(None);
     };
     let change = status_change::Entity::find()
         .filter(status_change::Column::CertificationId.eq(certification_id))
+        .filter(status_change::Column::At.lte(entry.recorded_at))
         .order_by_desc(status_change::Column::At)
         .order_by_desc(status_change::Column::Id)
         .one(db)
@@ -121,7 +126,7 @@ impl Subscription {
                 if entry.entity_type != "certification" {
                     return None;
                 }
-                let event = match event(&db, entry.seq, entry.entity_id).await {
+                let event = match event(&db, &entry).await {
                     Ok(event) => event?,
                     Err(error) => {
                         tracing::warn!(error = ?error, "could not load a certification event");
