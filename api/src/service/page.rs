@@ -55,6 +55,18 @@ pub struct Ordering {
     pub descending: bool,
 }
 
+impl Ordering {
+    /// By one integer column alone (an id): insertion order, or newest first when `descending`.
+    pub fn by_id(name: &str, id: Expr, descending: bool) -> Self {
+        Self {
+            name: name.to_owned(),
+            exprs: vec![id],
+            kinds: vec![KeyKind::Int],
+            descending,
+        }
+    }
+}
+
 /// A validated page request.
 #[derive(Debug, Clone)]
 pub struct PageRequest {

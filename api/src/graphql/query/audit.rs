@@ -12,7 +12,7 @@ use crate::{
         types::{CountedConnection, connection},
     },
     ids::{self, Kind},
-    service::page::{self, KeyKind, Ordering, PageArgs},
+    service::page::{self, Ordering, PageArgs},
 };
 
 #[derive(Default)]
@@ -79,12 +79,11 @@ impl AuditQuery {
                 .filter(audit_log::Column::EntityType.eq(entity_type_of(kind)))
                 .filter(audit_log::Column::EntityId.eq(id));
         }
-        let ordering = Ordering {
-            name: "audit_newest".to_owned(),
-            exprs: vec![Expr::col((audit_log::Entity, audit_log::Column::Id))],
-            kinds: vec![KeyKind::Int],
-            descending: true,
-        };
+        let ordering = Ordering::by_id(
+            "audit_newest",
+            Expr::col((audit_log::Entity, audit_log::Column::Id)),
+            true,
+        );
         let listing = page::fetch(
             graphql::db(ctx)?,
             select,

@@ -12,7 +12,7 @@ use crate::{
         mutation::require,
         types::{CountedConnection, connection, webhook::Webhook},
     },
-    service::page::{self, KeyKind, Ordering, PageArgs},
+    service::page::{self, Ordering, PageArgs},
     webhook as hooks,
 };
 
@@ -35,12 +35,11 @@ impl WebhookQuery {
         if !include_deleted {
             select = select.filter(webhook::Column::DisabledAt.is_null());
         }
-        let ordering = Ordering {
-            name: "webhook_oldest".to_owned(),
-            exprs: vec![Expr::col((webhook::Entity, webhook::Column::Id))],
-            kinds: vec![KeyKind::Int],
-            descending: false,
-        };
+        let ordering = Ordering::by_id(
+            "webhook_oldest",
+            Expr::col((webhook::Entity, webhook::Column::Id)),
+            false,
+        );
         let listing = page::fetch(
             graphql::db(ctx)?,
             select,

@@ -11,7 +11,7 @@ use super::{CountedConnection, connection};
 use crate::{
     graphql,
     ids::{self, Kind},
-    service::page::{self, KeyKind, Ordering, PageArgs},
+    service::page::{self, Ordering, PageArgs},
     webhook::{self as hooks, worker},
 };
 
@@ -97,12 +97,11 @@ impl Webhook {
         if let Some(state) = state {
             select = select.filter(webhook_delivery::Column::State.eq(state.stored()));
         }
-        let ordering = Ordering {
-            name: "webhook_delivery_newest".to_owned(),
-            exprs: vec![Expr::col((webhook_delivery::Entity, webhook_delivery::Column::Id))],
-            kinds: vec![KeyKind::Int],
-            descending: true,
-        };
+        let ordering = Ordering::by_id(
+            "webhook_delivery_newest",
+            Expr::col((webhook_delivery::Entity, webhook_delivery::Column::Id)),
+            true,
+        );
         let listing = page::fetch(
             graphql::db(ctx)?,
             select,
