@@ -85,6 +85,9 @@ pub fn main() -> anyhow::Result<()> {
     } else {
         logs.init();
     }
+    if let Some(start) = cli.config.clock_start {
+        crate::clock::start_at(start);
+    }
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,

@@ -85,9 +85,19 @@ pub struct Config {
     /// Logs as JSON lines (for a log collector) instead of text.
     #[arg(long, global = true, env = "LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
+    /// Start the server's clock at this instant (RFC 3339) instead of the system's; it runs on
+    /// from there. For tests and demonstrations of what the directory answers on another day.
+    #[arg(long, global = true, env = "CLOCK_START", value_parser = parse_instant)]
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
     /// Exit when standard input closes: lets a test harness own the server's lifetime.
     #[arg(long, global = true, hide = true)]
     pub exit_on_stdin_close: bool,
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|instant| instant.with_timezone(&chrono::Utc))
+        .map_err(|error| format!("expected an RFC 3339 instant such as 2027-01-31T23:59:00Z: {error}"))
 }
 
 impl Config {

@@ -416,7 +416,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let receipt = Receipt::new(
             "certificates",
-            Utc::now(),
+            crate::clock::now(),
             today,
             vec![CertificateAnswer::new("ERS-XX-1", None, None, today)],
         )

@@ -32,6 +32,8 @@ pub struct Model {
     pub cbp_level: String,
     pub version: i32,
     pub content_hash: Option<String>,
+    /// The last day the recruiter is certified (see `service/standing.rs`); `None`: not certified.
+    pub certified_until: Option<Date>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

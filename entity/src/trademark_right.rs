@@ -21,6 +21,8 @@ pub struct Model {
     pub status: String,
     pub version: i32,
     pub content_hash: Option<String>,
+    /// The last day the right is in force (see `service/standing.rs`); `None`: not in force.
+    pub in_force_until: Option<Date>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -30,7 +30,7 @@ fn index() -> &'static SearchIndex {
                 document.country = Some((*origin).to_owned());
                 document.corridors = vec![((*origin).to_owned(), (*destination).to_owned())];
                 document.identifiers = vec![format!("ERS-{origin}-2024-{position:07}")];
-                document.certified = position % 2 == 0;
+                document.certified_until = if position % 2 == 0 { 20_000 } else { 0 };
                 document
             })
             .collect();
@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
             _ => Some(false),
         },
         certification_statuses: (byte(0) & 64 == 64).then(|| word(5)).flatten().into_iter().collect(),
+        today: u64::from(byte(3)) * 100,
     };
     let request = SearchRequest {
         query: &text,

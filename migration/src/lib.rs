@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_directory;
 mod m20261123_000001_webhooks;
+mod m20261130_000001_standing;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_directory::Migration),
             Box::new(m20261123_000001_webhooks::Migration),
+            Box::new(m20261130_000001_standing::Migration),
         ]
     }
 }

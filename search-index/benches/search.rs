@@ -282,7 +282,8 @@ fn generated_document(generator: &mut Generator, id: i64) -> Document {
     for _ in 0..1 + generator.below(3) {
         document.languages.push(generator.pick(LANGUAGES).to_owned());
     }
-    document.certified = certified;
+    document.certified_until = if certified { 40_000 } else { 0 };
+    document.earliest_certified_expiry = document.certified_until;
     document.certification_statuses = if certified {
         vec!["certified".to_owned()]
     } else {

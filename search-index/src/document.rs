@@ -81,10 +81,17 @@ pub struct Document {
     pub corridors: Vec<(String, String)>,
     pub sectors: Vec<String>,
     pub languages: Vec<String>,
-    /// Effective certification statuses today, e.g. `["certified"]`.
+    /// Recorded certification statuses, e.g. `["certified", "suspended"]`. Which recorded
+    /// `certified` ones hold on the day of a search follows from the two dates below.
     pub certification_statuses: Vec<String>,
-    /// Certified today: ranks above others at equal text relevance, and filterable.
-    pub certified: bool,
+    /// The last day the record is certified, as a day number (days since 1970-01-01; 0: not
+    /// certified). A search compares it with its own `today`, so the index never goes stale at
+    /// midnight: certified records rank above others at equal relevance, and are filterable.
+    pub certified_until: u64,
+    /// The earliest expiry among the certifications recorded as `certified`, as a day number
+    /// (0: none; 1: one has no expiry date). Before a search's `today`, one of them has lapsed
+    /// and counts as `expired` in filters and facets.
+    pub earliest_certified_expiry: u64,
 }
 
 impl Document {
@@ -104,7 +111,8 @@ impl Document {
             sectors: Vec::new(),
             languages: Vec::new(),
             certification_statuses: Vec::new(),
-            certified: false,
+            certified_until: 0,
+            earliest_certified_expiry: 0,
         }
     }
 }

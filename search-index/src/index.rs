@@ -6,11 +6,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
-use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
-use tantivy::schema::{Schema, Value};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher, SegmentReader,
@@ -21,7 +20,7 @@ use crate::Error;
 use crate::document::{Document, RecordType};
 use crate::facets::{FacetCountCollector, FacetCounts, Facets};
 use crate::highlight::{StoredText, highlights};
-use crate::query::{QueryPlan, SearchRequest, build_query};
+use crate::query::{QueryPlan, SearchRequest, and, build_query, certified_on, lapsed_on, not};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, names, to_tantivy_document};
 use crate::tokenizer::{MultilingualTokenizer, TOKENIZER_NAME};
 
@@ -204,25 +203,25 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let plan = QueryPlan::new(request.query);
         let query = build_query(&self.fields, &plan, request.filter);
+        let today = request.filter.today;
 
         let (scored_docs, facet_counts) = if request.limit == 0 || window_end == 0 {
             let facet_counts = searcher.search(&query, &FacetCountCollector)?;
             (Vec::new(), facet_counts)
         } else if plan.is_empty() {
-            browse(&searcher, &*query, request.limit, request.offset)?
+            browse(&searcher, &self.fields, &*query, today, request.limit, request.offset)?
         } else {
-            rank(&searcher, &*query, request.limit, request.offset)?
+            rank(&searcher, &*query, today, request.limit, request.offset)?
         };
+        let total = facet_counts.matched;
+        let mut facets = facet_counts.into_facets();
+        statuses_on(&searcher, &self.fields, &*query, today, &mut facets)?;
 
         let hits = scored_docs
             .into_iter()
             .map(|(score, address)| self.hit(&searcher, &plan, score, address))
             .collect::<Result<Vec<Hit>, Error>>()?;
-        Ok(SearchResults {
-            total: facet_counts.matched,
-            hits,
-            facets: facet_counts.into_facets(),
-        })
+        Ok(SearchResults { total, hits, facets })
     }
 
     /// Number of live documents, for readiness checks and tests.
@@ -352,19 +351,22 @@ impl SearchIndex {
     }
 }
 
-/// Ranks by text relevance, certified records nudged up, and counts facets over all matches.
+/// Ranks by text relevance, records certified on `today` nudged up, and counts facets over all
+/// matches.
 fn rank(
     searcher: &Searcher,
     query: &dyn Query,
+    today: u64,
     limit: usize,
     offset: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, FacetCounts), Error> {
+    let today = today.max(1);
     let top = TopDocs::with_limit(limit)
         .and_offset(offset)
-        .tweak_score(|segment_reader: &SegmentReader| {
-            let certified = certified_column(segment_reader);
+        .tweak_score(move |segment_reader: &SegmentReader| {
+            let certified_until = certified_until_column(segment_reader);
             move |doc: DocId, score: Score| {
-                if certified.first(doc).unwrap_or(0) == 1 {
+                if certified_until.first(doc).unwrap_or(0) >= today {
                     score + CERTIFIED_SCORE_BONUS
                 } else {
                     score
@@ -375,33 +377,86 @@ fn rank(
     Ok((top_docs, facet_counts))
 }
 
-/// Lists everything the filter allows: certified first, then by name.
+/// Lists everything the filter allows: records certified on `today` first, then the others,
+/// each part by name. The two parts are two sorted searches, so "certified" is decided by the
+/// search's own date, never by one stored in the index.
 fn browse(
     searcher: &Searcher,
+    fields: &Fields,
     query: &dyn Query,
+    today: u64,
     limit: usize,
     offset: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, FacetCounts), Error> {
-    let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
-        (SortByStaticFastValue::<u64>::for_field(names::CERTIFIED), Order::Desc),
-        (SortByString::for_field(names::TITLE_SORT), Order::Asc),
-    ));
-    let (top_docs, facet_counts) = searcher.search(query, &(top, FacetCountCollector))?;
-    let browsed = top_docs
-        .into_iter()
-        .map(|(_sort_key, address)| (0.0, address))
-        .collect();
+    let facet_counts = searcher.search(query, &FacetCountCollector)?;
+    let certified = and(query.box_clone(), certified_on(fields, today));
+    let by_name = |limit: usize, offset: usize| {
+        TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .order_by_string_fast_field(names::TITLE_SORT, Order::Asc)
+    };
+    let certified_count = searcher.search(&*certified, &Count)?;
+    let mut browsed: Vec<(Score, DocAddress)> = Vec::with_capacity(limit);
+    if offset < certified_count {
+        let docs = searcher.search(&*certified, &by_name(limit, offset))?;
+        browsed.extend(docs.into_iter().map(|(_name, address)| (0.0, address)));
+    }
+    if browsed.len() < limit {
+        let rest = and(query.box_clone(), not(certified_on(fields, today)));
+        let rest_offset = offset.saturating_sub(certified_count);
+        let docs = searcher.search(&*rest, &by_name(limit - browsed.len(), rest_offset))?;
+        browsed.extend(docs.into_iter().map(|(_name, address)| (0.0, address)));
+    }
     Ok((browsed, facet_counts))
 }
 
-/// The `certified` column of a segment; an unreadable one ranks every record as uncertified
-/// rather than failing the search.
-fn certified_column(segment_reader: &SegmentReader) -> Column<u64> {
+/// Facet counts of certification statuses as they stand on `today`: the index records which
+/// certifications were recorded as `certified`; whether each still is on `today` follows from
+/// the dates, so "certified" and "expired" are counted with two range queries.
+fn statuses_on(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &dyn Query,
+    today: u64,
+    facets: &mut Facets,
+) -> Result<(), Error> {
+    let counts = &mut facets.certification_status;
+    if !counts.iter().any(|(status, _)| status == "certified") {
+        return Ok(());
+    }
+    let certified = searcher.search(&*and(query.box_clone(), certified_on(fields, today)), &Count)? as u64;
+    let lapsed_not_expired = and(
+        and(query.box_clone(), lapsed_on(fields, today)),
+        not(Box::new(TermQuery::new(
+            Term::from_field_text(fields.certification_status, "expired"),
+            IndexRecordOption::Basic,
+        ))),
+    );
+    let lapsed = searcher.search(&*lapsed_not_expired, &Count)? as u64;
+    counts.retain(|(status, _)| status != "certified");
+    if certified > 0 {
+        counts.push(("certified".to_owned(), certified));
+    }
+    if lapsed > 0 {
+        match counts.iter_mut().find(|(status, _)| status == "expired") {
+            Some((_, count)) => *count += lapsed,
+            None => counts.push(("expired".to_owned(), lapsed)),
+        }
+    }
+    counts.sort_by(|(left_value, left_count), (right_value, right_count)| {
+        right_count.cmp(left_count).then_with(|| left_value.cmp(right_value))
+    });
+    Ok(())
+}
+
+/// The `certified_until` column of a segment; an unreadable one ranks every record as
+/// uncertified rather than failing the search.
+fn certified_until_column(segment_reader: &SegmentReader) -> Column<u64> {
     segment_reader
         .fast_fields()
-        .u64(names::CERTIFIED)
+        .u64(names::CERTIFIED_UNTIL)
         .unwrap_or_else(|error| {
-            tracing::warn!(%error, "certified column unreadable; ranking without it");
+            tracing::warn!(%error, "certified_until column unreadable; ranking without it");
             Column::build_empty_column(segment_reader.max_doc())
         })
 }

@@ -4,10 +4,12 @@
 //! tokenizer and the query is built from those words, so `title:(a OR`, `*` or ten thousand
 //! characters are just words (or nothing) and can never fail to parse.
 
+use std::ops::Bound;
+
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, TermQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -27,8 +29,12 @@ pub struct Filter {
     pub corridor_destination: Option<String>,
     pub sectors: Vec<String>,
     pub languages: Vec<String>,
+    /// Certified on `today` (or not).
     pub certified: Option<bool>,
+    /// Statuses as they stand on `today`: `certified` and `expired` follow from the dates.
     pub certification_statuses: Vec<String>,
+    /// The day the search is for, as a day number (days since 1970-01-01).
+    pub today: u64,
 }
 
 /// One search: the text as typed, the filter, and the page wanted.
@@ -302,21 +308,64 @@ pub(crate) fn filter_clauses(fields: &Fields, filter: &Filter) -> Vec<Box<dyn Qu
         ));
     }
     if !filter.certification_statuses.is_empty() {
-        clauses.push(any_of(
-            fields.certification_status,
+        clauses.push(Box::new(BooleanQuery::new(
             filter
                 .certification_statuses
                 .iter()
-                .map(|value| normalize_keyword(value)),
-        ));
-    }
-    if let Some(certified) = filter.certified {
-        clauses.push(Box::new(TermQuery::new(
-            Term::from_field_u64(fields.certified, u64::from(certified)),
-            IndexRecordOption::Basic,
+                .map(|value| should(status_on(fields, &normalize_keyword(value), filter.today)))
+                .collect(),
         )));
     }
+    if let Some(certified) = filter.certified {
+        let certified_now = certified_on(fields, filter.today);
+        clauses.push(if certified { certified_now } else { not(certified_now) });
+    }
     clauses
+}
+
+/// Records certified on `today`: their `certified_until` is today or later.
+pub(crate) fn certified_on(fields: &Fields, today: u64) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(fields.certified_until, today.max(1))),
+        Bound::Unbounded,
+    ))
+}
+
+/// Records holding a certification recorded as `certified` whose expiry is before `today`.
+pub(crate) fn lapsed_on(fields: &Fields, today: u64) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, keyword_term(fields.certification_status, "certified")),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(fields.earliest_certified_expiry, 1)),
+                Bound::Excluded(Term::from_field_u64(fields.earliest_certified_expiry, today.max(1))),
+            )),
+        ),
+    ]))
+}
+
+/// Records with a certification whose status on `today` is `status`.
+fn status_on(fields: &Fields, status: &str, today: u64) -> Box<dyn Query> {
+    match status {
+        "certified" => certified_on(fields, today),
+        "expired" => Box::new(BooleanQuery::new(vec![
+            should(keyword_term(fields.certification_status, "expired")),
+            should(lapsed_on(fields, today)),
+        ])),
+        other => keyword_term(fields.certification_status, other),
+    }
+}
+
+pub(crate) fn not(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (Occur::MustNot, query),
+    ]))
+}
+
+pub(crate) fn and(left: Box<dyn Query>, right: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![(Occur::Must, left), (Occur::Must, right)]))
 }
 
 /// The whole query: the text part (or everything, for an empty query) narrowed by the filter.

@@ -12,7 +12,7 @@ use crate::tokenizer::{TOKENIZER_NAME, normalize_identifier, normalize_phrase};
 
 /// Bumped whenever the schema, the tokenizer's output or the document mapping changes, so an index
 /// written by an older build is rebuilt instead of silently answering differently.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field, resolved once when the schema is built.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +41,10 @@ pub(crate) struct Fields {
     pub sector: Field,
     pub language: Field,
     pub certification_status: Field,
-    /// 1 when certified today; u64 so the ranking can read it from a fast column.
-    pub certified: Field,
+    /// [`Document::certified_until`], a day number in a fast column for ranges and ranking.
+    pub certified_until: Field,
+    /// [`Document::earliest_certified_expiry`], a day number.
+    pub earliest_certified_expiry: Field,
     /// Every facet value of the document as "dimension=value", in one fast column, so counting
     /// facets reads one column per matching document instead of six.
     pub facet: Field,
@@ -50,7 +52,7 @@ pub(crate) struct Fields {
 
 /// Field names, used by collectors that read fast columns by name.
 pub(crate) mod names {
-    pub const CERTIFIED: &str = "certified";
+    pub const CERTIFIED_UNTIL: &str = "certified_until";
     pub const TITLE_SORT: &str = "title_sort";
     pub const FACET: &str = "facet";
 }
@@ -138,7 +140,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         sector: builder.add_text_field("sector", STRING),
         language: builder.add_text_field("language", STRING),
         certification_status: builder.add_text_field("certification_status", STRING),
-        certified: builder.add_u64_field(names::CERTIFIED, INDEXED | FAST),
+        certified_until: builder.add_u64_field(names::CERTIFIED_UNTIL, INDEXED | FAST),
+        earliest_certified_expiry: builder.add_u64_field("earliest_certified_expiry", INDEXED | FAST),
         facet: builder.add_text_field(names::FACET, TextOptions::default().set_fast("raw")),
     };
     (builder.build(), fields)
@@ -261,7 +264,8 @@ pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> Tanti
     for facet in facets {
         indexed.add_text(fields.facet, &facet);
     }
-    indexed.add_u64(fields.certified, u64::from(document.certified));
+    indexed.add_u64(fields.certified_until, document.certified_until);
+    indexed.add_u64(fields.earliest_certified_expiry, document.earliest_certified_expiry);
     indexed
 }
 

@@ -126,7 +126,8 @@ fn phrase_in_name_ranks_above_scattered_words() {
 fn certified_ranks_above_uncertified_at_equal_text_relevance() {
     let uncertified_first = recruiter(1, "Pacific Labour Link");
     let mut certified = recruiter(2, "Pacific Labour Link");
-    certified.certified = true;
+    certified.certified_until = CERTIFIED_UNTIL;
+    certified.earliest_certified_expiry = CERTIFIED_UNTIL;
     certified.certification_statuses = vec!["certified".to_owned()];
     let uncertified_last = recruiter(3, "Pacific Labour Link");
     let index = index_with(vec![uncertified_first, certified, uncertified_last]);
@@ -138,7 +139,8 @@ fn certified_ranks_above_uncertified_at_equal_text_relevance() {
 #[test]
 fn certification_never_lifts_a_weaker_kind_of_match() {
     let mut certified_partial = recruiter(1, "Pacific Labour Services International");
-    certified_partial.certified = true;
+    certified_partial.certified_until = CERTIFIED_UNTIL;
+    certified_partial.earliest_certified_expiry = CERTIFIED_UNTIL;
     let exact_uncertified = recruiter(2, "Pacific Labour");
     let index = index_with(vec![certified_partial, exact_uncertified]);
     assert_first(&index, "pacific labour", 2);
@@ -293,7 +295,8 @@ fn directory_sample() -> Vec<Document> {
     nepal_qatar.sectors = vec!["construction".to_owned()];
     nepal_qatar.languages = vec!["ne".to_owned(), "en".to_owned()];
     nepal_qatar.certification_statuses = vec!["certified".to_owned()];
-    nepal_qatar.certified = true;
+    nepal_qatar.certified_until = CERTIFIED_UNTIL;
+    nepal_qatar.earliest_certified_expiry = CERTIFIED_UNTIL;
 
     let mut bangladesh_qatar = recruiter(2, "Dhaka Construction Recruiters");
     bangladesh_qatar.country = Some("BD".to_owned());
@@ -683,4 +686,53 @@ fn the_index_is_shareable_across_threads() {
         assert!(handle.join().expect("thread") >= 2);
     }
     assert_eq!(search(&index, "threaded").total, 4);
+}
+
+/// A day number far in the future: certified on any day a test searches for.
+const CERTIFIED_UNTIL: u64 = 40_000;
+
+#[test]
+fn certified_holds_through_its_last_day_and_lapses_the_day_after() {
+    // 20_000 is a day number like any other; the index compares it with each search's `today`.
+    let last_day = 20_000;
+    let mut ending = recruiter(1, "Zenith Overseas Placement");
+    ending.certified_until = last_day;
+    ending.earliest_certified_expiry = last_day;
+    ending.certification_statuses = vec!["certified".to_owned()];
+    let other = recruiter(2, "Alpine Overseas Placement");
+    let index = index_with(vec![ending, other]);
+    let on = |today: u64, certified: Option<bool>, statuses: &[&str]| {
+        index
+            .search(&SearchRequest {
+                query: "",
+                filter: &Filter {
+                    today,
+                    certified,
+                    certification_statuses: statuses.iter().map(|status| (*status).to_owned()).collect(),
+                    ..Filter::default()
+                },
+                limit: 10,
+                offset: 0,
+            })
+            .expect("search")
+    };
+    // The last day: certified, listed first, counted as certified.
+    assert_eq!(ids(&on(last_day, Some(true), &[])), [1]);
+    assert_eq!(ids(&on(last_day, None, &[])), [1, 2]);
+    assert_eq!(ids(&on(last_day, None, &["certified"])), [1]);
+    assert!(ids(&on(last_day, None, &["expired"])).is_empty());
+    assert_eq!(
+        on(last_day, None, &[]).facets.certification_status,
+        vec![("certified".to_owned(), 1)]
+    );
+    // The day after: not certified, by name among the others, counted as expired.
+    assert!(ids(&on(last_day + 1, Some(true), &[])).is_empty());
+    assert_eq!(ids(&on(last_day + 1, Some(false), &[])), [2, 1]);
+    assert_eq!(ids(&on(last_day + 1, None, &[])), [2, 1]);
+    assert!(ids(&on(last_day + 1, None, &["certified"])).is_empty());
+    assert_eq!(ids(&on(last_day + 1, None, &["expired"])), [1]);
+    assert_eq!(
+        on(last_day + 1, None, &[]).facets.certification_status,
+        vec![("expired".to_owned(), 1)]
+    );
 }

@@ -221,6 +221,13 @@ impl Server {
         }
     }
 
+    /// Restarts on the same data with one setting changed or added (e.g. `CLOCK_START`).
+    pub fn restart_with(&mut self, key: &str, value: &str) {
+        self.env.retain(|(existing, _)| existing != key);
+        self.env.push((key.to_owned(), value.to_owned()));
+        self.restart();
+    }
+
     /// Stops the server and starts it again on the same data (index and database).
     pub fn restart(&mut self) {
         self.stop();

@@ -25,7 +25,7 @@ pub struct RequestFacts {
 
 impl RequestFacts {
     pub fn now() -> Self {
-        let now = chrono::Utc::now();
+        let now = crate::clock::now();
         Self {
             today: now.date_naive(),
             now,

@@ -148,7 +148,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     // parsing the document again.
     let cache_key = (!batched && anonymous && state.cache.enabled()).then(|| {
         let generation = state.generation.current(&state.search);
-        ResponseCache::key(&requests[0], generation, chrono::Utc::now().date_naive())
+        ResponseCache::key(&requests[0], generation, crate::clock::now().date_naive())
     });
     let mut answer = Answer {
         legacy,

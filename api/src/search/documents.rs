@@ -12,15 +12,21 @@ use crate::{
     db::json_list,
     error::AppResult,
     interchange::CorridorRecord,
-    service::certification::{CertificationStatus, status_today},
+    service::certification::{CertificationStatus, stored_status},
 };
+
+/// A date as the index keeps it: days since 1970-01-01 (at least 1; 0 means "no date").
+pub fn day_number(date: NaiveDate) -> u64 {
+    let days = date.signed_duration_since(NaiveDate::default()).num_days();
+    u64::try_from(days).unwrap_or(0).max(1)
+}
 
 pub fn key(record_type: RecordType, id: i64) -> String {
     format!("{}:{id}", record_type.as_str())
 }
 
 /// Documents for live recruiters among `ids`; missing or archived ones are absent.
-pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate) -> AppResult<Vec<Document>> {
+pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Document>> {
     let rows = recruiter::Entity::find()
         .filter(recruiter::Column::Id.is_in(ids.iter().copied()))
         .filter(recruiter::Column::ArchivedAt.is_null())
@@ -55,10 +61,10 @@ pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate
         .into_iter()
         .map(|row| {
             let held = certifications.remove(&row.id).unwrap_or_default();
-            let statuses: Vec<CertificationStatus> = held
-                .iter()
-                .map(|certification| status_today(certification, today))
-                .collect();
+            let recorded_certified = || {
+                held.iter()
+                    .filter(|certification| stored_status(certification) == CertificationStatus::Certified)
+            };
             let mut document = Document::new(
                 RecordType::Recruiter,
                 row.id,
@@ -87,8 +93,16 @@ pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate
                 .collect();
             document.sectors = json_list(&row.sectors);
             document.languages = json_list(&row.languages);
-            document.certified = statuses.contains(&CertificationStatus::Certified);
-            let mut status_names: Vec<String> = statuses.iter().map(|status| status.as_str().to_owned()).collect();
+            // The standing as dates: each search compares them with its own day.
+            document.certified_until = row.certified_until.map_or(0, day_number);
+            document.earliest_certified_expiry = recorded_certified()
+                .map(|certification| certification.expires_on.map_or(1, day_number))
+                .min()
+                .unwrap_or(0);
+            let mut status_names: Vec<String> = held
+                .iter()
+                .map(|certification| stored_status(certification).as_str().to_owned())
+                .collect();
             status_names.sort();
             status_names.dedup();
             document.certification_statuses = status_names;

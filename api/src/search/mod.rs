@@ -5,7 +5,8 @@
 //! from there (or rebuilds when the index is missing, of an older schema, or ahead of the
 //! database); after each write the writer catches up before answering, so a write is
 //! searchable when its response arrives; a timer catches up with writes made elsewhere (the
-//! CLI, other servers) and refreshes "certified today" when the date changes.
+//! CLI, other servers). Documents hold a recruiter's standing as dates and each search compares
+//! them with its own day, so nothing is recomputed when the date changes.
 
 pub mod documents;
 
@@ -16,7 +17,6 @@ use std::{
     time::Duration,
 };
 
-use chrono::NaiveDate;
 use entity::{certification, change_log, commitment, recruiter, trademark_right, training_listing, training_provider};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use search_index::{Document, RecordType, SearchIndex, SearchRequest, SearchResults};
@@ -39,8 +39,8 @@ struct Inner {
     index: RwLock<Arc<SearchIndex>>,
     /// The generation of the index directory this server has open (see `reindex`).
     generation: RwLock<String>,
-    /// One catch-up at a time; holds the day "certified today" was last computed for.
-    follower: Mutex<NaiveDate>,
+    /// One catch-up at a time.
+    follower: Mutex<()>,
     /// Every change-log entry this server follows, for subscriptions.
     feed: tokio::sync::broadcast::Sender<change_log::Model>,
     /// Whether the last write to the index succeeded, for `/readyz`.
@@ -108,10 +108,6 @@ const CHANGES_PER_STEP: u64 = 5_000;
 /// How many documents are built per batch of queries.
 const DOCUMENTS_PER_BATCH: usize = 2_000;
 
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 fn index_error(error: search_index::Error) -> AppError {
     if error.is_bad_user_input() {
         return AppError::BadInput(error.to_string());
@@ -149,7 +145,7 @@ impl Search {
                 directory,
                 index: RwLock::new(Arc::new(opened)),
                 generation: RwLock::new(generation),
-                follower: Mutex::new(today()),
+                follower: Mutex::new(()),
                 feed: tokio::sync::broadcast::channel(1_024).0,
                 health: std::sync::Mutex::new(IndexHealth::default()),
             }),
@@ -177,7 +173,7 @@ impl Search {
     pub async fn rebuild(&self) -> AppResult<()> {
         let _follower = self.inner.follower.lock().await;
         let position = changes::latest_seq(&self.inner.db).await?;
-        let documents = all_documents(&self.inner.db, today()).await?;
+        let documents = all_documents(&self.inner.db).await?;
         let index = self.index();
         let written = blocking(move || index.replace_all(documents, u64::try_from(position).unwrap_or(0))).await;
         self.record(&written);
@@ -224,7 +220,7 @@ impl Search {
 
     /// Applies every change-log entry the index has not seen yet and publishes it.
     pub async fn catch_up(&self) -> AppResult<()> {
-        let day = self.inner.follower.lock().await;
+        let _follower = self.inner.follower.lock().await;
         loop {
             let index = self.index();
             let from = i64::try_from(index.position()).unwrap_or(i64::MAX);
@@ -238,7 +234,7 @@ impl Search {
                 break;
             };
             let affected = affected_documents(&self.inner.db, &entries).await?;
-            let (upserts, deletes) = build(&self.inner.db, &affected, *day).await?;
+            let (upserts, deletes) = build(&self.inner.db, &affected).await?;
             let position = u64::try_from(last).unwrap_or(0);
             let written = blocking(move || index.apply(upserts, deletes, position)).await;
             self.record(&written);
@@ -247,12 +243,6 @@ impl Search {
                 // No subscriber is not an error.
                 let _ = self.inner.feed.send(entry);
             }
-        }
-        if *day != today() {
-            // "Certified today" moves with the calendar: recompute every document once a day.
-            drop(day);
-            self.rebuild().await?;
-            *self.inner.follower.lock().await = today();
         }
         Ok(())
     }
@@ -441,7 +431,6 @@ async fn select_column<E: EntityTrait>(
 async fn build(
     db: &DatabaseConnection,
     affected: &BTreeSet<(RecordType, i64)>,
-    today: NaiveDate,
 ) -> AppResult<(Vec<Document>, Vec<String>)> {
     let mut upserts = Vec::new();
     for record_type in RecordType::ALL {
@@ -451,7 +440,7 @@ async fn build(
             .map(|(_, id)| *id)
             .collect();
         for chunk in ids.chunks(DOCUMENTS_PER_BATCH) {
-            upserts.extend(documents_of(db, record_type, chunk, today).await?);
+            upserts.extend(documents_of(db, record_type, chunk).await?);
         }
     }
     let built: BTreeSet<&str> = upserts.iter().map(|document| document.key.as_str()).collect();
@@ -467,10 +456,9 @@ async fn documents_of(
     db: &DatabaseConnection,
     record_type: RecordType,
     ids: &[i64],
-    today: NaiveDate,
 ) -> AppResult<Vec<Document>> {
     match record_type {
-        RecordType::Recruiter => documents::recruiters(db, ids, today).await,
+        RecordType::Recruiter => documents::recruiters(db, ids).await,
         RecordType::Organisation => documents::organisations(db, ids).await,
         RecordType::TrainingProvider => documents::providers(db, ids).await,
         RecordType::TrainingListing => documents::listings(db, ids).await,
@@ -478,7 +466,7 @@ async fn documents_of(
 }
 
 /// Every live record as a document.
-pub async fn all_documents(db: &DatabaseConnection, today: NaiveDate) -> AppResult<Vec<Document>> {
+pub async fn all_documents(db: &DatabaseConnection) -> AppResult<Vec<Document>> {
     let mut all = Vec::new();
     for record_type in RecordType::ALL {
         let ids: Vec<i64> = match record_type {
@@ -488,7 +476,7 @@ pub async fn all_documents(db: &DatabaseConnection, today: NaiveDate) -> AppResu
             RecordType::TrainingListing => live_ids::<training_listing::Entity>(db).await?,
         };
         for chunk in ids.chunks(DOCUMENTS_PER_BATCH) {
-            all.extend(documents_of(db, record_type, chunk, today).await?);
+            all.extend(documents_of(db, record_type, chunk).await?);
         }
     }
     Ok(all)
@@ -515,7 +503,7 @@ pub async fn reindex(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Result
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
     let position = changes::latest_seq(db).await?;
-    let documents = all_documents(db, today()).await?;
+    let documents = all_documents(db).await?;
     let count = documents.len();
     {
         let staging = staging.clone();

@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDate};
 use entity::{audit_policy, certification, status_change};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, Query, SelectStatement},
+    sea_query::{Query, SelectStatement},
 };
 
 use crate::{error::AppResult, vocab::Violation};
@@ -142,13 +142,6 @@ pub fn recruiters_with_status(statuses: &[CertificationStatus], today: NaiveDate
         .to_owned()
 }
 
-/// An SQL expression that is true for recruiters certified today.
-pub fn recruiter_certified_expr(today: NaiveDate) -> Expr {
-    use sea_orm::sea_query::ExprTrait;
-    Expr::col((entity::recruiter::Entity, entity::recruiter::Column::Id))
-        .in_subquery(recruiters_with_status(&[CertificationStatus::Certified], today))
-}
-
 /// The surveillance-audit schedule of a scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuditPolicy {
@@ -226,10 +219,23 @@ pub fn policy_for(policies: &[audit_policy::Model], scheme: &str) -> AuditPolicy
         })
 }
 
+/// Certifications whose holder is not archived: an archived recruiter's certificates are gone
+/// from every answer with it.
+pub fn holder_is_live() -> sea_orm::sea_query::SimpleExpr {
+    certification::Column::RecruiterId.in_subquery(
+        Query::select()
+            .column(entity::recruiter::Column::Id)
+            .from(entity::recruiter::Entity)
+            .and_where(entity::recruiter::Column::ArchivedAt.is_null())
+            .to_owned(),
+    )
+}
+
 pub async fn find_by_number(db: &DatabaseConnection, number: &str) -> AppResult<Option<certification::Model>> {
     Ok(certification::Entity::find()
         .filter(certification::Column::NumberKey.eq(crate::vocab::normalise_key(number)))
         .filter(certification::Column::ArchivedAt.is_null())
+        .filter(holder_is_live())
         .one(db)
         .await?)
 }
@@ -237,6 +243,7 @@ pub async fn find_by_number(db: &DatabaseConnection, number: &str) -> AppResult<
 pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<certification::Model>> {
     Ok(certification::Entity::find_by_id(id)
         .filter(certification::Column::ArchivedAt.is_null())
+        .filter(holder_is_live())
         .one(db)
         .await?)
 }

@@ -74,6 +74,11 @@ pub async fn record(
     changes: Vec<Change>,
 ) -> AppResult<()> {
     const BATCH: usize = 2_000;
+    // The standing moves with the rows it is derived from, in the same transaction.
+    let affected = super::standing::affected_recruiters(txn, &changes).await?;
+    if !affected.is_empty() {
+        super::standing::refresh(txn, Some(&affected)).await?;
+    }
     for chunk in changes.chunks(BATCH) {
         let log_rows = chunk.iter().map(|change| change_log::ActiveModel {
             entity_type: Set(change.entity_type.to_owned()),

@@ -707,7 +707,7 @@ impl<'a> Writer<'a> {
     async fn write(mut self, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
         self.preload(records).await?;
         self.check_unique_keys(records).await?;
-        let now = Utc::now();
+        let now = crate::clock::now();
         let mut batch = Batch::default();
         let mut outcome = WriteOutcome::default();
         let mut changes: Vec<Change> = Vec::new();

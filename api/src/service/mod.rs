@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod page;
 pub mod recruiter;
+pub mod standing;
 pub mod trademark;
 pub mod training;
 pub mod verification;

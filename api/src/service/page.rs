@@ -170,18 +170,13 @@ impl Ordering {
 }
 
 /// Rows strictly after `key` in lexicographic order (`greater`) or strictly before it.
+/// Rows strictly after (or before) `key` in the ordering: one row-value comparison,
+/// `(a, b, id) > (?, ?, ?)`, which both databases answer by seeking an index on those columns
+/// (an `OR` chain of the same condition is not recognised as a seek).
 fn after_key(exprs: &[Expr], key: &[Value], greater: bool) -> Condition {
-    let mut any = Condition::any();
-    for position in 0..exprs.len() {
-        let mut all = Condition::all();
-        for earlier in 0..position {
-            all = all.add(exprs[earlier].clone().eq(key[earlier].clone()));
-        }
-        let (expr, value) = (exprs[position].clone(), key[position].clone());
-        all = all.add(if greater { expr.gt(value) } else { expr.lt(value) });
-        any = any.add(all);
-    }
-    any
+    let columns = Expr::tuple(exprs.iter().cloned());
+    let values = Expr::tuple(key.iter().cloned().map(Expr::val));
+    Condition::all().add(if greater { columns.gt(values) } else { columns.lt(values) })
 }
 
 /// One page of rows and whether there are more on either side.

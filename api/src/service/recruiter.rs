@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 use super::{
     certification::{self, CertificationStatus},
     page::{self, KeyKind, Listing, Ordering, PageArgs},
+    standing,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -127,11 +128,11 @@ impl RecruiterFilter {
             condition = condition.add(id().in_subquery(speaking));
         }
         if let Some(certified) = self.certified {
-            let certified_ids = certification::recruiters_with_status(&[CertificationStatus::Certified], today);
+            let column = (recruiter::Entity, recruiter::Column::CertifiedUntil);
             condition = condition.add(if certified {
-                id().in_subquery(certified_ids)
+                standing::in_force_condition(column, today)
             } else {
-                id().not_in_subquery(certified_ids)
+                standing::not_in_force_condition(column, today)
             });
         }
         if let Some(statuses) = self
@@ -200,7 +201,11 @@ fn ordering(order: RecruiterOrder, today: NaiveDate) -> Ordering {
         ),
         RecruiterOrderField::CertifiedFirst => {
             // 0 for recruiters certified today, 1 for the others.
-            let rank = Expr::case(certification::recruiter_certified_expr(today), 0).finally(1);
+            let rank = Expr::case(
+                standing::in_force_condition((recruiter::Entity, recruiter::Column::CertifiedUntil), today),
+                0,
+            )
+            .finally(1);
             (
                 "certified_first",
                 vec![
@@ -232,18 +237,12 @@ pub async fn list(
 ) -> AppResult<Listing<recruiter::Model>> {
     let select = recruiter::Entity::find().filter(filter.condition(today)?);
     let ordering = ordering(order, today);
-    if order.field != RecruiterOrderField::CertifiedFirst {
-        return page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 0)).await;
-    }
-    // The rank is computed in SQL; read it back for the page's rows to build their cursors.
-    let mut listing = page::fetch(db, select, &ordering, args, |row| sort_key(order.field, row, 1)).await?;
-    let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.id).collect();
-    let certified = certified_among(db, &ids, today).await?;
-    for (cursor, row) in &mut listing.edges {
-        let rank = if certified.contains(&row.id) { 0 } else { 1 };
-        *cursor = ordering.encode(sort_key(order.field, row, rank));
-    }
-    Ok(listing)
+    // The rank is computed in SQL from the row's standing; the cursor carries it.
+    page::fetch(db, select, &ordering, args, |row| {
+        let rank = if standing::in_force(row.certified_until, today) { 0 } else { 1 };
+        sort_key(order.field, row, rank)
+    })
+    .await
 }
 
 fn sort_key(field: RecruiterOrderField, row: &recruiter::Model, rank: i64) -> Vec<Json> {
@@ -264,29 +263,6 @@ pub async fn count(db: &DatabaseConnection, filter: &RecruiterFilter, today: Nai
     page::Counter::of(&recruiter::Entity::find().filter(filter.condition(today)?))
         .count(db)
         .await
-}
-
-/// The recruiters among `ids` that are certified today.
-pub async fn certified_among(
-    db: &DatabaseConnection,
-    ids: &[i64],
-    today: NaiveDate,
-) -> AppResult<std::collections::HashSet<i64>> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let rows: Vec<i64> = entity::certification::Entity::find()
-        .select_only()
-        .column(entity::certification::Column::RecruiterId)
-        .filter(certification::effective_status_condition(
-            CertificationStatus::Certified,
-            today,
-        ))
-        .filter(entity::certification::Column::RecruiterId.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<recruiter::Model>> {

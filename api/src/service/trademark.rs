@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use entity::{recruiter, trademark_domain, trademark_right};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::recruiter::certified_among;
+use super::standing;
 use crate::{
     error::{AppError, AppResult},
     vocab::{self, MarkRightStatus},
@@ -32,21 +32,18 @@ pub struct MarkUse {
     pub recruiter: Option<recruiter::Model>,
 }
 
-/// Whether a right is in force today, given whether its recruiter is certified today.
-pub fn right_status_today(
-    right: &trademark_right::Model,
-    recruiter_certified: bool,
-    today: NaiveDate,
-) -> MarkUseStatus {
+/// Whether a right is in force today and, if not, why. "In force" itself is the right's
+/// maintained standing ([`standing::right_in_force`]); the other arms only name the reason.
+pub fn right_status_today(right: &trademark_right::Model, today: NaiveDate) -> MarkUseStatus {
     match MarkRightStatus::parse(&right.status) {
         Some(MarkRightStatus::Suspended) => MarkUseStatus::RightSuspended,
         Some(MarkRightStatus::Revoked) | None => MarkUseStatus::RightRevoked,
+        Some(MarkRightStatus::Active) if standing::right_in_force(right, today) => MarkUseStatus::Allowed,
         Some(MarkRightStatus::Active) if right.expires_on.is_some_and(|expires_on| expires_on < today) => {
             MarkUseStatus::RightExpired
         }
         Some(MarkRightStatus::Active) if right.granted_on > today => MarkUseStatus::NoRight,
-        Some(MarkRightStatus::Active) if !recruiter_certified => MarkUseStatus::RecruiterNotCertified,
-        Some(MarkRightStatus::Active) => MarkUseStatus::Allowed,
+        Some(MarkRightStatus::Active) => MarkUseStatus::RecruiterNotCertified,
     }
 }
 
@@ -64,20 +61,23 @@ pub async fn verify_mark_use(db: &DatabaseConnection, input: &str, today: NaiveD
     let rights = trademark_right::Entity::find()
         .filter(trademark_right::Column::Id.is_in(right_ids))
         .filter(trademark_right::Column::ArchivedAt.is_null())
+        // The rights of an archived recruiter are gone with it.
+        .filter(
+            trademark_right::Column::RecruiterId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(recruiter::Column::Id)
+                    .from(recruiter::Entity)
+                    .and_where(recruiter::Column::ArchivedAt.is_null())
+                    .to_owned(),
+            ),
+        )
         .order_by_desc(trademark_right::Column::GrantedOn)
         .all(db)
         .await?;
-    let recruiter_ids: Vec<i64> = rights.iter().map(|right| right.recruiter_id).collect();
-    let certified = certified_among(db, &recruiter_ids, today).await?;
     // The most favourable right decides: one allowed right is enough.
     let best = rights
         .into_iter()
-        .map(|right| {
-            (
-                right_status_today(&right, certified.contains(&right.recruiter_id), today),
-                right,
-            )
-        })
+        .map(|right| (right_status_today(&right, today), right))
         .min_by_key(|(status, _)| *status as u8);
     let Some((status, right)) = best else {
         return Ok(MarkUse {

@@ -62,6 +62,7 @@ pub async fn certifications_by_numbers(
         let rows = certification::Entity::find()
             .filter(certification::Column::NumberKey.is_in(keys))
             .filter(certification::Column::ArchivedAt.is_null())
+            .filter(super::certification::holder_is_live())
             .all(db)
             .await?;
         by_key.extend(rows.into_iter().map(|row| (row.number_key.clone(), row)));

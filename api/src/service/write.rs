@@ -315,6 +315,11 @@ pub async fn change_mark_right(
         after: serde_json::to_string(&saved).ok(),
     };
     changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    // Recording the change moved the right's standing: answer with it.
+    let saved = trademark_right::Entity::find_by_id(right_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a saved mark right vanished")))?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -58,7 +58,7 @@ pub struct SearchFilter {
 }
 
 impl SearchFilter {
-    fn into_index_filter(self) -> Result<search_index::Filter, AppError> {
+    fn into_index_filter(self, today: chrono::NaiveDate) -> Result<search_index::Filter, AppError> {
         recruiter::check_filter_codes(
             self.country.as_deref(),
             self.corridor.as_ref(),
@@ -85,6 +85,7 @@ impl SearchFilter {
                 .into_iter()
                 .map(|status| status.as_str().to_owned())
                 .collect(),
+            today: crate::search::documents::day_number(today),
         })
     }
 }
@@ -185,7 +186,7 @@ impl SearchQuery {
             ))
             .into());
         }
-        let filter = filter.unwrap_or_default().into_index_filter()?;
+        let filter = filter.unwrap_or_default().into_index_filter(graphql::facts(ctx)?.today)?;
         let search = ctx
             .data::<Search>()
             .map_err(|_| AppError::internal(anyhow::anyhow!("no search index")))?;

@@ -13,7 +13,8 @@ use crate::{
     },
     receipt::{CertificateAnswer, LicenceAnswer, Receipt, ReceiptSigner},
     service::{
-        certification::{self as lifecycle, CertificationStatus},
+        certification::{self as lifecycle},
+        standing,
         trademark,
         verification::{self, MAX_NUMBERS},
     },
@@ -172,11 +173,9 @@ impl VerificationQuery {
             let stated = answers
                 .iter()
                 .map(|(number, licence, holder)| {
-                    let certified = holder.as_ref().is_some_and(|holder| {
-                        relevant.get(&holder.id).is_some_and(|certification| {
-                            lifecycle::status_today(certification, facts.today) == CertificationStatus::Certified
-                        })
-                    });
+                    let certified = holder
+                        .as_ref()
+                        .is_some_and(|holder| standing::in_force(holder.certified_until, facts.today));
                     LicenceAnswer::new(number, licence.as_ref(), holder.as_ref(), certified, facts.today)
                 })
                 .collect();

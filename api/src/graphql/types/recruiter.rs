@@ -7,7 +7,7 @@ use crate::{
     graphql,
     ids::{self, Kind},
     interchange::CorridorRecord,
-    service::certification::{CertificationStatus, status_today},
+    service::standing,
     vocab::{CbpLevel, LicenceStatus},
 };
 
@@ -119,15 +119,14 @@ impl Recruiter {
 
     /// Certified today: a certification is `CERTIFIED` and not past its expiry date.
     async fn certified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(standing::in_force(self.0.certified_until, graphql::facts(ctx)?.today))
+    }
+
+    /// The last day the recruiter is certified, as things stand (a suspension, withdrawal or
+    /// archiving ends it at once); null when it is not certified today.
+    async fn certified_until(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
         let today = graphql::facts(ctx)?.today;
-        let certifications = graphql::loaders(ctx)?
-            .certifications
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(certifications
-            .iter()
-            .any(|certification| status_today(certification, today) == CertificationStatus::Certified))
+        Ok(self.0.certified_until.filter(|_| standing::in_force(self.0.certified_until, today)))
     }
 
     #[graphql(

@@ -7,8 +7,8 @@ use crate::{
     graphql,
     ids::{self, Kind},
     service::{
-        certification::{CertificationStatus, status_today},
-        trademark::{MarkUse, MarkUseStatus, right_status_today},
+        standing,
+        trademark::{MarkUse, MarkUseStatus},
     },
     vocab::{MarkRightStatus, Medium},
 };
@@ -67,16 +67,7 @@ impl MarkRight {
 
     /// Active, within its dates, and its recruiter certified today.
     async fn in_force(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let today = graphql::facts(ctx)?.today;
-        let certifications = graphql::loaders(ctx)?
-            .certifications
-            .load_one(self.0.recruiter_id)
-            .await?
-            .unwrap_or_default();
-        let certified = certifications
-            .iter()
-            .any(|certification| status_today(certification, today) == CertificationStatus::Certified);
-        Ok(right_status_today(&self.0, certified, today) == MarkUseStatus::Allowed)
+        Ok(standing::right_in_force(&self.0, graphql::facts(ctx)?.today))
     }
 
     async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {

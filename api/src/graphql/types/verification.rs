@@ -7,7 +7,7 @@ use entity::{certification, licence, recruiter};
 use super::{CertificateVerification, Certification, Licence, Recruiter};
 use crate::{
     graphql,
-    service::certification::{CertificationStatus, status_today},
+    service::standing,
 };
 
 /// The answers to a list of certificate numbers.
@@ -126,8 +126,7 @@ impl LicenceLookup {
         Ok(self
             .held
             .as_ref()
-            .and_then(|held| held.certification.as_ref())
-            .is_some_and(|certification| status_today(certification, today) == CertificationStatus::Certified))
+            .is_some_and(|held| standing::in_force(held.holder.certified_until, today)))
     }
 
     /// The holder's certification that is valid today, or else its most recent one (whose

@@ -1,0 +1,250 @@
+//! "Certified today" and "in force today" in every family of answer: the standing is kept as
+//! dates and compared with the day of the question, so the last day of a certificate still
+//! counts, the day after does not (with no rebuild in between), and an archived recruiter is
+//! gone from every answer.
+
+mod common;
+
+use common::{Client, Server, token};
+use serde_json::{Value, json};
+
+const EXPIRES_ON: &str = "2031-03-14";
+const LAST_DAY: &str = "2031-03-14T23:59:00Z";
+const DAY_AFTER: &str = "2031-03-15T00:00:30Z";
+const NUMBER: &str = "ERS-NP-2030-7700001";
+const LICENCE: &str = "7/077/078";
+const DOMAIN: &str = "standing-test-manpower.example";
+
+/// A certified recruiter (certificate ending on `expires_on`, a mark right for `DOMAIN` that
+/// outlives it, a national licence) and an uncertified one whose name sorts first, both on
+/// the NP -> QA corridor.
+fn directory(expires_on: &str) -> String {
+    let lines = [
+        json!({"type":"recruiter","external_id":"rec-standing","legal_name":"Standing Test Manpower",
+               "trading_names":[],"slug":"standing-test-manpower","country":"NP","languages":["ne","en"],
+               "sectors":["construction"],"corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"level_1",
+               "licences":[{"issuing_authority":"Department of Foreign Employment","country":"NP",
+                 "licence_number":LICENCE,"status":"valid","valid_from":"2020-01-01","valid_until":"2035-01-01"}]}),
+        json!({"type":"recruiter","external_id":"rec-other","legal_name":"Another Test Agency",
+               "trading_names":[],"slug":"another-test-agency","country":"NP","languages":["ne"],
+               "sectors":["construction"],"corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none"}),
+        json!({"type":"certification","external_id":"cert-standing","recruiter":"rec-standing",
+               "certificate_number":NUMBER,"scheme":"Ethical Recruitment Standard 2.0",
+               "certification_body":"Sentinel Certification Ltd.","status":"certified",
+               "issued_on":"2025-03-15","expires_on":expires_on,
+               "scope_corridors":[{"origin":"NP","destination":"QA"}],"scope_sectors":["construction"],
+               "status_history":[
+                 {"from":null,"to":"applicant","at":"2024-11-02T09:00:00Z","reason":"application_received","recorded_by":"secretariat"},
+                 {"from":"applicant","to":"certified","at":"2025-03-15T10:00:00Z","reason":"audit_passed","recorded_by":"Sentinel Certification Ltd."}]}),
+        json!({"type":"trademark_right","external_id":"tm-standing","recruiter":"rec-standing",
+               "licence_number":"TM-NP-7700001","mark":"ERS Certified Recruiter","media":["website"],
+               "domains":[DOMAIN],"granted_on":"2025-04-01","expires_on":"2040-01-01","status":"active"}),
+    ];
+    lines.iter().map(Value::to_string).collect::<Vec<_>>().join("\n")
+}
+
+async fn import(client: &Client, lines: &str) {
+    let admin = token("admin", "secretariat", None);
+    let data = client
+        .data_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { recruiters certifications trademarkRights } }",
+            json!({ "l": lines }),
+        )
+        .await;
+    assert_eq!(
+        data["importRecords"],
+        json!({ "recruiters": 2, "certifications": 1, "trademarkRights": 1 })
+    );
+}
+
+/// Every family of answer that says whether the recruiter is certified (or its mark in force).
+const EVERY_ANSWER: &str = r#"query($n: String!, $d: String!, $l: String!) {
+  recruiter(slug: "standing-test-manpower") { certified certifiedUntil markRights { inForce } }
+  certifiedOnly: recruiters(filter: { certified: true }) { totalCount nodes { slug } }
+  notCertified: recruiters(filter: { certified: false }) { totalCount }
+  byStatus: recruiters(filter: { certificationStatus: [CERTIFIED] }) { totalCount }
+  certifiedFirst: recruiters(orderBy: { field: CERTIFIED_FIRST }) { nodes { slug } }
+  corridor(origin: "NP", destination: "QA") {
+    certifiedRecruiterCount
+    recruiters { nodes { slug certified } }
+  }
+  search(query: "", filter: { certified: true }) { totalCount }
+  facets: search(query: "test") { facets { certificationStatus { value count } } }
+  verifyCertificate(number: $n) { found certified status }
+  verifyCertificates(numbers: [$n]) { results { found certified } }
+  recruitersByLicence(numbers: [$l]) { results { found certified } }
+  verifyMarkUse(domain: $d) { allowed status }
+}"#;
+
+async fn every_answer(client: &Client) -> Value {
+    client
+        .data(EVERY_ANSWER, json!({ "n": NUMBER, "d": DOMAIN, "l": LICENCE }))
+        .await
+}
+
+fn slugs(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|node| node["slug"].as_str().expect("a slug"))
+        .collect()
+}
+
+fn status_count(answer: &Value, status: &str) -> u64 {
+    answer["facets"]["facets"]["certificationStatus"]
+        .as_array()
+        .expect("status facets")
+        .iter()
+        .find(|facet| facet["value"] == status)
+        .map_or(0, |facet| facet["count"].as_u64().expect("a count"))
+}
+
+#[tokio::test]
+async fn a_certificate_counts_through_its_last_day_and_not_the_day_after() {
+    let mut server = Server::start_with(&[("SAMPLE_DATA", "false"), ("CLOCK_START", LAST_DAY)]);
+    import(&server.client(), &directory(EXPIRES_ON)).await;
+
+    let last_day = every_answer(&server.client()).await;
+    assert_eq!(last_day["recruiter"]["certified"], true, "{last_day}");
+    assert_eq!(last_day["recruiter"]["certifiedUntil"], EXPIRES_ON);
+    assert_eq!(last_day["recruiter"]["markRights"][0]["inForce"], true);
+    assert_eq!(slugs(&last_day["certifiedOnly"]["nodes"]), ["standing-test-manpower"]);
+    assert_eq!(last_day["notCertified"]["totalCount"], 1);
+    assert_eq!(last_day["byStatus"]["totalCount"], 1);
+    assert_eq!(
+        slugs(&last_day["certifiedFirst"]["nodes"]),
+        ["standing-test-manpower", "another-test-agency"]
+    );
+    assert_eq!(last_day["corridor"]["certifiedRecruiterCount"], 1);
+    assert_eq!(
+        slugs(&last_day["corridor"]["recruiters"]["nodes"]),
+        ["standing-test-manpower", "another-test-agency"]
+    );
+    assert_eq!(last_day["search"]["totalCount"], 1);
+    assert_eq!(status_count(&last_day, "certified"), 1, "{last_day:#}");
+    assert_eq!(status_count(&last_day, "expired"), 0);
+    assert_eq!(
+        last_day["verifyCertificate"],
+        json!({ "found": true, "certified": true, "status": "CERTIFIED" })
+    );
+    assert_eq!(last_day["verifyCertificates"]["results"][0]["certified"], true);
+    assert_eq!(last_day["recruitersByLicence"]["results"][0]["certified"], true);
+    assert_eq!(last_day["verifyMarkUse"], json!({ "allowed": true, "status": "ALLOWED" }));
+
+    // Midnight passes: the same server data, no job, no rebuild.
+    server.restart_with("CLOCK_START", DAY_AFTER);
+    let day_after = every_answer(&server.client()).await;
+    assert_eq!(day_after["recruiter"]["certified"], false, "{day_after}");
+    assert_eq!(day_after["recruiter"]["certifiedUntil"], Value::Null);
+    assert_eq!(day_after["recruiter"]["markRights"][0]["inForce"], false);
+    assert_eq!(day_after["certifiedOnly"]["totalCount"], 0);
+    assert_eq!(day_after["notCertified"]["totalCount"], 2);
+    assert_eq!(day_after["byStatus"]["totalCount"], 0);
+    assert_eq!(
+        slugs(&day_after["certifiedFirst"]["nodes"]),
+        ["another-test-agency", "standing-test-manpower"]
+    );
+    assert_eq!(day_after["corridor"]["certifiedRecruiterCount"], 0);
+    assert_eq!(
+        slugs(&day_after["corridor"]["recruiters"]["nodes"]),
+        ["another-test-agency", "standing-test-manpower"]
+    );
+    assert_eq!(day_after["search"]["totalCount"], 0);
+    assert_eq!(status_count(&day_after, "certified"), 0);
+    assert_eq!(status_count(&day_after, "expired"), 1);
+    assert_eq!(
+        day_after["verifyCertificate"],
+        json!({ "found": true, "certified": false, "status": "EXPIRED" })
+    );
+    assert_eq!(day_after["verifyCertificates"]["results"][0]["certified"], false);
+    assert_eq!(day_after["recruitersByLicence"]["results"][0]["certified"], false);
+    assert_eq!(
+        day_after["verifyMarkUse"],
+        json!({ "allowed": false, "status": "RECRUITER_NOT_CERTIFIED" })
+    );
+}
+
+/// The claims of a signed receipt (its signature is tested in `receipt_api.rs`).
+fn receipt_claims(receipt: &Value) -> Value {
+    use base64::Engine;
+    let token = receipt.as_str().expect("a receipt");
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+#[tokio::test]
+async fn an_archived_recruiter_is_gone_from_every_answer() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    import(&client, &directory("2099-12-31")).await;
+    let before = every_answer(&client).await;
+    assert_eq!(before["verifyCertificate"]["certified"], true, "{before:#}");
+    assert_eq!(before["verifyMarkUse"]["allowed"], true);
+
+    let target = client
+        .data(
+            r#"{ recruiter(slug: "standing-test-manpower") { id version } }"#,
+            json!({}),
+        )
+        .await;
+    let admin = token("admin", "secretariat", None);
+    client
+        .data_as(
+            Some(&admin),
+            "mutation($id: ID!, $v: Int!) { archive(id: $id, expectedVersion: $v) }",
+            json!({ "id": target["recruiter"]["id"], "v": target["recruiter"]["version"] }),
+        )
+        .await;
+
+    let after = client
+        .data(
+            &EVERY_ANSWER.replace(
+                r#"recruiter(slug: "standing-test-manpower") { certified certifiedUntil markRights { inForce } }"#,
+                "",
+            ),
+            json!({ "n": NUMBER, "d": DOMAIN, "l": LICENCE }),
+        )
+        .await;
+    assert_eq!(after["certifiedOnly"]["totalCount"], 0, "{after}");
+    assert_eq!(after["byStatus"]["totalCount"], 0);
+    assert_eq!(slugs(&after["certifiedFirst"]["nodes"]), ["another-test-agency"]);
+    assert_eq!(after["corridor"]["certifiedRecruiterCount"], 0);
+    assert_eq!(slugs(&after["corridor"]["recruiters"]["nodes"]), ["another-test-agency"]);
+    assert_eq!(after["search"]["totalCount"], 0);
+    assert_eq!(status_count(&after, "certified"), 0);
+    assert_eq!(
+        after["verifyCertificate"],
+        json!({ "found": false, "certified": false, "status": null })
+    );
+    assert_eq!(
+        after["verifyCertificates"]["results"][0],
+        json!({ "found": false, "certified": false })
+    );
+    assert_eq!(after["recruitersByLicence"]["results"][0]["certified"], false);
+    assert_eq!(after["verifyMarkUse"]["allowed"], false);
+
+    // The signed receipts state the same.
+    let signed = client
+        .data(
+            r#"query($n: String!, $l: String!) {
+                 single: verifyCertificate(number: $n, receipt: true) { receipt }
+                 bulk: verifyCertificates(numbers: [$n], receipt: true) { receipt }
+                 licences: recruitersByLicence(numbers: [$l], receipt: true) { receipt } }"#,
+            json!({ "n": NUMBER, "l": LICENCE }),
+        )
+        .await;
+    for (answer, receipt) in [
+        ("single", &signed["single"]["receipt"]),
+        ("bulk", &signed["bulk"]["receipt"]),
+        ("licences", &signed["licences"]["receipt"]),
+    ] {
+        let claims = receipt_claims(receipt);
+        let stated = &claims["results"][0];
+        assert_eq!(stated["certified"], false, "{answer}: {claims}");
+        assert_eq!(stated["found"], false, "{answer}: {claims}");
+    }
+}
