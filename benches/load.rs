@@ -97,12 +97,66 @@ const DIRECTORY: &str = env!("CARGO_BIN_EXE_directory");
 /// lower case, outer ASCII punctuation trimmed: nobody searches for "Pvt Ltd", and such a pair
 /// matches a large part of the directory.
 const LEGAL_FORM_WORDS: &[&str] = &[
-    "pvt", "ltd", "private", "limited", "co", "company", "corp", "corporation", "inc", "llp", "plc", "pte", "sdn",
-    "bhd", "gmbh", "kg", "ug", "haftungsbeschränkt", "jsc", "w.l.l", "sarl", "société", "compagnie", "establishment",
-    "business", "cooperative", "one", "member", "sole", "pt", "công", "ty", "tnhh", "mtv", "cổ", "phần", "agensi",
-    "pekerjaan", "प्रा", "लि", "प्राइभेट", "प्राइवेट", "लिमिटेड", "লিমিটেড", "پرائیویٹ", "لمیٹڈ", "ကုမ္ပဏီ",
-    "လီမိတက်", "บริษัท", "จำกัด", "ບໍລິສັດ", "ຈຳກັດ", "ຈຳກັດຜູ້ດຽວ", "ក្រុមហ៊ុន", "ឯ.ក", "شركة", "مؤسسة", "ذ.م.م",
-    "ኃ/የተ/የግ/ማ", "주식회사",
+    "pvt",
+    "ltd",
+    "private",
+    "limited",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "llp",
+    "plc",
+    "pte",
+    "sdn",
+    "bhd",
+    "gmbh",
+    "kg",
+    "ug",
+    "haftungsbeschränkt",
+    "jsc",
+    "w.l.l",
+    "sarl",
+    "société",
+    "compagnie",
+    "establishment",
+    "business",
+    "cooperative",
+    "one",
+    "member",
+    "sole",
+    "pt",
+    "công",
+    "ty",
+    "tnhh",
+    "mtv",
+    "cổ",
+    "phần",
+    "agensi",
+    "pekerjaan",
+    "प्रा",
+    "लि",
+    "प्राइभेट",
+    "प्राइवेट",
+    "लिमिटेड",
+    "লিমিটেড",
+    "پرائیویٹ",
+    "لمیٹڈ",
+    "ကုမ္ပဏီ",
+    "လီမိတက်",
+    "บริษัท",
+    "จำกัด",
+    "ບໍລິສັດ",
+    "ຈຳກັດ",
+    "ຈຳກັດຜູ້ດຽວ",
+    "ក្រុមហ៊ុន",
+    "ឯ.ក",
+    "شركة",
+    "مؤسسة",
+    "ذ.م.م",
+    "ኃ/የተ/የግ/ማ",
+    "주식회사",
 ];
 
 fn main() -> anyhow::Result<()> {
@@ -355,7 +409,10 @@ impl Shape {
             Shape::new(
                 "corridor",
                 "corridor page, first 20 recruiters",
-                format!("`corridor {{ recruiters(first: 20) }}` of all {} corridors served", corridors.len()),
+                format!(
+                    "`corridor {{ recruiters(first: 20) }}` of all {} corridors served",
+                    corridors.len()
+                ),
                 corridors
                     .iter()
                     .map(|(origin, destination)| corridor_query(origin, destination))
@@ -383,7 +440,10 @@ impl Shape {
         queries: Vec<String>,
         data_dir: &Path,
     ) -> anyhow::Result<Self> {
-        anyhow::ensure!(!queries.is_empty(), "the generated directory has nothing for the {name} shape");
+        anyhow::ensure!(
+            !queries.is_empty(),
+            "the generated directory has nothing for the {name} shape"
+        );
         let paths: Vec<String> = queries
             .iter()
             .map(|query| format!("/graphql?query={}", encode(query)))
@@ -445,9 +505,7 @@ fn certificate_numbers(records: &[Record], rng: &mut Rng) -> Vec<String> {
     let mut chosen: Vec<String> = if all.len() <= LOOKUPS {
         all.iter().map(|number| (*number).to_owned()).collect()
     } else {
-        (0..LOOKUPS)
-            .map(|k| all[k * all.len() / LOOKUPS].to_owned())
-            .collect()
+        (0..LOOKUPS).map(|k| all[k * all.len() / LOOKUPS].to_owned()).collect()
     };
     rng.shuffle(&mut chosen);
     chosen
@@ -1143,7 +1201,11 @@ fn import(data_dir: &Path, records: &[Record], recruiters: usize) -> anyhow::Res
         .output()?;
     let elapsed = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    anyhow::ensure!(output.status.success(), "the import failed ({}):\n{stderr}", output.status);
+    anyhow::ensure!(
+        output.status.success(),
+        "the import failed ({}):\n{stderr}",
+        output.status
+    );
     std::fs::remove_file(&file)?;
     let peak = peak_resident_mb(&stderr)
         .map(|mb| format!(", peak resident memory {mb:.0} MB"))
@@ -1157,9 +1219,12 @@ fn import(data_dir: &Path, records: &[Record], recruiters: usize) -> anyhow::Res
 
 /// GNU time (not a shell's `time`, not BusyBox's) reports the peak resident memory with `-v`.
 fn gnu_time_works() -> bool {
-    Command::new(GNU_TIME).args(["-v", "true"]).output().is_ok_and(|output| {
-        output.status.success() && String::from_utf8_lossy(&output.stderr).contains("Maximum resident set size")
-    })
+    Command::new(GNU_TIME)
+        .args(["-v", "true"])
+        .output()
+        .is_ok_and(|output| {
+            output.status.success() && String::from_utf8_lossy(&output.stderr).contains("Maximum resident set size")
+        })
 }
 
 /// GNU time's `Maximum resident set size (kbytes): 123456`, in MiB.

@@ -130,7 +130,10 @@ async fn a_certificate_counts_through_its_last_day_and_not_the_day_after() {
     );
     assert_eq!(last_day["verifyCertificates"]["results"][0]["certified"], true);
     assert_eq!(last_day["recruitersByLicence"]["results"][0]["certified"], true);
-    assert_eq!(last_day["verifyMarkUse"], json!({ "allowed": true, "status": "ALLOWED" }));
+    assert_eq!(
+        last_day["verifyMarkUse"],
+        json!({ "allowed": true, "status": "ALLOWED" })
+    );
 
     // Midnight passes: the same server data, no job, no rebuild.
     server.restart_with("CLOCK_START", DAY_AFTER);
@@ -213,7 +216,10 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
     assert_eq!(after["byStatus"]["totalCount"], 0);
     assert_eq!(slugs(&after["certifiedFirst"]["nodes"]), ["another-test-agency"]);
     assert_eq!(after["corridor"]["certifiedRecruiterCount"], 0);
-    assert_eq!(slugs(&after["corridor"]["recruiters"]["nodes"]), ["another-test-agency"]);
+    assert_eq!(
+        slugs(&after["corridor"]["recruiters"]["nodes"]),
+        ["another-test-agency"]
+    );
     assert_eq!(after["search"]["totalCount"], 0);
     assert_eq!(status_count(&after, "certified"), 0);
     assert_eq!(

@@ -296,7 +296,7 @@ async fn deliveries(client: &Client, partner: &str, webhook: &Value) -> Vec<Valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transition_is_delivered_once_signed_after_failed_attempts_and_only_to_its_watchers() {
-    let server = Server::start_with(&[("WEBHOOK_RETRY_BASE", "200ms")]);
+    let server = Server::start_with(&[("WEBHOOK_RETRY_BASE", "200ms"), ("WEBHOOK_ALLOW_PRIVATE", "true")]);
     let client = server.client();
     let [watched, unwatched]: [Certified; 2] = certified_recruiters(&client, 2).await.try_into().ok().unwrap();
     let receiver = Receiver::start(2).await;
@@ -423,7 +423,11 @@ async fn a_transition_is_delivered_once_signed_after_failed_attempts_and_only_to
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delivery_pending_across_a_restart_is_delivered_after_it() {
     // A short timeout keeps short the lease of an attempt cut off by the stop.
-    let mut server = Server::start_with(&[("WEBHOOK_RETRY_BASE", "200ms"), ("WEBHOOK_TIMEOUT", "2s")]);
+    let mut server = Server::start_with(&[
+        ("WEBHOOK_RETRY_BASE", "200ms"),
+        ("WEBHOOK_TIMEOUT", "2s"),
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+    ]);
     let client = server.client();
     let [certified]: [Certified; 1] = certified_recruiters(&client, 1).await.try_into().ok().unwrap();
     let mut receiver = Receiver::start(0).await;
@@ -491,8 +495,8 @@ async fn a_delivery_pending_across_a_restart_is_delivered_after_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_sharing_a_database_deliver_each_event_once() {
-    let first = Server::start_with(&[("WEBHOOK_RETRY_BASE", "100ms")]);
-    let second = Server::start_beside(&first);
+    let first = Server::start_with(&[("WEBHOOK_RETRY_BASE", "100ms"), ("WEBHOOK_ALLOW_PRIVATE", "true")]);
+    let second = Server::start_beside_with(&first, &[("WEBHOOK_ALLOW_PRIVATE", "true")]);
     let (one, two) = (first.client(), second.client());
     let receiver = Receiver::start(0).await;
     let partner = token("partner", "acme-brand", None);
@@ -597,6 +601,13 @@ async fn partners_manage_only_their_own_webhooks_and_bad_input_is_refused() {
         "hooks.example.org/directory",
         "https://",
         "",
+        // Inside addresses, in every notation (nothing is ever sent to them: refused on sight).
+        "http://127.0.0.1:6379/",
+        "http://localhost:5432/",
+        "http://[::1]:8080/x",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "http://[::ffff:127.0.0.1]/",
     ] {
         let (code, message) = client.error_as(Some(&acme), REGISTER, json!({ "url": url })).await;
         assert_eq!(code, "BAD_USER_INPUT", "{url}: {message}");

@@ -144,7 +144,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let generation = Generation::default();
     let state = AppState {
-        schema: schema::build(db.clone(), search.clone(), generation.clone(), receipts.clone()),
+        schema: schema::build(
+            db.clone(),
+            search.clone(),
+            generation.clone(),
+            receipts.clone(),
+            config.webhooks.clone(),
+        ),
         search,
         receipts,
         db,

@@ -138,4 +138,9 @@ pub struct WebhookSettings {
     #[arg(long = "webhook-timeout", global = true, env = "WEBHOOK_TIMEOUT", default_value = "10s",
           value_parser = humantime::parse_duration)]
     pub timeout: std::time::Duration,
+    /// Allow receivers on private, loopback and other inside addresses (on-premises use).
+    /// Off by default: a partner must not make the directory reach inside its network.
+    #[arg(long = "webhook-allow-private", global = true, env = "WEBHOOK_ALLOW_PRIVATE", default_value_t = false,
+          action = clap::ArgAction::Set)]
+    pub allow_private: bool,
 }

@@ -56,13 +56,28 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("idx_recruiter_certified_until").table("recruiter").to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("idx_recruiter_certified_until")
+                    .table("recruiter")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table("trademark_right").drop_column("in_force_until").to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("trademark_right")
+                    .drop_column("in_force_until")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table("recruiter").drop_column("certified_until").to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("recruiter")
+                    .drop_column("certified_until")
+                    .to_owned(),
+            )
             .await
     }
 }

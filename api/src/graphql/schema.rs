@@ -13,12 +13,14 @@ pub fn build(
     search: crate::search::Search,
     generation: crate::cache::Generation,
     receipts: crate::receipt::ReceiptSigner,
+    webhooks: crate::config::WebhookSettings,
 ) -> DirectorySchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(search)
         .data(generation)
         .data(receipts)
+        .data(webhooks)
         // Charges each operation's complexity to the caller's rate limit (see `cost.rs`).
         .extension(super::cost::CostLimit)
         // Depth, complexity and fragment expansion, refused with `QUERY_TOO_COMPLEX` and the

@@ -452,11 +452,7 @@ async fn build(
     Ok((upserts, deletes))
 }
 
-async fn documents_of(
-    db: &DatabaseConnection,
-    record_type: RecordType,
-    ids: &[i64],
-) -> AppResult<Vec<Document>> {
+async fn documents_of(db: &DatabaseConnection, record_type: RecordType, ids: &[i64]) -> AppResult<Vec<Document>> {
     match record_type {
         RecordType::Recruiter => documents::recruiters(db, ids).await,
         RecordType::Organisation => documents::organisations(db, ids).await,

@@ -176,7 +176,11 @@ impl Ordering {
 fn after_key(exprs: &[Expr], key: &[Value], greater: bool) -> Condition {
     let columns = Expr::tuple(exprs.iter().cloned());
     let values = Expr::tuple(key.iter().cloned().map(Expr::val));
-    Condition::all().add(if greater { columns.gt(values) } else { columns.lt(values) })
+    Condition::all().add(if greater {
+        columns.gt(values)
+    } else {
+        columns.lt(values)
+    })
 }
 
 /// One page of rows and whether there are more on either side.

@@ -239,7 +239,11 @@ pub async fn list(
     let ordering = ordering(order, today);
     // The rank is computed in SQL from the row's standing; the cursor carries it.
     page::fetch(db, select, &ordering, args, |row| {
-        let rank = if standing::in_force(row.certified_until, today) { 0 } else { 1 };
+        let rank = if standing::in_force(row.certified_until, today) {
+            0
+        } else {
+            1
+        };
         sort_key(order.field, row, rank)
     })
     .await

@@ -118,8 +118,10 @@ pub async fn refresh(txn: &impl ConnectionTrait, recruiters: Option<&BTreeSet<i6
 
 async fn refresh_where(txn: &impl ConnectionTrait, recruiters: &str, rights: &str) -> AppResult<()> {
     let backend = txn.get_database_backend();
-    txn.execute_raw(Statement::from_string(backend, certified_until_sql(recruiters))).await?;
-    txn.execute_raw(Statement::from_string(backend, in_force_until_sql(rights))).await?;
+    txn.execute_raw(Statement::from_string(backend, certified_until_sql(recruiters)))
+        .await?;
+    txn.execute_raw(Statement::from_string(backend, in_force_until_sql(rights)))
+        .await?;
     Ok(())
 }
 
@@ -154,8 +156,14 @@ mod tests {
         let day = |d: u32| NaiveDate::from_ymd_opt(2027, 3, d);
         let until = day(10);
         assert!(in_force(until, day(9).expect("date")));
-        assert!(in_force(until, day(10).expect("date")), "expires today: still certified");
-        assert!(!in_force(until, day(11).expect("date")), "expired yesterday: not certified");
+        assert!(
+            in_force(until, day(10).expect("date")),
+            "expires today: still certified"
+        );
+        assert!(
+            !in_force(until, day(11).expect("date")),
+            "expired yesterday: not certified"
+        );
         assert!(!in_force(None, day(1).expect("date")), "no standing is never in force");
     }
 }

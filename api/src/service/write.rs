@@ -77,6 +77,7 @@ pub async fn save(
         return Err(AppError::BadInput(violations.join("; ")));
     }
     let txn = begin(db).await?;
+    authorise_save(&txn, identity, &record).await?;
     let current = import::current_version(&txn, &record).await?;
     match (current, expected_version) {
         (Some(_), None) => {
@@ -237,6 +238,62 @@ pub async fn authorise_recruiter_for_certifier(
     ))
 }
 
+/// The only status changes of a mark right: active and suspended move between each other or
+/// to revoked; a revoked right is final.
+pub fn check_right_transition(from: MarkRightStatus, to: MarkRightStatus) -> AppResult<()> {
+    let allowed = match from {
+        MarkRightStatus::Active => &[MarkRightStatus::Suspended, MarkRightStatus::Revoked][..],
+        MarkRightStatus::Suspended => &[MarkRightStatus::Active, MarkRightStatus::Revoked][..],
+        MarkRightStatus::Revoked => &[][..],
+    };
+    if allowed.contains(&to) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|status| status.as_str()).collect();
+    Err(AppError::Conflict(format!(
+        "a {} mark right cannot become {}: allowed: {}",
+        from.as_str(),
+        to.as_str(),
+        if names.is_empty() {
+            "none, a revoked right is final".to_owned()
+        } else {
+            names.join(", ")
+        }
+    )))
+}
+
+/// Who may save this record, judged on the record as stored (not only on the input), inside
+/// the write's transaction: a certifier may only replace a mark right that belongs to a
+/// recruiter its body certified, and only give it to such a recruiter; nobody may revive a
+/// revoked right or make any other change of status the lifecycle forbids.
+async fn authorise_save(txn: &DatabaseTransaction, identity: &Identity, record: &Record) -> AppResult<()> {
+    let Record::TrademarkRight(right) = record else {
+        return Ok(());
+    };
+    let stored = trademark_right::Entity::find()
+        .filter(trademark_right::Column::ExternalId.eq(right.external_id.as_str()))
+        .one(txn)
+        .await?;
+    if let Some(stored) = &stored {
+        authorise_recruiter_for_certifier(txn, identity, stored.recruiter_id).await?;
+        let from = MarkRightStatus::parse(&stored.status).unwrap_or(MarkRightStatus::Revoked);
+        if let Some(to) = MarkRightStatus::parse(&right.status)
+            && to != from
+        {
+            check_right_transition(from, to)?;
+        }
+    }
+    if identity.role == Role::Certifier {
+        let owner = entity::recruiter::Entity::find()
+            .filter(entity::recruiter::Column::ExternalId.eq(right.recruiter.as_str()))
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::bad_input(format!("recruiter `{}` does not exist", right.recruiter)))?;
+        authorise_recruiter_for_certifier(txn, identity, owner.id).await?;
+    }
+    Ok(())
+}
+
 /// Changes a mark right's status and/or allowed domains.
 pub async fn change_mark_right(
     db: &DatabaseConnection,
@@ -260,24 +317,7 @@ pub async fn change_mark_right(
     let mut updated: trademark_right::ActiveModel = current.clone().into();
     if let Some(status) = status {
         let from = MarkRightStatus::parse(&current.status).unwrap_or(MarkRightStatus::Revoked);
-        let allowed = match from {
-            MarkRightStatus::Active => &[MarkRightStatus::Suspended, MarkRightStatus::Revoked][..],
-            MarkRightStatus::Suspended => &[MarkRightStatus::Active, MarkRightStatus::Revoked][..],
-            MarkRightStatus::Revoked => &[][..],
-        };
-        if !allowed.contains(&status) {
-            let names: Vec<&str> = allowed.iter().map(|status| status.as_str()).collect();
-            return Err(AppError::Conflict(format!(
-                "a {} mark right cannot become {}: allowed: {}",
-                from.as_str(),
-                status.as_str(),
-                if names.is_empty() {
-                    "none, a revoked right is final".to_owned()
-                } else {
-                    names.join(", ")
-                }
-            )));
-        }
+        check_right_transition(from, status)?;
         updated.status = Set(status.as_str().to_owned());
     }
     if let Some(domains) = &domains {

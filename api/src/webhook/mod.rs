@@ -7,6 +7,7 @@
 //! in the answer that created or rotated it, and is never part of the change log or the audit
 //! trail.
 
+pub mod address;
 pub mod worker;
 
 use std::collections::BTreeSet;
@@ -214,10 +215,13 @@ pub async fn register(
     db: &DatabaseConnection,
     identity: &Identity,
     url: &str,
+    allow_private: bool,
     recruiter_ids: Vec<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<Registration> {
     let url = check_url(url)?;
+    let parsed = reqwest::Url::parse(&url).map_err(|error| AppError::bad_input(format!("`url`: {error}")))?;
+    address::check_host(&parsed, allow_private).map_err(AppError::BadInput)?;
     let recruiter_ids: Vec<i64> = recruiter_ids.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
     if recruiter_ids.len() > MAX_WATCHED_RECRUITERS {
         return Err(AppError::bad_input(format!(

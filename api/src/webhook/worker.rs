@@ -68,6 +68,10 @@ pub fn spawn(db: DatabaseConnection, settings: WebhookSettings, feed: broadcast:
         .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
         // A redirect is not an acceptance: the partner fixes its URL instead.
         .redirect(reqwest::redirect::Policy::none())
+        // Names resolve to public addresses only, and the connection goes to the checked ones.
+        .dns_resolver(std::sync::Arc::new(super::address::PublicOnly {
+            allow_private: settings.allow_private,
+        }))
         .user_agent(concat!("directory-webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
     {
@@ -414,7 +418,7 @@ async fn deliver_due(db: &DatabaseConnection, client: &reqwest::Client, settings
         };
         let (db, client, settings) = (db.clone(), client.clone(), settings.clone());
         sending.spawn(async move {
-            let outcome = send(&client, &claim).await;
+            let outcome = send(&client, &claim, settings.allow_private).await;
             if let Err(error) = record(&db, &settings, &claim, outcome).await {
                 tracing::warn!(error = ?error, delivery = claim.row.id, "could not record a webhook delivery; it will be sent again");
             }
@@ -437,7 +441,17 @@ struct Outcome {
     error: Option<String>,
 }
 
-async fn send(client: &reqwest::Client, claim: &Claimed) -> Outcome {
+async fn send(client: &reqwest::Client, claim: &Claimed, allow_private: bool) -> Outcome {
+    // Address literals never reach the resolver: check them here, on every attempt.
+    let checked = reqwest::Url::parse(&claim.url)
+        .map_err(|error| error.to_string())
+        .and_then(|url| super::address::check_host(&url, allow_private));
+    if let Err(reason) = checked {
+        return Outcome {
+            status: None,
+            error: Some(reason.replace("`url` points", "the receiver's address points")),
+        };
+    }
     let timestamp = Utc::now().timestamp();
     let response = client
         .post(&claim.url)
@@ -456,22 +470,12 @@ async fn send(client: &reqwest::Client, claim: &Claimed) -> Outcome {
             status: Some(response.status().as_u16()),
             error: None,
         },
+        // The receiver's body is never read back: whatever answered is not the partner's to see.
         Ok(response) => {
             let status = response.status();
-            let excerpt: String = response
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(ERROR_EXCERPT)
-                .collect();
             Outcome {
                 status: Some(status.as_u16()),
-                error: Some(if excerpt.trim().is_empty() {
-                    format!("the receiver answered HTTP {status}")
-                } else {
-                    format!("the receiver answered HTTP {status}: {}", excerpt.trim())
-                }),
+                error: Some(format!("the receiver answered HTTP {status}")),
             }
         }
         Err(error) => Outcome {
@@ -562,6 +566,7 @@ mod tests {
             retry_max: Duration::from_millis(max_ms),
             max_attempts: 5,
             timeout: Duration::from_secs(1),
+            allow_private: false,
         }
     }
 

@@ -132,14 +132,14 @@ impl RecordMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<MarkRight> {
         let identity = require(ctx, &[Role::Certifier])?;
-        let db = graphql::db(ctx)?;
-        if identity.role == Role::Certifier {
-            let recruiter = crate::service::recruiter::find_by_external_id(db, &input.recruiter).await?;
-            let recruiter = recruiter
-                .ok_or_else(|| AppError::bad_input(format!("recruiter `{}` does not exist", input.recruiter)))?;
-            write::authorise_recruiter_for_certifier(db, identity, recruiter.id).await?;
-        }
-        let id = write::save(db, identity, Record::TrademarkRight(input), expected_version).await?;
+        // Ownership is checked inside the write, on the stored right and on its new holder.
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::TrademarkRight(input),
+            expected_version,
+        )
+        .await?;
         graphql::after_write(ctx).await;
         Ok(MarkRight(reload::<entity::trademark_right::Entity>(ctx, id).await?))
     }

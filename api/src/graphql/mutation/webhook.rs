@@ -51,7 +51,19 @@ impl WebhookMutation {
             .map(|id| ids::decode_id_of(Kind::Recruiter, id))
             .collect::<AppResult<Vec<i64>>>()?;
         let now = graphql::facts(ctx)?.now;
-        let registered = hooks::register(graphql::db(ctx)?, identity, &input.url, recruiter_ids, now).await?;
+        let allow_private = ctx
+            .data::<crate::config::WebhookSettings>()
+            .map(|settings| settings.allow_private)
+            .unwrap_or(false);
+        let registered = hooks::register(
+            graphql::db(ctx)?,
+            identity,
+            &input.url,
+            allow_private,
+            recruiter_ids,
+            now,
+        )
+        .await?;
         Ok(registration(registered))
     }
 

@@ -186,7 +186,9 @@ impl SearchQuery {
             ))
             .into());
         }
-        let filter = filter.unwrap_or_default().into_index_filter(graphql::facts(ctx)?.today)?;
+        let filter = filter
+            .unwrap_or_default()
+            .into_index_filter(graphql::facts(ctx)?.today)?;
         let search = ctx
             .data::<Search>()
             .map_err(|_| AppError::internal(anyhow::anyhow!("no search index")))?;

@@ -14,8 +14,7 @@ use crate::{
     receipt::{CertificateAnswer, LicenceAnswer, Receipt, ReceiptSigner},
     service::{
         certification::{self as lifecycle},
-        standing,
-        trademark,
+        standing, trademark,
         verification::{self, MAX_NUMBERS},
     },
 };

@@ -126,7 +126,10 @@ impl Recruiter {
     /// archiving ends it at once); null when it is not certified today.
     async fn certified_until(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
         let today = graphql::facts(ctx)?.today;
-        Ok(self.0.certified_until.filter(|_| standing::in_force(self.0.certified_until, today)))
+        Ok(self
+            .0
+            .certified_until
+            .filter(|_| standing::in_force(self.0.certified_until, today)))
     }
 
     #[graphql(

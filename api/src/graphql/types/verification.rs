@@ -5,10 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{certification, licence, recruiter};
 
 use super::{CertificateVerification, Certification, Licence, Recruiter};
-use crate::{
-    graphql,
-    service::standing,
-};
+use crate::{graphql, service::standing};
 
 /// The answers to a list of certificate numbers.
 pub struct CertificateVerifications {
