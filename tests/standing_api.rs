@@ -254,3 +254,53 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
         assert_eq!(stated["found"], false, "{answer}: {claims}");
     }
 }
+
+#[tokio::test]
+async fn a_certification_moved_to_another_recruiter_leaves_its_previous_holder_everywhere() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let lines = directory("2099-12-31");
+    import(&client, &lines).await;
+    // The same certificate, now held by the other recruiter (an import moves it).
+    let moved = lines.replace(
+        r#""recruiter":"rec-standing","scheme""#,
+        r#""recruiter":"rec-other","scheme""#,
+    );
+    assert_ne!(moved, lines);
+    let admin = token("admin", "secretariat", None);
+    let data = client
+        .data_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { certifications unchanged } }",
+            json!({ "l": moved }),
+        )
+        .await;
+    assert_eq!(data["importRecords"]["certifications"], 1, "{data}");
+
+    let answer = client
+        .data(
+            r#"query($n: String!) {
+                 previous: recruiter(slug: "standing-test-manpower") { certified certifications { certificateNumber } }
+                 next: recruiter(slug: "another-test-agency") { certified }
+                 verifyCertificate(number: $n) { recruiter { slug } }
+                 byNumber: search(query: $n) { edges { score node { ... on Recruiter { slug } } } }
+                 certified: search(query: "", filter: { certified: true }) { nodes { ... on Recruiter { slug } } } }"#,
+            json!({ "n": NUMBER }),
+        )
+        .await;
+    assert_eq!(answer["previous"]["certified"], false, "{answer}");
+    assert_eq!(answer["previous"]["certifications"], json!([]));
+    assert_eq!(answer["next"]["certified"], true);
+    assert_eq!(answer["verifyCertificate"]["recruiter"]["slug"], "another-test-agency");
+    // Only the new holder matches the number exactly; the previous one shares other words.
+    let hits = answer["byNumber"]["edges"].as_array().expect("hits");
+    assert_eq!(hits[0]["node"]["slug"], "another-test-agency", "{hits:?}");
+    let exact = hits[0]["score"].as_f64().expect("a score");
+    assert!(
+        hits[1..]
+            .iter()
+            .all(|hit| hit["score"].as_f64().expect("a score") < exact / 2.0),
+        "the previous holder still matches the number exactly: {hits:?}"
+    );
+    assert_eq!(answer["certified"]["nodes"], json!([{ "slug": "another-test-agency" }]));
+}

@@ -40,8 +40,8 @@ impl MigrationTrait for Migration {
         // The same statements as `standing::refresh`, over every row.
         db.execute_unprepared(
             "UPDATE recruiter SET certified_until = CASE WHEN archived_at IS NULL THEN \
-               (SELECT MAX(c.expires_on) FROM certification c \
-                 WHERE c.recruiter_id = recruiter.id AND c.archived_at IS NULL AND c.status = 'certified') END",
+               (SELECT MAX(CASE WHEN c.status = 'certified' AND c.archived_at IS NULL THEN c.expires_on END) \
+                  FROM certification c WHERE c.recruiter_id = recruiter.id) END",
         )
         .await?;
         db.execute_unprepared(

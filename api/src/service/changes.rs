@@ -79,6 +79,24 @@ pub async fn record(
     if !affected.is_empty() {
         super::standing::refresh(txn, Some(&affected)).await?;
     }
+    // A recruiter whose standing moved without being written itself (the previous holder of a
+    // certification an import moved elsewhere, say) gets a log entry of its own, so every
+    // follower rebuilds what it shows of that recruiter too. Derived, so not in the audit trail.
+    let written: std::collections::BTreeSet<i64> = changes
+        .iter()
+        .filter(|change| change.entity_type == "recruiter")
+        .map(|change| change.entity_id)
+        .collect();
+    let standing_rows: Vec<change_log::ActiveModel> = affected
+        .difference(&written)
+        .map(|recruiter_id| change_log::ActiveModel {
+            entity_type: Set("recruiter".to_owned()),
+            entity_id: Set(*recruiter_id),
+            operation: Set("standing".to_owned()),
+            recorded_at: Set(at),
+            ..Default::default()
+        })
+        .collect();
     for chunk in changes.chunks(BATCH) {
         let log_rows = chunk.iter().map(|change| change_log::ActiveModel {
             entity_type: Set(change.entity_type.to_owned()),
@@ -100,6 +118,9 @@ pub async fn record(
             ..Default::default()
         });
         audit_log::Entity::insert_many(audit_rows).exec(txn).await?;
+    }
+    for chunk in standing_rows.chunks(BATCH) {
+        change_log::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     Ok(())
 }
