@@ -847,16 +847,55 @@ async fn hostile_requests_get_clear_refusals_and_change_nothing() {
         "djE6UmVjcnVpdGVyOjE+/".to_owned(),
     ];
     forged_ids.push("\u{202E}".repeat(100));
+    // Well-formed IDs may answer (the record, `null`, or NOT_FOUND, or BAD_USER_INPUT for an ID
+    // of another kind); every other forgery must be refused with BAD_USER_INPUT, as forged
+    // cursors are.
+    let well_formed: Vec<String> = [
+        "v1:Recruiter:-1",
+        "v1:Recruiter:0",
+        "v1:Recruiter:9223372036854775807",
+        "v1:Certification:1",
+        "v1:Organisation:1",
+        "v1:MarkRight:1",
+    ]
+    .iter()
+    .map(|text| b64(text))
+    .collect();
     for id in &forged_ids {
-        for (query, variables) in [
-            ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })),
-            ("query($id: ID) { recruiter(id: $id) { id } }", json!({ "id": id })),
+        for (query, variables, field) in [
+            ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }), "node"),
+            (
+                "query($id: ID) { recruiter(id: $id) { id } }",
+                json!({ "id": id }),
+                "recruiter",
+            ),
             (
                 "query($id: ID, $s: String) { recruiter(id: $id, slug: $s) { id } }",
                 json!({ "id": id, "s": "x" }),
+                "recruiter",
             ),
         ] {
-            suite.graphql("forged id", query, variables, &[id]).await;
+            let (status, body) = suite.graphql("forged id", query, variables, &[id]).await;
+            let code = body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let answered = body["errors"].is_null() && body["data"].get(field).is_some();
+            let refused = code == "BAD_USER_INPUT";
+            let acceptable = if well_formed.contains(id) {
+                refused || answered || code == "NOT_FOUND"
+            } else {
+                refused
+            };
+            if !acceptable {
+                suite.fail(
+                    "forged id",
+                    format!(
+                        "{id:?}: expected a clear refusal, got HTTP {status} {}",
+                        shorten(&body.to_string())
+                    ),
+                );
+            }
         }
     }
 

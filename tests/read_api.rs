@@ -168,7 +168,13 @@ async fn every_filter_narrows_to_matching_recruiters() {
     let client = shared();
     let all = all_recruiters(&client, json!({})).await.len();
 
-    for recruiter in all_recruiters(&client, json!({ "corridor": { "origin": "NP", "destination": "QA" } })).await {
+    let nepal_qatar = all_recruiters(&client, json!({ "corridor": { "origin": "NP", "destination": "QA" } })).await;
+    assert!(
+        !nepal_qatar.is_empty() && nepal_qatar.len() < all,
+        "{} of {all}",
+        nepal_qatar.len()
+    );
+    for recruiter in nepal_qatar {
         assert!(
             recruiter["corridors"]
                 .as_array()
@@ -195,6 +201,7 @@ async fn every_filter_narrows_to_matching_recruiters() {
 
     let certified = all_recruiters(&client, json!({ "certified": true })).await;
     let not_certified = all_recruiters(&client, json!({ "certified": false })).await;
+    assert!(!certified.is_empty() && !not_certified.is_empty());
     assert!(certified.iter().all(|r| r["certified"] == true));
     assert!(not_certified.iter().all(|r| r["certified"] == false));
     assert_eq!(certified.len() + not_certified.len(), all);
@@ -214,7 +221,10 @@ async fn every_filter_narrows_to_matching_recruiters() {
         json!({ "country": "NP", "certified": true, "sectors": ["construction"] }),
     )
     .await;
-    assert!(combined.iter().all(|r| r["country"] == "NP" && r["certified"] == true));
+    assert!(!combined.is_empty());
+    assert!(combined.iter().all(|r| r["country"] == "NP"
+        && r["certified"] == true
+        && strings(&r["sectors"]).contains(&"construction".to_owned())));
 }
 
 #[tokio::test]
@@ -348,16 +358,17 @@ async fn verify_mark_use_allows_only_domains_of_rights_in_force() {
             json!({}),
         )
         .await;
-    if let Some(domain) = uncertified["recruiters"]["nodes"]
+    // The sample holds mark rights of recruiters that are no longer certified: their sites
+    // may not show the mark.
+    let domain = uncertified["recruiters"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|r| r["markRights"].as_array().unwrap())
         .find_map(|m| m["domains"][0].as_str().map(str::to_owned))
-    {
-        let verdict = client.data(query, json!({ "d": domain })).await["verifyMarkUse"].clone();
-        assert_eq!(verdict["allowed"], false, "{verdict}");
-    }
+        .expect("an uncertified recruiter with a mark right in the sample");
+    let verdict = client.data(query, json!({ "d": domain })).await["verifyMarkUse"].clone();
+    assert_eq!(verdict["allowed"], false, "{verdict}");
     let (code, _) = client.error(query, json!({ "d": "not a domain" })).await;
     assert_eq!(code, "BAD_USER_INPUT");
 }
@@ -411,7 +422,9 @@ async fn a_corridor_shows_certified_recruiters_first_with_commitments_and_traini
             "{ corridor(origin: \"NP\", destination: \"QA\") { origin destination certifiedRecruiterCount
                  recruiters(first: 100) { totalCount nodes { certified corridors { origin destination } } }
                  commitments(first: 100) { totalCount nodes { corridors { origin destination } } }
-                 trainingListings(first: 100) { totalCount nodes { country } } } }",
+                 trainingListings(first: 100) { totalCount nodes { country } } }
+               toMalaysia: corridor(origin: \"NP\", destination: \"MY\") {
+                 commitments(first: 100) { nodes { corridors { origin destination } } } } }",
             json!({}),
         )
         .await;
@@ -431,21 +444,22 @@ async fn a_corridor_shows_certified_recruiters_first_with_commitments_and_traini
             .unwrap()
             .contains(&json!({ "origin": "NP", "destination": "QA" }))
     }));
-    for commitment in corridor["commitments"]["nodes"].as_array().unwrap() {
+    // The sample has no commitment on NP -> QA, and some on NP -> MY.
+    assert!(corridor["commitments"]["nodes"].as_array().unwrap().is_empty());
+    let commitments = data["toMalaysia"]["commitments"]["nodes"].as_array().unwrap();
+    assert!(!commitments.is_empty(), "the sample has commitments on NP -> MY");
+    for commitment in commitments {
         assert!(
             commitment["corridors"]
                 .as_array()
                 .unwrap()
-                .contains(&json!({ "origin": "NP", "destination": "QA" }))
+                .contains(&json!({ "origin": "NP", "destination": "MY" })),
+            "{commitment}"
         );
     }
-    assert!(
-        corridor["trainingListings"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|l| l["country"] == "NP" || l["country"] == "QA")
-    );
+    let listings = corridor["trainingListings"]["nodes"].as_array().unwrap();
+    assert!(!listings.is_empty(), "the sample has training on NP -> QA");
+    assert!(listings.iter().all(|l| l["country"] == "NP" || l["country"] == "QA"));
 
     let (code, message) = client
         .error(
@@ -471,30 +485,35 @@ async fn organisations_commitments_and_training_filter_and_page() {
         )
         .await;
     assert!(
-        data["brands"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["kind"] == "BRAND")
+        !data["brands"]["nodes"].as_array().unwrap().is_empty()
+            && data["brands"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o["kind"] == "BRAND")
     );
-    for commitment in data["active"]["nodes"].as_array().unwrap() {
+    let active = data["active"]["nodes"].as_array().unwrap();
+    assert!(!active.is_empty(), "the sample has active construction commitments");
+    for commitment in active {
         assert_eq!(commitment["status"], "ACTIVE");
         assert!(strings(&commitment["sectors"]).contains(&"construction".to_owned()));
         assert!(commitment["organisation"]["name"].is_string());
     }
     assert!(
-        data["providers"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["kind"] == "NGO")
+        !data["providers"]["nodes"].as_array().unwrap().is_empty()
+            && data["providers"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["kind"] == "NGO")
     );
     assert!(
-        data["free"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|l| l["free"] == true && l["fee"].is_null())
+        !data["free"]["nodes"].as_array().unwrap().is_empty()
+            && data["free"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l["free"] == true && l["fee"].is_null())
     );
     let starts: Vec<&str> = data["pdo"]["nodes"]
         .as_array()
@@ -502,6 +521,10 @@ async fn organisations_commitments_and_training_filter_and_page() {
         .iter()
         .filter_map(|l| l["startsOn"].as_str())
         .collect();
+    assert!(
+        starts.len() >= 2,
+        "the sample has dated orientation listings: {starts:?}"
+    );
     let mut sorted = starts.clone();
     sorted.sort();
     assert_eq!(starts, sorted, "soonest first");

@@ -349,10 +349,24 @@ async fn a_write_is_searchable_when_its_response_arrives_and_a_restart_catches_u
             .all(|name| !name.contains("Zanzibar"))
     );
 
-    // `directory reindex` rebuilds aside and the running server switches to it.
+    // `directory reindex` rebuilds aside and the running server switches to it: the index it
+    // has open is a new build, and it answers from that build.
+    let generation = |ready: Value| ready["search"]["generation"].as_str().map(str::to_owned);
+    let before: Value = client.get("/readyz").await.json().await.unwrap();
     let output = server.cli(&["reindex"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let now: Value = client.get("/readyz").await.json().await.unwrap();
+        if generation(now.clone()).is_some() && generation(now.clone()) != generation(before.clone()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never switched to the rebuilt index: {now}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(
         names(&search(&client, "quetzal", json!({})).await),
         ["Quetzal Late Arrivals Cooperative"]

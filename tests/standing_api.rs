@@ -190,7 +190,7 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
 
     let target = client
         .data(
-            r#"{ recruiter(slug: "standing-test-manpower") { id version } }"#,
+            r#"{ recruiter(slug: "standing-test-manpower") { id version certifications { id } markRights { id } } }"#,
             json!({}),
         )
         .await;
@@ -232,6 +232,18 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
     );
     assert_eq!(after["recruitersByLicence"]["results"][0]["certified"], false);
     assert_eq!(after["verifyMarkUse"]["allowed"], false);
+
+    // Nor are its certificate and mark right reachable by their own ids.
+    for id in [
+        &target["recruiter"]["certifications"][0]["id"],
+        &target["recruiter"]["markRights"][0]["id"],
+    ] {
+        assert!(id.is_string(), "{target}");
+        let node = client
+            .data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+            .await;
+        assert_eq!(node["node"], Value::Null, "{id}");
+    }
 
     // The signed receipts state the same.
     let signed = client

@@ -103,7 +103,7 @@ async fn each_role_may_do_only_its_own_writes() {
     let admin = token("admin", "admin-1", None);
     let editor = token("editor", "editor-1", None);
     let sentinel = client
-        .data("{ recruiters(filter: { certified: true }, first: 100) { nodes { externalId certifications { id version certificationBody status } } } }", json!({}))
+        .data("{ recruiters(filter: { certified: true }, first: 100) { nodes { externalId certifications { id version certificationBody status certificateNumber } } } }", json!({}))
         .await;
     let certification = sentinel["recruiters"]["nodes"]
         .as_array()
@@ -179,10 +179,17 @@ async fn each_role_may_do_only_its_own_writes() {
     assert!(decision_entry["after"].as_str().unwrap().contains("\"suspended\""));
     // The public history shows the body that recorded it, never the person.
     let public = client
-        .data("query($n: String!) { verifyCertificate(number: $n) { status certification { history { to recordedBy } } } }",
-              json!({ "n": sentinel["recruiters"]["nodes"][0]["certifications"][0]["id"] }))
+        .data("query($n: String!) { verifyCertificate(number: $n) { found status certification { history { to recordedBy } } } }",
+              json!({ "n": certification["certificateNumber"] }))
         .await;
-    assert!(!public.to_string().contains("auditor-1"));
+    let answer = &public["verifyCertificate"];
+    assert_eq!(answer["found"], true, "{public}");
+    assert_eq!(answer["status"], "SUSPENDED", "{public}");
+    let history = answer["certification"]["history"].as_array().expect("a history");
+    let suspension = history.last().expect("the decision is in the history");
+    assert_eq!(suspension["to"], "SUSPENDED");
+    assert_eq!(suspension["recordedBy"], body.as_str());
+    assert!(!public.to_string().contains("auditor-1"), "{public}");
 }
 
 #[tokio::test]

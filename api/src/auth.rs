@@ -117,8 +117,8 @@ fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
         return Ok(secret.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        return Ok(existing.trim().as_bytes().to_vec());
+    if let Some(existing) = read_secret_file(&path)? {
+        return Ok(existing);
     }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
@@ -128,6 +128,29 @@ fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     write_private(&path, &generated)?;
     tracing::info!(path = %path.display(), "generated a JWT signing secret");
     Ok(generated.into_bytes())
+}
+
+/// The shortest secret accepted, from the environment or from a file.
+pub const MIN_SECRET_CHARS: usize = 32;
+
+/// A secret kept in a file under `DATA_DIR`, if the file exists. A file that is empty or shorter
+/// than [`MIN_SECRET_CHARS`] is refused at start, naming the file: an empty key would sign
+/// tokens anyone can forge.
+pub(crate) fn read_secret_file(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(existing) => existing,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let secret = existing.trim();
+    anyhow::ensure!(
+        secret.chars().count() >= MIN_SECRET_CHARS,
+        "{} holds a secret of {} characters; at least {MIN_SECRET_CHARS} are needed: write a longer one, or delete \
+         the file to have one generated",
+        path.display(),
+        secret.chars().count()
+    );
+    Ok(Some(secret.as_bytes().to_vec()))
 }
 
 pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {

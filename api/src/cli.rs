@@ -169,7 +169,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.rate_limit,
             config.rate_limit_keyed,
             ApiKeys::from_config(&config)?,
-        ),
+        )
+        .with_ipv6_prefix(config.rate_limit_ipv6_prefix),
         metrics,
         http_max_age: config.http_max_age,
         request_timeout: config.request_timeout,
@@ -220,7 +221,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn load_sample(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
-    let records: Vec<_> = crate::sample::sample_directory()
+    // Dated relative to today, so the sample looks the same whenever it is loaded.
+    let records: Vec<_> = crate::sample::sample_directory_on(crate::clock::today())
         .into_iter()
         .enumerate()
         .map(|(index, record)| (index + 1, record))

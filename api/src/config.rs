@@ -63,6 +63,10 @@ pub struct Config {
     /// Cost units per minute for a client with a valid API key (`X-Api-Key`).
     #[arg(long, global = true, env = "RATE_LIMIT_KEYED", default_value_t = 3_000_000)]
     pub rate_limit_keyed: u64,
+    /// IPv6 clients share one rate-limit budget per network of this many bits (32 to 128).
+    #[arg(long, global = true, env = "RATE_LIMIT_IPV6_PREFIX", default_value_t = 64,
+          value_parser = clap::value_parser!(u8).range(32..=128))]
+    pub rate_limit_ipv6_prefix: u8,
     /// Secret that signs API keys (`directory api-key`). Unset: generated once into
     /// `DATA_DIR/api-key-secret`. Servers of one deployment must share it.
     #[arg(long, global = true, env = "API_KEY_SECRET", hide_env_values = true)]

@@ -94,6 +94,27 @@ impl Decision {
     }
 }
 
+/// One IPv6 subscriber usually holds a whole /64: counting single addresses would let it
+/// spread requests over 2^64 buckets.
+pub const DEFAULT_IPV6_PREFIX: u8 = 64;
+
+/// The bucket an address is counted in: the IPv4 address itself (also when it arrives as an
+/// IPv4-mapped IPv6 address), or the IPv6 network of `ipv6_prefix` bits around it.
+pub fn address_bucket(ip: std::net::IpAddr, ipv6_prefix: u8) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u32::from(ipv6_prefix.min(128));
+                let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+                let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
+                format!("{network}/{prefix}")
+            }
+        },
+    }
+}
+
 #[derive(Clone)]
 pub struct RateLimiter {
     inner: Arc<Inner>,
@@ -106,6 +127,8 @@ struct Inner {
     script: redis::Script,
     local: Mutex<HashMap<String, f64>>,
     keys: ApiKeys,
+    /// IPv6 clients are counted per network of this prefix length (a /64 is one subscriber).
+    ipv6_prefix: u8,
 }
 
 impl RateLimiter {
@@ -119,6 +142,18 @@ impl RateLimiter {
                 script: redis::Script::new(GCRA_LUA),
                 local: Mutex::new(HashMap::new()),
                 keys,
+                ipv6_prefix: DEFAULT_IPV6_PREFIX,
+            }),
+        }
+    }
+
+    /// Counts IPv6 clients per network of `prefix` bits instead of the default /64.
+    pub fn with_ipv6_prefix(self, prefix: u8) -> Self {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| unreachable!("called before the limiter is shared"));
+        Self {
+            inner: Arc::new(Inner {
+                ipv6_prefix: prefix.clamp(32, 128),
+                ..inner
             }),
         }
     }
@@ -139,7 +174,7 @@ impl RateLimiter {
         }
         let address = request
             .peer_addr()
-            .map(|address| address.ip().to_string())
+            .map(|address| address_bucket(address.ip(), self.inner.ipv6_prefix))
             .unwrap_or_else(|| "unknown".to_owned());
         Ok(Client::Address(address))
     }
@@ -220,8 +255,8 @@ impl ApiKeys {
             return Ok(Self::new(secret.as_bytes().to_vec()));
         }
         let path = config.data_dir.join("api-key-secret");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            return Ok(Self::new(existing.trim().as_bytes().to_vec()));
+        if let Some(existing) = crate::auth::read_secret_file(&path)? {
+            return Ok(Self::new(existing));
         }
         std::fs::create_dir_all(&config.data_dir)?;
         let mut bytes = [0_u8; 32];
@@ -277,6 +312,24 @@ impl ApiKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_network_shares_one_bucket_and_ipv4_counts_per_address() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().expect("an address");
+        let bucket = |text: &str| address_bucket(ip(text), DEFAULT_IPV6_PREFIX);
+        assert_eq!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:2:ffff:ffff:ffff:fffe"));
+        assert_eq!(bucket("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_ne!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:3::1"));
+        assert_eq!(bucket("192.0.2.7"), "192.0.2.7");
+        assert_ne!(bucket("192.0.2.7"), bucket("192.0.2.8"));
+        assert_eq!(
+            bucket("::ffff:192.0.2.7"),
+            "192.0.2.7",
+            "an IPv4-mapped address is that IPv4 address"
+        );
+        assert_eq!(address_bucket(ip("2001:db8:1:2::1"), 48), "2001:db8:1::/48");
+        assert_eq!(address_bucket(ip("2001:db8::1"), 128), "2001:db8::1/128");
+    }
 
     fn limiter(limit: u64) -> RateLimiter {
         RateLimiter::new(

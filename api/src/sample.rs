@@ -27,6 +27,66 @@ pub fn sample_directory() -> Vec<Record> {
     generated_directory(SAMPLE_RECRUITERS, SAMPLE_SEED)
 }
 
+/// The day the sample's tables describe: the day after the last event of any history.
+pub fn taken_on() -> NaiveDate {
+    ymd(2026, 11, 1)
+}
+
+/// The sample directory as it would look if taken on `today`: every date moved by the same
+/// number of days, so a new user (and every test) sees the same picture in any year: as many
+/// certified recruiters, the same certificates about to expire, the same histories.
+pub fn sample_directory_on(today: NaiveDate) -> Vec<Record> {
+    let mut records = sample_directory();
+    shift_dates(&mut records, (today - taken_on()).num_days());
+    records
+}
+
+/// Moves every date of `records` by `days` (dates that would leave the calendar stay put).
+pub fn shift_dates(records: &mut [Record], days: i64) {
+    let by = Duration::days(days);
+    let date = |value: &mut NaiveDate| {
+        if let Some(moved) = value.checked_add_signed(by) {
+            *value = moved;
+        }
+    };
+    let optional = |value: &mut Option<NaiveDate>| {
+        if let Some(value) = value.as_mut()
+            && let Some(moved) = value.checked_add_signed(by)
+        {
+            *value = moved;
+        }
+    };
+    for record in records {
+        match record {
+            Record::Recruiter(recruiter) => {
+                for licence in &mut recruiter.licences {
+                    optional(&mut licence.valid_from);
+                    optional(&mut licence.valid_until);
+                }
+            }
+            Record::Certification(certification) => {
+                optional(&mut certification.issued_on);
+                optional(&mut certification.expires_on);
+                for change in &mut certification.status_history {
+                    if let Some(moved) = change.at.checked_add_signed(by) {
+                        change.at = moved;
+                    }
+                }
+            }
+            Record::TrademarkRight(right) => {
+                date(&mut right.granted_on);
+                optional(&mut right.expires_on);
+            }
+            Record::Commitment(commitment) => date(&mut commitment.made_on),
+            Record::TrainingListing(listing) => {
+                optional(&mut listing.starts_on);
+                optional(&mut listing.ends_on);
+            }
+            Record::Organisation(_) | Record::TrainingProvider(_) => {}
+        }
+    }
+}
+
 /// A larger generated directory of `recruiters` recruiters (with certifications and trademark rights) for benchmarks, e.g. 100_000. Same generator, deterministic for a given seed.
 pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -5046,6 +5106,36 @@ mod tests {
             }
         }
         assert!(listings.iter().any(|l| l.fee.is_none()) && listings.iter().any(|l| l.fee.is_some()));
+    }
+
+    #[test]
+    fn the_sample_looks_the_same_whenever_it_is_loaded() {
+        // Certified on the day the sample was taken, and on the day it is loaded years later.
+        let certified_on = |records: &[Record], day: NaiveDate| {
+            records
+                .iter()
+                .filter(|record| {
+                    matches!(record, Record::Certification(c)
+                        if c.status == "certified" && c.expires_on.is_some_and(|until| until >= day))
+                })
+                .count()
+        };
+        let taken = sample_directory();
+        let later_day = taken_on() + Duration::days(5 * 365 + 17);
+        let later = sample_directory_on(later_day);
+        let certified = certified_on(&taken, taken_on());
+        assert!(certified > 50, "{certified}");
+        assert_eq!(certified_on(&later, later_day), certified);
+        assert_eq!(
+            certified_on(&taken, later_day),
+            0,
+            "without the shift, the sample would have aged"
+        );
+        assert_eq!(
+            sample_directory_on(taken_on()),
+            taken,
+            "loaded on the day it was taken, nothing moves"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! A corridor (origin -> destination) a recruiter serves.
+//! A corridor (origin -> destination) a recruiter serves, with the recruiter's name, standing
+//! and whether it is listed copied in (kept by `service/standing.rs`), so a corridor's page,
+//! certified first then by name, and its counts are read from one index.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,6 +13,10 @@ pub struct Model {
     pub origin: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub destination: String,
+    pub legal_name: String,
+    pub certified_until: Option<Date>,
+    /// False once the recruiter is archived.
+    pub listed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_directory;
 mod m20261123_000001_webhooks;
 mod m20261130_000001_standing;
+mod m20261130_000002_corridor_page;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_directory::Migration),
             Box::new(m20261123_000001_webhooks::Migration),
             Box::new(m20261130_000001_standing::Migration),
+            Box::new(m20261130_000002_corridor_page::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! Test harness: starts the real `directory` binary on a free port and speaks HTTP to it.
 //!
 //! With `DATABASE_URL=postgres://...` every server gets a fresh PostgreSQL database (dropped
-//! afterwards); otherwise an SQLite file in a temporary directory. When `CI=true`, a missing
-//! PostgreSQL fails the run instead of being skipped.
+//! afterwards); otherwise an SQLite file in a temporary directory. A `DATABASE_URL` that is
+//! not a PostgreSQL URL fails the run, and so does an unreachable PostgreSQL: nothing falls back
+//! quietly.
 
 #![allow(dead_code)]
 
@@ -161,10 +162,17 @@ fn spawn(data_dir: &std::path::Path, postgres: Option<&PostgresDatabase>, env: &
     (child, url)
 }
 
+/// The PostgreSQL URL the tests run against, or `None` for the embedded SQLite default (when
+/// `DATABASE_URL` is unset or empty). Any other value is a mistake, never a silent fallback.
 pub fn database_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
+    let url = std::env::var("DATABASE_URL")
         .ok()
-        .filter(|url| url.starts_with("postgres"))
+        .filter(|url| !url.trim().is_empty())?;
+    assert!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        "DATABASE_URL must be a postgres:// URL (or unset for SQLite), not {url:?}"
+    );
+    Some(url)
 }
 
 impl Server {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::{
     ServerError, ValidationResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation},
 };
 
 use crate::ratelimit::{Client, Decision, RateLimiter};
@@ -42,6 +42,30 @@ impl Charge {
         if let Ok(mut slot) = self.decision.lock() {
             *slot = Some(decision);
         }
+    }
+}
+
+/// Takes "now" and "today" for each operation as it starts, over HTTP and over a WebSocket
+/// alike: a connection held open past midnight answers its next query for the new day.
+pub struct OperationFacts;
+
+impl ExtensionFactory for OperationFacts {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(OperationFactsExtension)
+    }
+}
+
+struct OperationFactsExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for OperationFactsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::Request> {
+        next.run(ctx, request.data(crate::graphql::RequestFacts::now())).await
     }
 }
 

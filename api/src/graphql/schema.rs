@@ -21,6 +21,8 @@ pub fn build(
         .data(generation)
         .data(receipts)
         .data(webhooks)
+        // One "today" per operation, WebSocket operations included.
+        .extension(super::cost::OperationFacts)
         // Charges each operation's complexity to the caller's rate limit (see `cost.rs`).
         .extension(super::cost::CostLimit)
         // Depth, complexity and fragment expansion, refused with `QUERY_TOO_COMPLEX` and the
@@ -38,10 +40,7 @@ pub fn prepare(
     db: &DatabaseConnection,
     caller: crate::auth::Caller,
 ) -> async_graphql::Request {
-    request
-        .data(super::Loaders::new(db))
-        .data(super::RequestFacts::now())
-        .data(caller)
+    request.data(super::Loaders::new(db)).data(caller)
 }
 
 /// The schema's SDL, for the contract snapshot test and for clients' code generators.

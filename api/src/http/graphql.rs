@@ -89,10 +89,18 @@ pub async fn get(state: web::Data<AppState>, request: HttpRequest, payload: web:
     if !upgrade.eq_ignore_ascii_case("websocket") {
         return query(state, request).await;
     }
+    // Every operation on the connection is charged to the client that opened it, like a
+    // request over HTTP; "today" is taken per operation (`cost::OperationFacts`).
+    let client = match state.limiter.client(&request) {
+        Ok(client) => client,
+        Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code(), &error.message()),
+    };
     let mut data = async_graphql::Data::default();
     data.insert(crate::graphql::Loaders::new(&state.db));
-    data.insert(crate::graphql::RequestFacts::now());
     data.insert(crate::auth::Caller::Anonymous);
+    if state.limiter.enabled() {
+        data.insert(crate::graphql::cost::Charge::new(state.limiter.clone(), client));
+    }
     async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
         .with_data(data)
         .keepalive_timeout(std::time::Duration::from_secs(60))

@@ -83,7 +83,7 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
         (Ok(()), false) => "degraded",
         (Ok(()), true) => "ready",
     };
-    let mut search = serde_json::json!({ "position": position, "lag": lag });
+    let mut search = serde_json::json!({ "position": position, "lag": lag, "generation": state.search.generation() });
     let health_fields = serde_json::to_value(&health);
     if let (Some(search), Ok(serde_json::Value::Object(health))) = (search.as_object_mut(), health_fields) {
         search.extend(health);

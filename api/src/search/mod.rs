@@ -302,6 +302,16 @@ impl Search {
         });
     }
 
+    /// Which build of the index this server has open (changes when `directory reindex` swaps
+    /// in a rebuilt one); shown by `/readyz`.
+    pub fn generation(&self) -> String {
+        self.inner
+            .generation
+            .read()
+            .map(|generation| generation.clone())
+            .unwrap_or_default()
+    }
+
     async fn reopen_if_reindexed(&self) -> anyhow::Result<()> {
         let current = read_generation(&self.inner.directory);
         let known = self

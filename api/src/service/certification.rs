@@ -220,13 +220,23 @@ pub fn policy_for(policies: &[audit_policy::Model], scheme: &str) -> AuditPolicy
 }
 
 /// Certifications whose holder is not archived: an archived recruiter's certificates are gone
-/// from every answer with it.
+/// from every answer with it. A correlated `EXISTS` (one primary-key probe per row): as
+/// `recruiter_id IN (SELECT id ...)`, SQLite built the list of every live recruiter for each
+/// lookup.
 pub fn holder_is_live() -> sea_orm::sea_query::SimpleExpr {
-    certification::Column::RecruiterId.in_subquery(
+    live_recruiter((certification::Entity, certification::Column::RecruiterId))
+}
+
+/// `EXISTS` a live (not archived) recruiter whose id is in `recruiter_id`.
+pub fn live_recruiter(recruiter_id: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    let holder = Alias::new("holder");
+    Expr::exists(
         Query::select()
-            .column(entity::recruiter::Column::Id)
-            .from(entity::recruiter::Entity)
-            .and_where(entity::recruiter::Column::ArchivedAt.is_null())
+            .expr(Expr::val(1))
+            .from_as(entity::recruiter::Entity, holder.clone())
+            .and_where(Expr::col((holder.clone(), entity::recruiter::Column::Id)).equals(recruiter_id))
+            .and_where(Expr::col((holder, entity::recruiter::Column::ArchivedAt)).is_null())
             .to_owned(),
     )
 }

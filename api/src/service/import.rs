@@ -1095,10 +1095,14 @@ impl<'a> Writer<'a> {
             });
         }
         for corridor in &record.corridors {
+            // The standing columns are filled in by the standing refresh of this same write.
             batch.corridors.push(recruiter_corridor::ActiveModel {
                 recruiter_id: Set(id),
                 origin: Set(corridor.origin.clone()),
                 destination: Set(corridor.destination.clone()),
+                legal_name: Set(record.legal_name.clone()),
+                certified_until: Set(None),
+                listed: Set(true),
             });
         }
         for (position, licence) in record.licences.iter().enumerate() {

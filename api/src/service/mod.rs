@@ -4,6 +4,7 @@
 pub mod certification;
 pub mod changes;
 pub mod commitment;
+pub mod corridor;
 pub mod export;
 pub mod import;
 pub mod page;

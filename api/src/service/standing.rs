@@ -6,7 +6,9 @@
 //! - `recruiter.certified_until`: the last day the recruiter is certified, the latest expiry
 //!   of its live `certified` certifications; `NULL` when it holds none or is archived;
 //! - `trademark_right.in_force_until`: the last day a mark right is in force, the earlier of its
-//!   own expiry and its recruiter's `certified_until`; `NULL` unless it is active and live.
+//!   own expiry and its recruiter's `certified_until`; `NULL` unless it is active and live;
+//! - `recruiter_corridor.{legal_name, certified_until, listed}`: copies for the corridor page
+//!   (see `service/corridor.rs`).
 //!
 //! A date that passes needs no job: the comparison with today is made at read time, by
 //! [`in_force`] in Rust, [`in_force_condition`] in SQL and a range query in the search index.
@@ -116,13 +118,29 @@ pub async fn refresh(txn: &impl ConnectionTrait, recruiters: Option<&BTreeSet<i6
     Ok(())
 }
 
-async fn refresh_where(txn: &impl ConnectionTrait, recruiters: &str, rights: &str) -> AppResult<()> {
+async fn refresh_where(txn: &impl ConnectionTrait, recruiters: &str, owned: &str) -> AppResult<()> {
     let backend = txn.get_database_backend();
-    txn.execute_raw(Statement::from_string(backend, certified_until_sql(recruiters)))
-        .await?;
-    txn.execute_raw(Statement::from_string(backend, in_force_until_sql(rights)))
-        .await?;
+    for sql in [
+        certified_until_sql(recruiters),
+        in_force_until_sql(owned),
+        corridor_rows_sql(owned),
+    ] {
+        txn.execute_raw(Statement::from_string(backend, sql)).await?;
+    }
     Ok(())
+}
+
+/// Copies each recruiter's name, standing and listing into its corridor rows (those matching
+/// `condition`), for the corridor page; runs after [`certified_until_sql`].
+pub fn corridor_rows_sql(condition: &str) -> String {
+    format!(
+        "UPDATE recruiter_corridor SET \
+           legal_name = (SELECT r.legal_name FROM recruiter r WHERE r.id = recruiter_corridor.recruiter_id), \
+           certified_until = (SELECT r.certified_until FROM recruiter r WHERE r.id = recruiter_corridor.recruiter_id), \
+           listed = (SELECT CASE WHEN r.archived_at IS NULL THEN TRUE ELSE FALSE END FROM recruiter r \
+                     WHERE r.id = recruiter_corridor.recruiter_id) \
+         WHERE {condition}"
+    )
 }
 
 /// `UPDATE recruiter SET certified_until = ...` for the recruiters matching `condition`. The

@@ -62,15 +62,10 @@ pub async fn verify_mark_use(db: &DatabaseConnection, input: &str, today: NaiveD
         .filter(trademark_right::Column::Id.is_in(right_ids))
         .filter(trademark_right::Column::ArchivedAt.is_null())
         // The rights of an archived recruiter are gone with it.
-        .filter(
-            trademark_right::Column::RecruiterId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(recruiter::Column::Id)
-                    .from(recruiter::Entity)
-                    .and_where(recruiter::Column::ArchivedAt.is_null())
-                    .to_owned(),
-            ),
-        )
+        .filter(super::certification::live_recruiter((
+            trademark_right::Entity,
+            trademark_right::Column::RecruiterId,
+        )))
         .order_by_desc(trademark_right::Column::GrantedOn)
         .all(db)
         .await?;

@@ -31,18 +31,23 @@ impl RecruiterQuery {
             Kind::Recruiter => recruiter::find_by_id(db, key)
                 .await?
                 .map(|row| Node::Recruiter(Recruiter(row))),
-            Kind::Certification => entity::certification::Entity::find_by_id(key)
-                .one(db)
-                .await
-                .map_err(AppError::from)?
-                .filter(|row| live(row.archived_at))
+            // Both go with their recruiter when it is archived.
+            Kind::Certification => crate::service::certification::find_by_id(db, key)
+                .await?
                 .map(|row| Node::Certification(Certification(row))),
-            Kind::TrademarkRight => entity::trademark_right::Entity::find_by_id(key)
-                .one(db)
-                .await
-                .map_err(AppError::from)?
-                .filter(|row| live(row.archived_at))
-                .map(|row| Node::MarkRight(MarkRight(row))),
+            Kind::TrademarkRight => {
+                let right = entity::trademark_right::Entity::find_by_id(key)
+                    .one(db)
+                    .await
+                    .map_err(AppError::from)?
+                    .filter(|row| live(row.archived_at));
+                match right {
+                    Some(row) if recruiter::find_by_id(db, row.recruiter_id).await?.is_some() => {
+                        Some(Node::MarkRight(MarkRight(row)))
+                    }
+                    _ => None,
+                }
+            }
             Kind::Organisation => entity::organisation::Entity::find_by_id(key)
                 .one(db)
                 .await

@@ -4,9 +4,9 @@ use super::{Commitment, CountedConnection, Recruiter, TrainingListing, connectio
 use crate::{
     graphql,
     service::{
-        commitment,
+        commitment, corridor,
         page::PageArgs,
-        recruiter::{self, CorridorInput, OrderDirection, RecruiterFilter, RecruiterOrder, RecruiterOrderField},
+        recruiter::CorridorInput,
         training::{self, TrainingListingFilter},
     },
 };
@@ -47,33 +47,33 @@ impl Corridor {
         before: Option<String>,
         #[graphql(desc = "Only recruiters certified today.", default = false)] certified_only: bool,
     ) -> async_graphql::Result<CountedConnection<Recruiter>> {
-        let filter = RecruiterFilter {
-            corridor: Some(self.input()),
-            certified: certified_only.then_some(true),
-            ..Default::default()
-        };
-        let order = RecruiterOrder {
-            field: RecruiterOrderField::CertifiedFirst,
-            direction: OrderDirection::Asc,
-        };
         let args = PageArgs {
             first,
             after,
             last,
             before,
         };
-        let listing = recruiter::list(graphql::db(ctx)?, &filter, order, &args, graphql::facts(ctx)?.today).await?;
+        let listing = corridor::recruiters(
+            graphql::db(ctx)?,
+            &self.origin,
+            &self.destination,
+            certified_only,
+            &args,
+            graphql::facts(ctx)?.today,
+        )
+        .await?;
         Ok(connection(listing, Recruiter))
     }
 
     /// How many recruiters serving the corridor are certified today.
     async fn certified_recruiter_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let filter = RecruiterFilter {
-            corridor: Some(self.input()),
-            certified: Some(true),
-            ..Default::default()
-        };
-        Ok(recruiter::count(graphql::db(ctx)?, &filter, graphql::facts(ctx)?.today).await?)
+        Ok(corridor::certified_count(
+            graphql::db(ctx)?,
+            &self.origin,
+            &self.destination,
+            graphql::facts(ctx)?.today,
+        )
+        .await?)
     }
 
     /// Employer Pays commitments that cover the corridor, most recent first.

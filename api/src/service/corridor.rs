@@ -1,0 +1,143 @@
+//! A corridor (origin -> destination) and its page of recruiters: certified today first, then
+//! by name.
+//!
+//! The page is read from `recruiter_corridor` alone, through one index on (origin, destination,
+//! listed, legal_name, recruiter_id, certified_until): the rows carry the recruiter's name and
+//! standing (kept by `standing.rs` in every write), so ordering, paging and counting a corridor
+//! never touch the recruiters' own rows; only the page's recruiters are loaded, by id.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{recruiter, recruiter_corridor};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+
+use super::{
+    page::{self, KeyKind, Listing, Ordering, PageArgs},
+    recruiter::CorridorInput,
+    standing,
+};
+use crate::error::{AppError, AppResult};
+
+/// The recruiters listed on a corridor, optionally only those certified on `today`.
+fn rows(
+    origin: &str,
+    destination: &str,
+    certified_only: bool,
+    today: NaiveDate,
+) -> sea_orm::Select<recruiter_corridor::Entity> {
+    let select = recruiter_corridor::Entity::find()
+        .filter(recruiter_corridor::Column::Origin.eq(origin))
+        .filter(recruiter_corridor::Column::Destination.eq(destination))
+        .filter(recruiter_corridor::Column::Listed.eq(true));
+    if certified_only {
+        return select.filter(standing::in_force_condition(
+            (recruiter_corridor::Entity, recruiter_corridor::Column::CertifiedUntil),
+            today,
+        ));
+    }
+    select
+}
+
+/// Certified first, then by name: the same cursor name and key as the `CERTIFIED_FIRST`
+/// ordering of `recruiters`, so a cursor means the same position in both.
+fn certified_first(today: NaiveDate) -> Ordering {
+    let column = |column: recruiter_corridor::Column| Expr::col((recruiter_corridor::Entity, column));
+    let rank = Expr::case(
+        standing::in_force_condition(
+            (recruiter_corridor::Entity, recruiter_corridor::Column::CertifiedUntil),
+            today,
+        ),
+        0,
+    )
+    .finally(1);
+    Ordering {
+        name: "certified_first_asc".to_owned(),
+        exprs: vec![
+            rank.into(),
+            column(recruiter_corridor::Column::LegalName),
+            column(recruiter_corridor::Column::RecruiterId),
+        ],
+        kinds: vec![KeyKind::Int, KeyKind::Text, KeyKind::Int],
+        descending: false,
+    }
+}
+
+fn check(origin: &str, destination: &str) -> AppResult<()> {
+    CorridorInput {
+        origin: Some(origin.to_owned()),
+        destination: Some(destination.to_owned()),
+    }
+    .validate()
+}
+
+/// One page of the corridor's recruiters, certified today first, then by name.
+pub async fn recruiters(
+    db: &impl ConnectionTrait,
+    origin: &str,
+    destination: &str,
+    certified_only: bool,
+    args: &PageArgs,
+    today: NaiveDate,
+) -> AppResult<Listing<recruiter::Model>> {
+    check(origin, destination)?;
+    let ordering = certified_first(today);
+    let listing = page::fetch(
+        db,
+        rows(origin, destination, certified_only, today),
+        &ordering,
+        args,
+        |row| {
+            let rank = if standing::in_force(row.certified_until, today) {
+                0
+            } else {
+                1
+            };
+            vec![json!(rank), json!(row.legal_name), json!(row.recruiter_id)]
+        },
+    )
+    .await?;
+    let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.recruiter_id).collect();
+    let mut found: HashMap<i64, recruiter::Model> = recruiter::Entity::find()
+        .filter(recruiter::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let edges = listing
+        .edges
+        .into_iter()
+        .map(|(cursor, row)| {
+            found
+                .remove(&row.recruiter_id)
+                .map(|recruiter| (cursor, recruiter))
+                .ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!(
+                        "corridor row of recruiter {} has no recruiter",
+                        row.recruiter_id
+                    ))
+                })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Listing {
+        edges,
+        has_previous_page: listing.has_previous_page,
+        has_next_page: listing.has_next_page,
+        counter: listing.counter,
+    })
+}
+
+/// How many recruiters serving the corridor are certified on `today`.
+pub async fn certified_count(
+    db: &impl ConnectionTrait,
+    origin: &str,
+    destination: &str,
+    today: NaiveDate,
+) -> AppResult<u64> {
+    check(origin, destination)?;
+    page::Counter::of(&rows(origin, destination, true, today))
+        .count(db)
+        .await
+}
