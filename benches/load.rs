@@ -7,7 +7,9 @@
 //! - `LOAD_SECONDS` (default 10): length of each wrk run;
 //! - `LOAD_REPEAT` (default 1): runs per row; above 1 the table shows the median and the range;
 //! - `LOAD_DATA_DIR=dir`: keep the imported directory there and reuse it on the next run;
-//! - `REDIS_URL` (default `redis://127.0.0.1:6379`) for the Redis rows.
+//! - `REDIS_URL` (default `redis://127.0.0.1:6379`) for the Redis rows;
+//! - `LOAD_DATABASE_URL=postgres://...`: the same on PostgreSQL (an empty database) instead of
+//!   the embedded SQLite file.
 //!
 //! Needs `wrk` (`apt-get install wrk`). wrk is closed-loop: a connection sends its next request
 //! only once the previous answer arrived, so a stall delays requests instead of being measured
@@ -214,7 +216,7 @@ struct Bench<'a> {
 
 fn run(options: &Options, load: &Load, data_dir: &Path) -> anyhow::Result<()> {
     let records = sample::generated_directory(options.recruiters, 7);
-    if data_dir.join("directory.sqlite3").exists() {
+    if imported_before(data_dir) {
         println!("reusing the directory imported in {}", data_dir.display());
     } else {
         import(data_dir, &records, options.recruiters)?;
@@ -1207,6 +1209,9 @@ fn import(data_dir: &Path, records: &[Record], recruiters: usize) -> anyhow::Res
         output.status
     );
     std::fs::remove_file(&file)?;
+    if postgres_url().is_some() {
+        std::fs::write(data_dir.join("imported-into-postgres"), "")?;
+    }
     let peak = peak_resident_mb(&stderr)
         .map(|mb| format!(", peak resident memory {mb:.0} MB"))
         .unwrap_or_default();
@@ -1236,10 +1241,28 @@ fn peak_resident_mb(report: &str) -> Option<f64> {
         .map(|kilobytes| kilobytes / 1024.0)
 }
 
+/// `LOAD_DATABASE_URL=postgres://...`: run the servers (and the import) on PostgreSQL instead
+/// of the embedded SQLite file. The database must be empty before the first run.
+fn postgres_url() -> Option<String> {
+    std::env::var("LOAD_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// Whether the directory was imported by an earlier run (`LOAD_DATA_DIR`).
+fn imported_before(data_dir: &Path) -> bool {
+    match postgres_url() {
+        Some(_) => data_dir.join("imported-into-postgres").exists(),
+        None => data_dir.join("directory.sqlite3").exists(),
+    }
+}
+
 fn with_directory_env(command: &mut Command, data_dir: &Path, env: &[(&str, String)]) {
+    command.env("DATA_DIR", data_dir).env_remove("DATABASE_URL");
+    if let Some(url) = postgres_url() {
+        command.env("DATABASE_URL", url);
+    }
     command
-        .env("DATA_DIR", data_dir)
-        .env_remove("DATABASE_URL")
         .env_remove("REDIS_URL")
         .env("SAMPLE_DATA", "false")
         .env("RATE_LIMIT", "0")

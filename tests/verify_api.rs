@@ -456,16 +456,16 @@ async fn the_brand_example_reports_who_is_certified_today() {
             .unwrap_or_else(|| panic!("{supplier} is not certified\n{report}"))
     };
     // The sample's dates move with the day it was loaded (`sample::sample_directory_on`).
-    let expired = format!("certificate ERS-PK-2021-0000111: expired on {}", sample_date("2024-09-19"));
+    let expired = format!(
+        "certificate ERS-PK-2021-0000111: expired on {}",
+        sample_date("2024-09-19")
+    );
     for (supplier, reason) in [
         (
             "Gulf Facilities Management LLC",
             "certificate ERS-AE-2025-0000095: suspended",
         ),
-        (
-            "Lahore Leather Tannery",
-            expired.as_str(),
-        ),
+        ("Lahore Leather Tannery", expired.as_str()),
         ("Chennai Garment Exports", "certificate ERS-IN-2021-0000022: withdrawn"),
         (
             "Colombo Apparel",

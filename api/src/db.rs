@@ -57,9 +57,9 @@ pub async fn connect_url(url: &str) -> anyhow::Result<(DatabaseConnection, State
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // Reads come from memory-mapped pages instead of a `pread` per page, and each
-                // connection keeps 16 MiB of pages (SQLite's default is 2 MiB).
-                .pragma("mmap_size", "268435456")
+                // Each connection keeps 16 MiB of pages (SQLite's default is 2 MiB). No `mmap`:
+                // every pooled connection would map the file again, and resident memory would
+                // count the same pages up to eight times.
                 .pragma("cache_size", "-16384")
         });
     let mut connection = Database::connect(options)

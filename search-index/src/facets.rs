@@ -54,9 +54,12 @@ fn sorted_counts(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
     sorted
 }
 
-/// Counts matching documents and their facet values. Needs no scores.
+/// Counts matching documents and, with `values`, their facet values. Needs no scores. Without
+/// values it only counts: most searches show a page of hits, not the facets.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct FacetCountCollector;
+pub(crate) struct FacetCountCollector {
+    pub values: bool,
+}
 
 /// Matching documents are buffered and their facet values read a block at a time, one batched
 /// column read instead of an iterator per document: several times faster on queries that match
@@ -107,7 +110,11 @@ impl Collector for FacetCountCollector {
         _segment_local_id: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let column = segment.fast_fields().str(names::FACET)?;
+        let column = if self.values {
+            segment.fast_fields().str(names::FACET)?
+        } else {
+            None
+        };
         let num_terms = column.as_ref().map_or(0, |column| column.num_terms());
         Ok(FacetSegmentCollector {
             matched: 0,

@@ -255,12 +255,17 @@ impl Search {
     pub async fn search(&self, request: OwnedSearchRequest) -> AppResult<SearchResults> {
         let index = self.index();
         blocking(move || {
-            index.search(&SearchRequest {
+            let search = SearchRequest {
                 query: &request.query,
                 filter: &request.filter,
                 limit: request.limit,
                 offset: request.offset,
-            })
+            };
+            if request.facets {
+                index.search(&search)
+            } else {
+                index.search_without_facets(&search)
+            }
         })
         .await
     }
@@ -343,6 +348,8 @@ pub struct OwnedSearchRequest {
     pub filter: search_index::Filter,
     pub limit: usize,
     pub offset: usize,
+    /// Count facet values too (only when the caller asked for them).
+    pub facets: bool,
 }
 
 /// Documents touched by change-log entries: a certification or mark right changes its

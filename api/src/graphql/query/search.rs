@@ -198,6 +198,8 @@ impl SearchQuery {
                 filter,
                 limit,
                 offset,
+                // Facets cost a pass over every match: counted only when selected.
+                facets: ctx.look_ahead().field("facets").exists(),
             })
             .await?;
 
