@@ -828,3 +828,69 @@ async fn cors_allows_only_the_configured_origins() {
         .unwrap();
     assert_eq!(simple.headers()["access-control-allow-origin"], "https://other.example");
 }
+
+#[tokio::test]
+async fn a_corridor_pages_through_every_recruiter_once_certified_first() {
+    let client = shared();
+    let whole = client
+        .data(
+            "{ corridor(origin: \"NP\", destination: \"QA\") { recruiters(first: 100) { totalCount nodes { slug certified } } } }",
+            json!({}),
+        )
+        .await;
+    let whole = &whole["corridor"]["recruiters"];
+    let all: Vec<(String, bool)> = whole["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| {
+            (
+                node["slug"].as_str().unwrap().to_owned(),
+                node["certified"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(whole["totalCount"].as_u64(), Some(all.len() as u64));
+    let certified = all.iter().filter(|(_, certified)| *certified).count();
+    assert!(
+        certified > 0 && certified < all.len(),
+        "both kinds on the corridor: {all:?}"
+    );
+    assert!(
+        all[..certified].iter().all(|(_, certified)| *certified),
+        "certified first: {all:?}"
+    );
+
+    // Small pages, cursor after cursor, cross from the certified to the others and give the
+    // same list, each recruiter once.
+    let mut paged: Vec<(String, bool)> = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = client
+            .data(
+                "query($a: String) { corridor(origin: \"NP\", destination: \"QA\") {
+                   recruiters(first: 7, after: $a) { pageInfo { hasNextPage endCursor } nodes { slug certified } } } }",
+                json!({ "a": after }),
+            )
+            .await;
+        let page = &page["corridor"]["recruiters"];
+        paged.extend(page["nodes"].as_array().unwrap().iter().map(|node| {
+            (
+                node["slug"].as_str().unwrap().to_owned(),
+                node["certified"].as_bool().unwrap(),
+            )
+        }));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(paged, all);
+    let (code, _) = client
+        .error(
+            "{ corridor(origin: \"NP\", destination: \"QA\") { recruiters(first: 5, after: \"bm9wZQ\") { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+}

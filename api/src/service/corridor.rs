@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{recruiter, recruiter_corridor};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 use serde_json::json;
 
 use super::{
@@ -72,6 +75,16 @@ fn check(origin: &str, destination: &str) -> AppResult<()> {
     .validate()
 }
 
+/// A corridor row's place in [`certified_first`]: its cursor key.
+fn sort_key(row: &recruiter_corridor::Model, today: NaiveDate) -> Vec<serde_json::Value> {
+    let rank = if standing::in_force(row.certified_until, today) {
+        0
+    } else {
+        1
+    };
+    vec![json!(rank), json!(row.legal_name), json!(row.recruiter_id)]
+}
+
 /// One page of the corridor's recruiters, certified today first, then by name.
 pub async fn recruiters(
     db: &impl ConnectionTrait,
@@ -83,21 +96,14 @@ pub async fn recruiters(
 ) -> AppResult<Listing<recruiter::Model>> {
     check(origin, destination)?;
     let ordering = certified_first(today);
-    let listing = page::fetch(
-        db,
-        rows(origin, destination, certified_only, today),
-        &ordering,
-        args,
-        |row| {
-            let rank = if standing::in_force(row.certified_until, today) {
-                0
-            } else {
-                1
-            };
-            vec![json!(rank), json!(row.legal_name), json!(row.recruiter_id)]
-        },
-    )
-    .await?;
+    let request = args.validate()?;
+    let listing = if request.backward {
+        // Paging backwards is rare: the general keyset query (it sorts the corridor's entries).
+        let select = rows(origin, destination, certified_only, today);
+        page::fetch(db, select, &ordering, args, |row| sort_key(row, today)).await?
+    } else {
+        forward(db, origin, destination, certified_only, &ordering, &request, today).await?
+    };
     let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.recruiter_id).collect();
     let mut found: HashMap<i64, recruiter::Model> = recruiter::Entity::find()
         .filter(recruiter::Column::Id.is_in(ids.iter().copied()))
@@ -126,6 +132,79 @@ pub async fn recruiters(
         has_previous_page: listing.has_previous_page,
         has_next_page: listing.has_next_page,
         counter: listing.counter,
+    })
+}
+
+/// A page forwards as at most two walks of the index in name order, which stop as soon as the
+/// page is full: the certified recruiters from the cursor on, then the others. Nothing is
+/// sorted, whatever the corridor's size.
+async fn forward(
+    db: &impl ConnectionTrait,
+    origin: &str,
+    destination: &str,
+    certified_only: bool,
+    ordering: &Ordering,
+    request: &page::PageRequest,
+    today: NaiveDate,
+) -> AppResult<Listing<recruiter_corridor::Model>> {
+    let malformed = || AppError::bad_input("malformed cursor: use a cursor returned by this query");
+    let after: Option<(i64, String, i64)> = match &request.cursor {
+        Some(cursor) => {
+            let key: (i64, String, i64) = crate::ids::decode_cursor(&ordering.name, cursor)?;
+            if !(0..=1).contains(&key.0) || key.1.contains('\0') {
+                return Err(malformed());
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let wanted = request.size.saturating_add(1);
+    let walk = |certified: bool, from: Option<(String, i64)>, limit: u64| {
+        let column = (recruiter_corridor::Entity, recruiter_corridor::Column::CertifiedUntil);
+        let mut select = rows(origin, destination, false, today).filter(if certified {
+            standing::in_force_condition(column, today)
+        } else {
+            standing::not_in_force_condition(column, today)
+        });
+        if let Some((name, id)) = from {
+            let key = Expr::tuple([
+                Expr::col((recruiter_corridor::Entity, recruiter_corridor::Column::LegalName)),
+                Expr::col((recruiter_corridor::Entity, recruiter_corridor::Column::RecruiterId)),
+            ]);
+            select = select.filter(key.gt(Expr::tuple([Expr::val(name), Expr::val(id)])));
+        }
+        select
+            .order_by_asc(recruiter_corridor::Column::LegalName)
+            .order_by_asc(recruiter_corridor::Column::RecruiterId)
+            .limit(limit)
+            .all(db)
+    };
+    let (certified_from, others_from) = match after {
+        None => (Some(None), Some(None)),
+        Some((0, name, id)) => (Some(Some((name, id))), Some(None)),
+        Some((_, name, id)) => (None, Some(Some((name, id)))),
+    };
+    let mut found = Vec::new();
+    if let Some(from) = certified_from {
+        found = walk(true, from, wanted).await?;
+    }
+    let missing = wanted.saturating_sub(found.len() as u64);
+    if missing > 0
+        && !certified_only
+        && let Some(from) = others_from
+    {
+        found.extend(walk(false, from, missing).await?);
+    }
+    let page = page::finish(found, request);
+    Ok(Listing {
+        edges: page
+            .rows
+            .into_iter()
+            .map(|row| (ordering.encode(sort_key(&row, today)), row))
+            .collect(),
+        has_previous_page: page.has_previous_page,
+        has_next_page: page.has_next_page,
+        counter: page::Counter::of(&rows(origin, destination, certified_only, today)),
     })
 }
 
