@@ -13,8 +13,7 @@ use crate::{
     },
     receipt::{CertificateAnswer, LicenceAnswer, Receipt, ReceiptSigner},
     service::{
-        certification::{self as lifecycle},
-        standing, trademark,
+        certification as lifecycle, standing, trademark,
         verification::{self, MAX_NUMBERS},
     },
 };
