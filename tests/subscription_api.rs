@@ -59,6 +59,20 @@ async fn a_subscriber_is_told_of_each_transition_of_the_recruiters_it_watches() 
     request
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    // Subscribe once this server has followed the change log to its end, so the subscription
+    // gets the transitions below and not the sample directory's own history catching up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let ready: Value = client.get("/readyz").await.json().await.unwrap();
+        if ready["search"]["lag"] == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index never caught up: {ready}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("WebSocket upgrade on /graphql");
@@ -72,8 +86,24 @@ async fn a_subscriber_is_told_of_each_transition_of_the_recruiters_it_watches() 
                     sequence from to reasonCategory recruiter { legalName } certification { certificateNumber status } } }",
         "variables": { "ids": [watched["id"]] } } });
     socket.send(Message::text(subscription.to_string())).await.unwrap();
-    // Let the subscription register before the writes.
-    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    // The writes start once the subscription follows the change feed (no fixed sleep).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let metrics = client.get("/metrics").await.text().await.unwrap();
+        let started = metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("directory_subscriptions_started_total "))
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if started >= 1.0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the subscription never started:\n{metrics}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 
     let admin = token("admin", "admin", None);
     let decide = "mutation($id: ID!, $v: Int!, $to: CertificationStatus!) {

@@ -34,6 +34,10 @@ pub struct RouteLabels {
 }
 
 /// Every metric of one server; cheap to clone (all handles share their values).
+/// Subscriptions that started following the change feed: they receive every change from
+/// then on (tests wait on it instead of sleeping).
+pub static SUBSCRIPTIONS_STARTED: std::sync::LazyLock<Counter> = std::sync::LazyLock::new(Counter::default);
+
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
@@ -93,6 +97,11 @@ impl Metrics {
             &mut registry,
             "sql_statements",
             "SQL statements run since the server started",
+        );
+        registry.register(
+            "subscriptions_started",
+            "Subscriptions that started following the change feed",
+            SUBSCRIPTIONS_STARTED.clone(),
         );
         let index_position = Gauge::default();
         registry.register(

@@ -117,6 +117,7 @@ impl Subscription {
             .map_err(|_| AppError::internal(anyhow::anyhow!("no database")))?
             .clone();
         let feed = BroadcastStream::new(search.subscribe());
+        crate::metrics::SUBSCRIPTIONS_STARTED.inc();
         Ok(feed.filter_map(move |entry| {
             let db = db.clone();
             let watched = watched.clone();
