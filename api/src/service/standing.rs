@@ -80,27 +80,46 @@ pub async fn affected_recruiters(txn: &DatabaseTransaction, changes: &[Change]) 
             recruiters.insert(owner);
         }
     }
-    for chunk in certifications.chunks(CHUNK) {
-        let owners: Vec<i64> = entity::certification::Entity::find()
-            .select_only()
-            .column(entity::certification::Column::RecruiterId)
-            .filter(entity::certification::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        recruiters.extend(owners);
-    }
-    for chunk in rights.chunks(CHUNK) {
-        let owners: Vec<i64> = entity::trademark_right::Entity::find()
-            .select_only()
-            .column(entity::trademark_right::Column::RecruiterId)
-            .filter(entity::trademark_right::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        recruiters.extend(owners);
-    }
+    recruiters.extend(
+        owners::<entity::certification::Entity>(
+            txn,
+            entity::certification::Column::Id,
+            entity::certification::Column::RecruiterId,
+            &certifications,
+        )
+        .await?,
+    );
+    recruiters.extend(
+        owners::<entity::trademark_right::Entity>(
+            txn,
+            entity::trademark_right::Column::Id,
+            entity::trademark_right::Column::RecruiterId,
+            &rights,
+        )
+        .await?,
+    );
     Ok(recruiters)
+}
+
+/// The current holders (`owner` column) of the rows of `E` with these ids.
+async fn owners<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    id: E::Column,
+    owner: E::Column,
+    ids: &[i64],
+) -> AppResult<Vec<i64>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<i64> = E::find()
+            .select_only()
+            .column(owner)
+            .filter(id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// Recomputes the standing of `recruiters` and of their mark rights from the rows as they are
