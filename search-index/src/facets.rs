@@ -46,7 +46,7 @@ impl FacetCounts {
     }
 }
 
-fn sorted_counts(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
+pub(crate) fn sorted_counts(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
     let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
     sorted.sort_by(|(left_value, left_count), (right_value, right_count)| {
         right_count.cmp(left_count).then_with(|| left_value.cmp(right_value))

@@ -18,7 +18,7 @@ use tantivy::{
 
 use crate::Error;
 use crate::document::{Document, RecordType};
-use crate::facets::{FacetCountCollector, FacetCounts, Facets};
+use crate::facets::{FacetCountCollector, FacetCounts, Facets, sorted_counts};
 use crate::highlight::{StoredText, highlights};
 use crate::query::{QueryPlan, SearchRequest, and, build_query, certified_on, lapsed_on, not};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, names, to_tantivy_document};
@@ -450,8 +450,11 @@ fn statuses_on(
     today: u64,
     facets: &mut Facets,
 ) -> Result<(), Error> {
-    let counts = &mut facets.certification_status;
-    if !counts.iter().any(|(status, _)| status == "certified") {
+    if !facets
+        .certification_status
+        .iter()
+        .any(|(status, _)| status == "certified")
+    {
         return Ok(());
     }
     let certified = searcher.search(&*and(query.box_clone(), certified_on(fields, today)), &Count)? as u64;
@@ -463,19 +466,16 @@ fn statuses_on(
         ))),
     );
     let lapsed = searcher.search(&*lapsed_not_expired, &Count)? as u64;
-    counts.retain(|(status, _)| status != "certified");
+    let mut counts: std::collections::HashMap<String, u64> =
+        std::mem::take(&mut facets.certification_status).into_iter().collect();
+    counts.remove("certified");
     if certified > 0 {
-        counts.push(("certified".to_owned(), certified));
+        counts.insert("certified".to_owned(), certified);
     }
     if lapsed > 0 {
-        match counts.iter_mut().find(|(status, _)| status == "expired") {
-            Some((_, count)) => *count += lapsed,
-            None => counts.push(("expired".to_owned(), lapsed)),
-        }
+        *counts.entry("expired".to_owned()).or_default() += lapsed;
     }
-    counts.sort_by(|(left_value, left_count), (right_value, right_count)| {
-        right_count.cmp(left_count).then_with(|| left_value.cmp(right_value))
-    });
+    facets.certification_status = sorted_counts(counts);
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, QueryFilter};
 
 use crate::{
     error::AppError,
@@ -35,19 +35,16 @@ impl RecruiterQuery {
             Kind::Certification => crate::service::certification::find_by_id(db, key)
                 .await?
                 .map(|row| Node::Certification(Certification(row))),
-            Kind::TrademarkRight => {
-                let right = entity::trademark_right::Entity::find_by_id(key)
-                    .one(db)
-                    .await
-                    .map_err(AppError::from)?
-                    .filter(|row| live(row.archived_at));
-                match right {
-                    Some(row) if recruiter::find_by_id(db, row.recruiter_id).await?.is_some() => {
-                        Some(Node::MarkRight(MarkRight(row)))
-                    }
-                    _ => None,
-                }
-            }
+            Kind::TrademarkRight => entity::trademark_right::Entity::find_by_id(key)
+                .filter(crate::service::certification::live_recruiter((
+                    entity::trademark_right::Entity,
+                    entity::trademark_right::Column::RecruiterId,
+                )))
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::MarkRight(MarkRight(row))),
             Kind::Organisation => entity::organisation::Entity::find_by_id(key)
                 .one(db)
                 .await
