@@ -172,8 +172,14 @@ async fn answer(mut stream: TcpStream, log: Arc<Mutex<Log>>) {
 /// HS256 of `jsonwebtoken`), and a timestamp close to now.
 fn signature_is_valid(request: &Received, secret: &str) -> bool {
     let header = request.header("X-Directory-Signature");
-    let parts: HashMap<&str, &str> = header.split(',').filter_map(|part| part.split_once('=')).collect();
-    let (Some(timestamp), Some(given)) = (parts.get("t"), parts.get("v1")) else {
+    let parts: Vec<(&str, &str)> = header.split(',').filter_map(|part| part.split_once('=')).collect();
+    let timestamp = parts.iter().find(|(name, _)| *name == "t").map(|(_, value)| *value);
+    let given: Vec<&str> = parts
+        .iter()
+        .filter(|(name, _)| *name == "v1")
+        .map(|(_, value)| *value)
+        .collect();
+    let Some(timestamp) = timestamp else {
         return false;
     };
     let Ok(seconds) = timestamp.parse::<u64>() else {
@@ -195,7 +201,8 @@ fn signature_is_valid(request: &Received, secret: &str) -> bool {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    expected == *given
+    // As a receiver does after a rotation: any `v1` of the header may match.
+    given.contains(&expected.as_str())
 }
 
 /// Polls `check` until it holds, for at most `seconds`; false if it never did.
@@ -391,7 +398,8 @@ async fn a_transition_is_delivered_once_signed_after_failed_attempts_and_only_to
     assert!(bystander.received().is_empty(), "{:#?}", bystander.received());
     assert!(deliveries(&client, &globex, &other_webhook).await.is_empty());
 
-    // After a rotation, deliveries are signed with the new secret only.
+    // After a rotation, deliveries are signed with the new secret, and during the grace period
+    // (a day by default) with the old one too, so the partner misses nothing while deploying.
     let rotated = client
         .data_as(
             Some(&acme),
@@ -417,7 +425,13 @@ async fn a_transition_is_delivered_once_signed_after_failed_attempts_and_only_to
     assert!(second.event()["sequence"].as_i64() > event["sequence"].as_i64());
     assert_ne!(second.event()["id"], event["id"]);
     assert!(signature_is_valid(&second, &new_secret));
-    assert!(!signature_is_valid(&second, &secret));
+    assert!(
+        signature_is_valid(&second, &secret),
+        "the old secret signs during the grace period"
+    );
+    let header = second.header("X-Directory-Signature");
+    assert_eq!(header.matches("v1=").count(), 2, "{header}");
+    assert!(!signature_is_valid(&second, "whsec_some-other-secret"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -496,7 +510,15 @@ async fn a_delivery_pending_across_a_restart_is_delivered_after_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_sharing_a_database_deliver_each_event_once() {
     let first = Server::start_with(&[("WEBHOOK_RETRY_BASE", "100ms"), ("WEBHOOK_ALLOW_PRIVATE", "true")]);
-    let second = Server::start_beside_with(&first, &[("WEBHOOK_ALLOW_PRIVATE", "true")]);
+    // Servers of one deployment share the keys that seal webhook secrets.
+    let keys = std::fs::read_to_string(first.data_dir().join("webhook-secret-keys")).expect("the generated key file");
+    let second = Server::start_beside_with(
+        &first,
+        &[
+            ("WEBHOOK_ALLOW_PRIVATE", "true"),
+            ("WEBHOOK_SECRET_KEYS", keys.as_str()),
+        ],
+    );
     let (one, two) = (first.client(), second.client());
     let receiver = Receiver::start(0).await;
     let partner = token("partner", "acme-brand", None);
@@ -681,4 +703,208 @@ async fn partners_manage_only_their_own_webhooks_and_bad_input_is_refused() {
     assert_eq!(code, "NOT_FOUND");
     let (code, _) = client.error_as(Some(&acme), one, json!({ "id": "not-an-id" })).await;
     assert_eq!(code, "BAD_USER_INPUT");
+}
+
+/// A secret is stored sealed: the database holds neither it nor anything it could be read back
+/// from without the key; after the grace period (here none) only the new secret signs; a key
+/// rotation re-seals every secret at start, and a server without the key cannot sign at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_are_sealed_at_rest_and_a_rotation_without_grace_signs_with_the_new_secret_only() {
+    let mut server = Server::start_with(&[
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("WEBHOOK_SECRET_GRACE", "0s"),
+        ("WEBHOOK_RETRY_BASE", "100ms"),
+    ]);
+    let client = server.client();
+    let [watched]: [Certified; 1] = certified_recruiters(&client, 1).await.try_into().ok().unwrap();
+    let receiver = Receiver::start(0).await;
+    let acme = token("partner", "acme-brand", None);
+    let (webhook, old_secret) = register(
+        &client,
+        &acme,
+        &receiver.url(),
+        Some(vec![watched.recruiter_id.clone()]),
+    )
+    .await;
+    let rotated = client
+        .data_as(
+            Some(&acme),
+            "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { previousSecretValidUntil } } }",
+            json!({ "id": webhook }),
+        )
+        .await;
+    let secret = rotated["rotateWebhookSecret"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(
+        rotated["rotateWebhookSecret"]["webhook"]["previousSecretValidUntil"],
+        Value::Null
+    );
+
+    let stored = stored_secrets(&server).await;
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let (sealed, previous) = &stored[0];
+    assert!(sealed.starts_with("sealed:v1:"), "{sealed}");
+    for text in [sealed.as_str(), previous.as_deref().unwrap_or("")] {
+        assert!(!text.contains(&secret) && !text.contains(&old_secret), "{text}");
+        assert!(!text.contains(&secret["whsec_".len()..]));
+    }
+
+    let version = watched.certification["version"].as_i64().unwrap();
+    decide(
+        &client,
+        &watched.certification,
+        version,
+        "SUSPENDED",
+        "complaint_upheld",
+    )
+    .await;
+    assert!(
+        wait_until(30, async || !receiver.accepted().is_empty()).await,
+        "{:#?}",
+        receiver.received()
+    );
+    let delivered = receiver.accepted()[0].clone();
+    assert!(signature_is_valid(&delivered, &secret));
+    assert!(
+        !signature_is_valid(&delivered, &old_secret),
+        "no grace period: the old secret no longer signs"
+    );
+
+    // Key rotation: a new key first, the old one still listed; the restart re-seals under the new.
+    let old_keys = std::fs::read_to_string(server.data_dir().join("webhook-secret-keys")).expect("key file");
+    let new_key = format!("rotated:{}", "ab".repeat(32));
+    let old_key = old_keys
+        .lines()
+        .find(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .expect("a key");
+    server.restart_with("WEBHOOK_SECRET_KEYS", &format!("{new_key},{old_key}"));
+    let resealed = stored_secrets(&server).await;
+    assert!(resealed[0].0.starts_with("sealed:v1:rotated:"), "{:?}", resealed[0]);
+    // ...and delivers, signed with the same secret, with only the new key from now on.
+    server.restart_with("WEBHOOK_SECRET_KEYS", &new_key);
+    let client = server.client();
+    decide(&client, &watched.certification, version + 1, "CERTIFIED", "reinstated").await;
+    assert!(
+        wait_until(30, async || receiver.accepted().len() == 2).await,
+        "{:#?}",
+        receiver.received()
+    );
+    assert!(signature_is_valid(&receiver.accepted()[1], &secret));
+}
+
+/// The sealed secret and previous secret of every webhook, as stored.
+async fn stored_secrets(server: &Server) -> Vec<(String, Option<String>)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = sea_orm::Database::connect(server.database_url())
+        .await
+        .expect("connect to the database");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT secret, previous_secret FROM webhook ORDER BY id",
+        ))
+        .await
+        .expect("read webhooks");
+    rows.iter()
+        .map(|row| {
+            (
+                row.try_get::<String>("", "secret").expect("secret"),
+                row.try_get::<Option<String>>("", "previous_secret")
+                    .expect("previous secret"),
+            )
+        })
+        .collect()
+}
+
+/// A receiver that keeps failing is disabled, and its owner sees why; a healthy one is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_that_keeps_failing_is_disabled_with_a_visible_reason() {
+    let server = Server::start_with(&[
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("WEBHOOK_MAX_ATTEMPTS", "1"),
+        ("WEBHOOK_DISABLE_AFTER", "2"),
+    ]);
+    let client = server.client();
+    let [watched]: [Certified; 1] = certified_recruiters(&client, 1).await.try_into().ok().unwrap();
+    let failing = Receiver::start(usize::MAX).await;
+    let healthy = Receiver::start(0).await;
+    let acme = token("partner", "acme-brand", None);
+    let (webhook, _) = register(&client, &acme, &failing.url(), Some(vec![watched.recruiter_id.clone()])).await;
+    let (healthy_webhook, _) = register(&client, &acme, &healthy.url(), Some(vec![watched.recruiter_id.clone()])).await;
+    const STATE: &str = "query($id: ID!) { webhook(id: $id) { disabledAt disabledReason deletedAt } }";
+
+    let mut version = watched.certification["version"].as_i64().unwrap();
+    for (step, to) in ["SUSPENDED", "CERTIFIED"].into_iter().enumerate() {
+        version = decide(&client, &watched.certification, version, to, "review").await;
+        assert!(
+            wait_until(30, async || failing.received().len() > step
+                && healthy.accepted().len() > step)
+            .await,
+            "delivery {step} was not attempted"
+        );
+        if step == 0 {
+            // One delivery given up is not enough to disable it.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let state = client.data_as(Some(&acme), STATE, json!({ "id": webhook })).await;
+            assert_eq!(state["webhook"]["disabledAt"], Value::Null, "{state}");
+        }
+    }
+    let disabled = wait_until(30, async || {
+        let state = client.data_as(Some(&acme), STATE, json!({ "id": webhook })).await;
+        state["webhook"]["disabledAt"].is_string()
+    })
+    .await;
+    assert!(disabled, "the failing webhook was not disabled");
+    let state = client.data_as(Some(&acme), STATE, json!({ "id": webhook })).await;
+    let reason = state["webhook"]["disabledReason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("2 deliveries in a row") && reason.contains("HTTP 500"),
+        "{reason}"
+    );
+    assert_eq!(state["webhook"]["deletedAt"], Value::Null, "disabled is not deleted");
+    let healthy_state = client
+        .data_as(Some(&acme), STATE, json!({ "id": healthy_webhook }))
+        .await;
+    assert_eq!(healthy_state["webhook"]["disabledAt"], Value::Null, "{healthy_state}");
+
+    // Nothing more is sent to it, and a rotation says why it cannot be used.
+    decide(&client, &watched.certification, version, "SUSPENDED", "review").await;
+    assert!(wait_until(30, async || healthy.accepted().len() == 3).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(failing.received().len(), 2, "a disabled webhook got another delivery");
+    let (code, message) = client
+        .error_as(
+            Some(&acme),
+            "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }",
+            json!({ "id": webhook }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "{message}");
+    assert!(message.contains("disabled"), "{message}");
+    // The audit trail records who disabled it.
+    let admin = token("admin", "alice", None);
+    let audit = client
+        .data_as(
+            Some(&admin),
+            "{ auditLog(first: 50) { nodes { action actor } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<String> = audit["auditLog"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|node| {
+            format!(
+                "{} by {}",
+                node["action"].as_str().unwrap_or(""),
+                node["actor"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        actions
+            .iter()
+            .any(|action| action.starts_with("webhook.disable by webhook-worker")),
+        "{actions:?}"
+    );
 }

@@ -88,6 +88,7 @@ pub fn main() -> anyhow::Result<()> {
     if let Some(start) = cli.config.clock_start {
         crate::clock::start_at(start);
     }
+    crate::service::changes::set_write_lock_timeout(cli.config.write_lock_timeout);
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
@@ -112,7 +113,9 @@ pub fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             Command::ApiKey { name } => {
-                println!("{}", ApiKeys::from_config(&cli.config)?.mint(&name)?);
+                let minted = ApiKeys::from_config(&cli.config)?.mint(&name)?;
+                println!("{}", minted.key);
+                eprintln!("key id (to revoke it: `revokeApiKey`): {}", minted.id);
                 Ok(())
             }
         }
@@ -130,7 +133,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let search = Search::open(db.clone(), &config.data_dir).await?;
     // Half a second: a write made through another server is visible here within a second.
     search.spawn_follower(std::time::Duration::from_millis(500));
-    crate::webhook::spawn(db.clone(), config.webhooks.clone(), search.subscribe());
+    let api_keys = ApiKeys::from_config(&config)?;
+    crate::service::api_key::follow(db.clone(), api_keys.clone(), search.subscribe()).await?;
+    let secret_keys = crate::webhook::secrets::SecretKeys::from_config(&config)?;
+    secret_keys.reseal_all(&db).await?;
+    crate::webhook::spawn(
+        db.clone(),
+        config.webhooks.clone(),
+        secret_keys.clone(),
+        search.subscribe(),
+    );
     let metrics = Metrics::new();
     let store = match &config.redis_url {
         Some(url) if !url.trim().is_empty() => {
@@ -150,6 +162,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             generation.clone(),
             receipts.clone(),
             config.webhooks.clone(),
+            secret_keys,
+            config.request_timeout,
         ),
         search,
         receipts,
@@ -164,13 +178,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             // Persisted queries outlive cached answers by far.
             Store::memory(16 * 1024 * 1024, Duration::from_secs(7 * 24 * 3_600))
         }),
-        limiter: RateLimiter::new(
-            store,
-            config.rate_limit,
-            config.rate_limit_keyed,
-            ApiKeys::from_config(&config)?,
-        )
-        .with_ipv6_prefix(config.rate_limit_ipv6_prefix),
+        websockets: crate::http::websocket::Registry::new(crate::http::websocket::Limits {
+            connections_per_client: config.ws_max_connections,
+            subscriptions_per_client: config.ws_max_subscriptions,
+            idle_timeout: config.ws_idle_timeout,
+        }),
+        limiter: RateLimiter::new(store, config.rate_limit, config.rate_limit_keyed, api_keys)
+            .with_ipv6_prefix(config.rate_limit_ipv6_prefix)
+            .with_trusted_proxies(
+                crate::ratelimit::parse_trusted_proxies(&config.trusted_proxies)
+                    .map_err(|reason| anyhow::anyhow!("TRUSTED_PROXIES: {reason}"))?,
+            ),
         metrics,
         http_max_age: config.http_max_age,
         request_timeout: config.request_timeout,

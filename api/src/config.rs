@@ -67,10 +67,30 @@ pub struct Config {
     #[arg(long, global = true, env = "RATE_LIMIT_IPV6_PREFIX", default_value_t = 64,
           value_parser = clap::value_parser!(u8).range(32..=128))]
     pub rate_limit_ipv6_prefix: u8,
+    /// Reverse proxies (addresses or networks, comma-separated) whose `X-Forwarded-For` names
+    /// the client for rate limits. Unset: the connection's peer is the client, whatever
+    /// headers it sends.
+    #[arg(long, global = true, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
     /// Secret that signs API keys (`directory api-key`). Unset: generated once into
     /// `DATA_DIR/api-key-secret`. Servers of one deployment must share it.
     #[arg(long, global = true, env = "API_KEY_SECRET", hide_env_values = true)]
     pub api_key_secret: Option<String>,
+    /// WebSocket connections one client (API key, else address) may hold open on a server.
+    #[arg(long, global = true, env = "WS_MAX_CONNECTIONS", default_value_t = 16)]
+    pub ws_max_connections: usize,
+    /// Subscriptions one client may run at once on a server, over all its connections.
+    #[arg(long, global = true, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 64)]
+    pub ws_max_subscriptions: usize,
+    /// A WebSocket connection on which no subscription runs and the client sends nothing for
+    /// this long is closed, e.g. `5m`.
+    #[arg(long, global = true, env = "WS_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]
+    pub ws_idle_timeout: std::time::Duration,
+    /// Keys sealing webhook signing secrets at rest: `id:hex,id:hex` (32-byte keys in hex), the
+    /// first sealing, all opening. Unset: `DATA_DIR/webhook-secret-keys`, generated once.
+    /// Servers of one deployment must share them.
+    #[arg(long, global = true, env = "WEBHOOK_SECRET_KEYS", hide_env_values = true)]
+    pub webhook_secret_keys: Option<String>,
     /// Seconds a stopping server waits for in-flight requests to finish.
     #[arg(long, global = true, env = "SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout: u64,
@@ -86,6 +106,11 @@ pub struct Config {
     /// request is abandoned, e.g. `10s`.
     #[arg(long, global = true, env = "REQUEST_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub request_timeout: std::time::Duration,
+    /// How long a write waits for the directory's write lock (held by another write, an import
+    /// on another server or by the `directory` command) before it is answered `UNAVAILABLE`
+    /// with `Retry-After`, e.g. `5s`. Reads never wait for writes.
+    #[arg(long, global = true, env = "WRITE_LOCK_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub write_lock_timeout: std::time::Duration,
     /// Logs as JSON lines (for a log collector) instead of text.
     #[arg(long, global = true, env = "LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -142,6 +167,20 @@ pub struct WebhookSettings {
     #[arg(long = "webhook-timeout", global = true, env = "WEBHOOK_TIMEOUT", default_value = "10s",
           value_parser = humantime::parse_duration)]
     pub timeout: std::time::Duration,
+    /// After a secret is rotated, deliveries are signed with both the new and the old secret
+    /// for this long, so the partner can deploy the new one without missing events.
+    #[arg(long = "webhook-secret-grace", global = true, env = "WEBHOOK_SECRET_GRACE", default_value = "24h",
+          value_parser = humantime::parse_duration)]
+    pub secret_grace: std::time::Duration,
+    /// A webhook whose deliveries were given up this many times in a row is disabled, with
+    /// the reason shown to its owner.
+    #[arg(
+        long = "webhook-disable-after",
+        global = true,
+        env = "WEBHOOK_DISABLE_AFTER",
+        default_value_t = 5
+    )]
+    pub disable_after: u32,
     /// Allow receivers on private, loopback and other inside addresses (on-premises use).
     /// Off by default: a partner must not make the directory reach inside its network.
     #[arg(long = "webhook-allow-private", global = true, env = "WEBHOOK_ALLOW_PRIVATE", default_value_t = false,

@@ -20,6 +20,14 @@ pub enum AppError {
     Forbidden(String),
     /// The caller spent its rate-limit budget; the message says when to retry.
     RateLimited(String),
+    /// The server cannot do this now (another write holds the directory's write lock, say) but
+    /// will soon: the answer carries `extensions.retryAfter` and HTTP `Retry-After`.
+    Unavailable {
+        message: String,
+        retry_after_secs: u64,
+    },
+    /// The operation ran past its time limit and was stopped.
+    Timeout(String),
     /// Anything unexpected: logged in full, answered with a generic message.
     Internal(Arc<anyhow::Error>),
 }
@@ -41,6 +49,8 @@ impl AppError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::RateLimited(_) => "RATE_LIMITED",
+            Self::Unavailable { .. } => "UNAVAILABLE",
+            Self::Timeout(_) => "TIMEOUT",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -53,7 +63,9 @@ impl AppError {
             | Self::Conflict(message)
             | Self::Unauthenticated(message)
             | Self::Forbidden(message)
-            | Self::RateLimited(message) => message.clone(),
+            | Self::RateLimited(message)
+            | Self::Unavailable { message, .. }
+            | Self::Timeout(message) => message.clone(),
             Self::Internal(_) => "internal error, please retry later".to_owned(),
         }
     }
@@ -70,7 +82,12 @@ impl From<AppError> for async_graphql::Error {
         if let AppError::Internal(cause) = &error {
             tracing::error!(error = ?cause, "internal error");
         }
-        async_graphql::Error::new(error.message()).extend_with(|_, extensions| extensions.set("code", error.code()))
+        async_graphql::Error::new(error.message()).extend_with(|_, extensions| {
+            extensions.set("code", error.code());
+            if let AppError::Unavailable { retry_after_secs, .. } = &error {
+                extensions.set(RETRY_AFTER_EXTENSION, *retry_after_secs);
+            }
+        })
     }
 }
 
@@ -82,5 +99,9 @@ impl From<AppError> for anyhow::Error {
         }
     }
 }
+
+/// `extensions.retryAfter`: seconds after which an `UNAVAILABLE` operation may be retried; the
+/// HTTP layer copies it into a `Retry-After` header.
+pub const RETRY_AFTER_EXTENSION: &str = "retryAfter";
 
 pub type AppResult<T> = Result<T, AppError>;

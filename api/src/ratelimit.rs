@@ -11,6 +11,7 @@
 
 use std::{
     collections::HashMap,
+    net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -50,7 +51,8 @@ pub enum Client {
 }
 
 impl Client {
-    fn bucket(&self) -> String {
+    /// The client's key in every per-client account (rate limits, WebSocket shares).
+    pub fn bucket(&self) -> String {
         match self {
             Self::Key(name) => format!("v1:rate:key:{name}"),
             Self::Address(address) => format!("v1:rate:ip:{address}"),
@@ -115,6 +117,52 @@ pub fn address_bucket(ip: std::net::IpAddr, ipv6_prefix: u8) -> String {
     }
 }
 
+/// The address a request comes from. A peer that is not a trusted proxy is the client, whatever
+/// headers it sends. A trusted proxy's `X-Forwarded-For` is read from the right (the entry its
+/// proxy added last), skipping trusted proxies; the first other address is the client. Entries
+/// a client wrote itself sit further left and are never reached, so a client cannot choose its
+/// own address. A header that cannot be read leaves the proxy's own address.
+pub fn client_address(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(*ip, IpAddr::V4),
+            IpAddr::V4(_) => *ip,
+        };
+        trusted.iter().any(|net| net.contains(&ip))
+    };
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if is_trusted(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+/// Parses `TRUSTED_PROXIES`: addresses and networks (`10.0.0.0/8`, `2001:db8::/32`), separated
+/// by commas.
+pub fn parse_trusted_proxies(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("`{entry}` is neither an IP address nor a network such as 10.0.0.0/8"))
+        })
+        .collect()
+}
+
 #[derive(Clone)]
 pub struct RateLimiter {
     inner: Arc<Inner>,
@@ -129,6 +177,8 @@ struct Inner {
     keys: ApiKeys,
     /// IPv6 clients are counted per network of this prefix length (a /64 is one subscriber).
     ipv6_prefix: u8,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl RateLimiter {
@@ -143,6 +193,7 @@ impl RateLimiter {
                 local: Mutex::new(HashMap::new()),
                 keys,
                 ipv6_prefix: DEFAULT_IPV6_PREFIX,
+                trusted_proxies: Vec::new(),
             }),
         }
     }
@@ -158,13 +209,24 @@ impl RateLimiter {
         }
     }
 
+    /// Believes `X-Forwarded-For` from these proxies (and only from them).
+    pub fn with_trusted_proxies(self, proxies: Vec<ipnet::IpNet>) -> Self {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| unreachable!("called before the limiter is shared"));
+        Self {
+            inner: Arc::new(Inner {
+                trusted_proxies: proxies,
+                ..inner
+            }),
+        }
+    }
+
     pub fn enabled(&self) -> bool {
         self.inner.anonymous > 0
     }
 
     /// The client a request comes from: its API key when it sends one (which must be valid),
-    /// else its address as seen by this server. Behind a proxy, the proxy must be trusted to
-    /// set the address (see the README); `X-Forwarded-For` is not believed by default.
+    /// else its address: the connection's peer, or, when the peer is a trusted proxy, the
+    /// address that proxy says it forwarded for (see [`client_address`]).
     pub fn client(&self, request: &HttpRequest) -> Result<Client, AppError> {
         if let Some(key) = request.headers().get("x-api-key") {
             let key = key
@@ -172,9 +234,15 @@ impl RateLimiter {
                 .map_err(|_| AppError::Unauthenticated("the API key is not valid".to_owned()))?;
             return self.inner.keys.verify(key).map(Client::Key);
         }
+        let forwarded: Vec<&str> = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok())
+            .collect();
         let address = request
             .peer_addr()
-            .map(|address| address_bucket(address.ip(), self.inner.ipv6_prefix))
+            .map(|peer| client_address(peer.ip(), &forwarded, &self.inner.trusted_proxies))
+            .map(|address| address_bucket(address, self.inner.ipv6_prefix))
             .unwrap_or_else(|| "unknown".to_owned());
         Ok(Client::Address(address))
     }
@@ -234,17 +302,30 @@ impl RateLimiter {
     }
 }
 
-/// API keys: `<name>.<signature>`, where the signature is an HMAC of the name with the
-/// deployment's secret, so any server can check a key without a lookup. Minted by
-/// `directory api-key --name NAME`.
+/// API keys: `<name>.<id>.<signature>`, where the signature is an HMAC of `<name>.<id>` with
+/// the deployment's secret, so any server can check a key without a lookup. `<name>.<id>` is
+/// the key's id: not secret, printed by `directory api-key --name NAME`, and what
+/// `revokeApiKey` takes. Rate limits count per name, so a partner's keys share one budget.
+/// Keys minted before key ids (`<name>.<signature>`) have the id `<name>`.
 #[derive(Clone)]
 pub struct ApiKeys {
     secret: Vec<u8>,
+    /// Ids of revoked keys, kept current by following the change log (`service::api_key`).
+    revoked: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+}
+
+/// A key and its id, as minted.
+pub struct MintedKey {
+    pub key: String,
+    pub id: String,
 }
 
 impl ApiKeys {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret }
+        Self {
+            secret,
+            revoked: Arc::default(),
+        }
     }
 
     /// The configured secret (`API_KEY_SECRET`), else one generated once into
@@ -266,16 +347,15 @@ impl ApiKeys {
         Ok(Self::new(generated.into_bytes()))
     }
 
-    fn signature(&self, name: &str) -> String {
+    fn mac(&self, payload: &str) -> Hmac<Sha256> {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
-        mac.update(name.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+        mac.update(payload.as_bytes());
+        mac
     }
 
-    /// A new key for `name` (letters, digits, `-` and `_`).
-    pub fn mint(&self, name: &str) -> anyhow::Result<String> {
+    /// A new key for `name` (letters, digits, `-` and `_`), with a random id.
+    pub fn mint(&self, name: &str) -> anyhow::Result<MintedKey> {
         anyhow::ensure!(
             !name.is_empty()
                 && name.len() <= 64
@@ -284,16 +364,34 @@ impl ApiKeys {
                     .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
             "an API key name is 1 to 64 letters, digits, `-` or `_`"
         );
-        Ok(format!("{name}.{}", self.signature(name)))
+        let mut bytes = [0_u8; 6];
+        getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for an API key id: {error}"))?;
+        let id = format!(
+            "{name}.{}",
+            bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>()
+        );
+        let digest = self.mac(&id).finalize().into_bytes();
+        let signature: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        Ok(MintedKey {
+            key: format!("{id}.{signature}"),
+            id,
+        })
     }
 
-    /// The key's name when its signature is right.
+    /// The key's id: the key without its signature (an id passes through unchanged).
+    pub fn id_of(key_or_id: &str) -> &str {
+        let key_or_id = key_or_id.trim();
+        match key_or_id.rsplit_once('.') {
+            Some((id, signature)) if signature.len() == 64 && signature.bytes().all(|b| b.is_ascii_hexdigit()) => id,
+            _ => key_or_id,
+        }
+    }
+
+    /// The key's name when its signature is right and it is not revoked.
     pub fn verify(&self, key: &str) -> Result<String, AppError> {
         let invalid =
             || AppError::Unauthenticated("the API key is not valid; ask the directory's operators for one".to_owned());
-        let (name, signature) = key.trim().rsplit_once('.').ok_or_else(invalid)?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).map_err(|_| invalid())?;
-        mac.update(name.as_bytes());
+        let (id, signature) = key.trim().rsplit_once('.').ok_or_else(invalid)?;
         let expected: Vec<u8> = (0..signature.len())
             .step_by(2)
             .map(|index| {
@@ -304,14 +402,68 @@ impl ApiKeys {
             .collect::<Option<_>>()
             .ok_or_else(invalid)?;
         // Constant-time comparison.
-        mac.verify_slice(&expected).map_err(|_| invalid())?;
-        Ok(name.to_owned())
+        self.mac(id).verify_slice(&expected).map_err(|_| invalid())?;
+        if self.is_revoked(id) {
+            return Err(AppError::Unauthenticated(
+                "this API key was revoked; ask the directory's operators for a new one".to_owned(),
+            ));
+        }
+        Ok(id.split('.').next().unwrap_or(id).to_owned())
+    }
+
+    fn is_revoked(&self, id: &str) -> bool {
+        self.revoked
+            .read()
+            .map(|revoked| revoked.contains(id))
+            .unwrap_or_else(|poisoned| poisoned.into_inner().contains(id))
+    }
+
+    /// Replaces the set of revoked key ids (read from the database by the follower).
+    pub fn set_revoked(&self, ids: std::collections::HashSet<String>) {
+        match self.revoked.write() {
+            Ok(mut revoked) => *revoked = ids,
+            Err(poisoned) => *poisoned.into_inner() = ids,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let ip = |text: &str| text.parse::<IpAddr>().expect("an address");
+        let trusted = parse_trusted_proxies("10.0.0.0/8, 192.0.2.7,2001:db8::/32").expect("valid");
+        // A direct client cannot choose its address.
+        assert_eq!(
+            client_address(ip("198.51.100.1"), &["203.0.113.9"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Behind a trusted proxy, the address the proxy added (the rightmost one)...
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &["203.0.113.9"], &trusted),
+            ip("203.0.113.9")
+        );
+        // ...not one the client wrote before it, and not another trusted proxy on the way.
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &["1.1.1.1, 203.0.113.9, 192.0.2.7"], &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(
+                ip("::ffff:10.1.2.3"),
+                &["1.1.1.1", "2001:db8:1::5, 203.0.113.4"],
+                &trusted
+            ),
+            ip("203.0.113.4")
+        );
+        // Nothing usable: the proxy itself.
+        assert_eq!(client_address(ip("10.1.2.3"), &["not-an-ip"], &trusted), ip("10.1.2.3"));
+        assert_eq!(client_address(ip("10.1.2.3"), &[], &trusted), ip("10.1.2.3"));
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert_eq!(parse_trusted_proxies("").map(|list| list.len()), Ok(0));
+    }
 
     #[test]
     fn an_ipv6_network_shares_one_bucket_and_ipv4_counts_per_address() {
@@ -361,11 +513,23 @@ mod tests {
     #[test]
     fn api_keys_verify_only_with_the_right_signature() {
         let keys = ApiKeys::new(b"secret".to_vec());
-        let key = keys.mint("acme-brand").unwrap_or_default();
+        let minted = keys.mint("acme-brand").expect("minted");
+        let key = minted.key.clone();
+        assert!(minted.id.starts_with("acme-brand."), "{}", minted.id);
+        assert_eq!(ApiKeys::id_of(&key), minted.id);
+        assert_eq!(ApiKeys::id_of(&minted.id), minted.id);
         assert_eq!(keys.verify(&key).ok().as_deref(), Some("acme-brand"));
         assert!(keys.verify(&key.replace("acme", "evil")).is_err());
         assert!(ApiKeys::new(b"other".to_vec()).verify(&key).is_err());
         assert!(keys.verify("no-signature").is_err());
         assert!(keys.mint("bad name").is_err());
+
+        // Revoking one key refuses it, with its own message, and leaves the partner's other keys.
+        let second = keys.mint("acme-brand").expect("minted");
+        assert_ne!(second.id, minted.id);
+        keys.set_revoked([minted.id.clone()].into_iter().collect());
+        let refused = keys.verify(&key).err().map(|error| error.message()).unwrap_or_default();
+        assert!(refused.contains("revoked"), "{refused}");
+        assert_eq!(keys.verify(&second.key).ok().as_deref(), Some("acme-brand"));
     }
 }

@@ -1,6 +1,7 @@
 //! SeaORM entities of the directory, one module per table (see `migration/` for the schema).
 //! Relations are resolved by the API's batch loaders, so the entities declare none.
 
+pub mod api_key_revocation;
 pub mod audit_log;
 pub mod audit_policy;
 pub mod certification;

@@ -6,6 +6,7 @@ mod m20261122_000001_directory;
 mod m20261123_000001_webhooks;
 mod m20261130_000001_standing;
 mod m20261130_000002_corridor_page;
+mod m20261130_000003_keys_and_secrets;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_webhooks::Migration),
             Box::new(m20261130_000001_standing::Migration),
             Box::new(m20261130_000002_corridor_page::Migration),
+            Box::new(m20261130_000003_keys_and_secrets::Migration),
         ]
     }
 }

@@ -289,6 +289,34 @@ impl Server {
     pub fn data_dir(&self) -> &std::path::Path {
         self.data_dir.path()
     }
+
+    /// The URL of this server's database, for tests that check what is stored.
+    pub fn database_url(&self) -> String {
+        match &self.postgres {
+            Some(postgres) => postgres.url(),
+            None => format!(
+                "sqlite://{}?mode=rw",
+                self.data_dir.path().join("directory.sqlite3").display()
+            ),
+        }
+    }
+
+    /// Runs a `directory` subcommand against this server's database in the background.
+    pub fn cli_spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
+        command
+            .args(args)
+            .env("DATA_DIR", self.data_dir.path())
+            .env("JWT_SECRET", TEST_SECRET)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        match &self.postgres {
+            Some(postgres) => command.env("DATABASE_URL", postgres.url()),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        command.spawn().expect("run the directory binary")
+    }
 }
 
 /// The HS256 secret test servers run with.

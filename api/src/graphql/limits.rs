@@ -12,12 +12,18 @@
 //! their certifications, history, licences, mark rights and partners costs about 9 400 and fits
 //! the limit of 20 000, while the same page with partners of partners of partners does not.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_graphql::{
-    Request, ServerError, ServerResult, ValidationResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextValidation},
-    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
+    },
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet},
 };
 
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -29,6 +35,11 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 /// Selections of a document once every fragment spread is expanded: bounds the work of
 /// validating it, whatever its fragments do.
 pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;
+/// Aliased fields in one document: aliases let one request ask for the same costly field many
+/// times over.
+pub const MAX_ALIASES: usize = 30;
+/// Root fields of one operation.
+pub const MAX_ROOT_FIELDS: usize = 20;
 /// Brackets (`{`, `[`, `(`) open at once in the query text; checked before parsing, because the
 /// parser recurses once per level and a deep enough document would exhaust its stack.
 pub const MAX_NESTING: usize = 64;
@@ -229,7 +240,84 @@ pub fn check_document(document: &ExecutableDocument) -> Result<(), Refusal> {
             ),
         ));
     }
+    for (_, operation) in document.operations.iter() {
+        let roots = count_fields(&operation.node.selection_set.node, document, 0).0;
+        if roots > MAX_ROOT_FIELDS {
+            return Err((
+                "QUERY_TOO_COMPLEX",
+                format!("an operation may ask for at most {MAX_ROOT_FIELDS} root fields, this one asks for {roots}"),
+            ));
+        }
+    }
+    let aliases = count_aliases(document);
+    if aliases > MAX_ALIASES {
+        return Err((
+            "QUERY_TOO_COMPLEX",
+            format!("a request may use at most {MAX_ALIASES} aliases, this one uses {aliases}"),
+        ));
+    }
     Ok(())
+}
+
+/// Fields of a selection set, looking through inline fragments and fragment spreads (to a
+/// bounded depth, so a cycle cannot loop).
+fn count_fields(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> (usize, usize) {
+    let mut fields = 0;
+    let mut aliases = 0;
+    if depth > 8 {
+        return (0, 0);
+    }
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                fields += 1;
+                if field.node.alias.is_some() {
+                    aliases += 1;
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                let (more_fields, more_aliases) = count_fields(&fragment.node.selection_set.node, document, depth + 1);
+                fields += more_fields;
+                aliases += more_aliases;
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    let (more_fields, more_aliases) =
+                        count_fields(&fragment.node.selection_set.node, document, depth + 1);
+                    fields += more_fields;
+                    aliases += more_aliases;
+                }
+            }
+        }
+    }
+    (fields, aliases)
+}
+
+/// Aliases anywhere in the document's operations and fragments.
+fn count_aliases(document: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + walk(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let in_operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, operation)| walk(&operation.node.selection_set.node))
+        .sum();
+    let in_fragments: usize = document
+        .fragments
+        .values()
+        .map(|fragment| walk(&fragment.node.selection_set.node))
+        .sum();
+    in_operations + in_fragments
 }
 
 fn refused((code, message): Refusal) -> ServerError {
@@ -242,11 +330,60 @@ pub struct QueryLimits;
 
 impl ExtensionFactory for QueryLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryLimitsExtension)
+        Arc::new(QueryLimitsExtension::default())
     }
 }
 
-struct QueryLimitsExtension;
+/// How long a query may run (`REQUEST_TIMEOUT`), in the schema's data. Mutations are not cut
+/// short: dropping one half way could hide whether it committed (a write is one transaction,
+/// so it either commits or rolls back on its own). Subscriptions run for as long as they are
+/// wanted.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryTimeLimit(pub Duration);
+
+/// One per operation (async-graphql creates an extension for each request).
+#[derive(Default)]
+struct QueryLimitsExtension {
+    /// The kind of each operation of the parsed document, by name, for the time limit.
+    kinds: Mutex<HashMap<Option<String>, OperationType>>,
+}
+
+impl QueryLimitsExtension {
+    fn remember_kinds(&self, document: &ExecutableDocument) {
+        let kinds: HashMap<Option<String>, OperationType> = match &document.operations {
+            DocumentOperations::Single(operation) => HashMap::from([(None, operation.node.ty)]),
+            DocumentOperations::Multiple(operations) => operations
+                .iter()
+                .map(|(name, operation)| (Some(name.to_string()), operation.node.ty))
+                .collect(),
+        };
+        if let Ok(mut slot) = self.kinds.lock() {
+            *slot = kinds;
+        }
+    }
+
+    fn kind_of(&self, operation_name: Option<&str>) -> Option<OperationType> {
+        let kinds = self.kinds.lock().ok()?;
+        match operation_name {
+            Some(name) => kinds
+                .get(&Some(name.to_owned()))
+                .or_else(|| (kinds.len() == 1).then(|| kinds.values().next()).flatten())
+                .copied(),
+            None => (kinds.len() == 1).then(|| kinds.values().next().copied()).flatten(),
+        }
+    }
+}
+
+/// The answer to a query stopped at the time limit.
+fn timed_out(limit: Duration) -> Response {
+    tracing::warn!(?limit, "query abandoned at the time limit");
+    let message = format!(
+        "the query ran longer than {}s and was stopped: ask for smaller pages with `first`, fewer nested lists, \
+         or split it (if a small query is stopped, the server is busy: retry later)",
+        limit.as_secs_f64()
+    );
+    Response::from_errors(vec![coded(message, "TIMEOUT")])
+}
 
 /// Whether a value holds NUL anywhere: no real text does, and PostgreSQL refuses it, so it is
 /// refused up front rather than failing deep inside a query.
@@ -294,7 +431,27 @@ impl Extension for QueryLimitsExtension {
         if let Ok(document) = async_graphql::parser::parse_query(query) {
             check_document(&document).map_err(refused)?;
         }
-        next.run(ctx, query, variables).await.map_err(with_code)
+        let document = next.run(ctx, query, variables).await.map_err(with_code)?;
+        self.remember_kinds(&document);
+        Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let limit = ctx.data_opt::<QueryTimeLimit>().map(|limit| limit.0);
+        match (limit, self.kind_of(operation_name)) {
+            (Some(limit), Some(OperationType::Query)) => {
+                match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
+                    Ok(response) => response,
+                    Err(_) => timed_out(limit),
+                }
+            }
+            _ => next.run(ctx, operation_name).await,
+        }
     }
 
     async fn validation(

@@ -14,6 +14,8 @@ pub fn build(
     generation: crate::cache::Generation,
     receipts: crate::receipt::ReceiptSigner,
     webhooks: crate::config::WebhookSettings,
+    secret_keys: crate::webhook::secrets::SecretKeys,
+    query_time_limit: std::time::Duration,
 ) -> DirectorySchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
@@ -21,12 +23,15 @@ pub fn build(
         .data(generation)
         .data(receipts)
         .data(webhooks)
+        .data(secret_keys)
+        .data(super::limits::QueryTimeLimit(query_time_limit))
         // One "today" per operation, WebSocket operations included.
         .extension(super::cost::OperationFacts)
         // Charges each operation's complexity to the caller's rate limit (see `cost.rs`).
         .extension(super::cost::CostLimit)
-        // Depth, complexity and fragment expansion, refused with `QUERY_TOO_COMPLEX` and the
-        // figures (registered after `CostLimit`, so a refused operation is not charged).
+        // Aliases, root fields, depth, complexity and fragment expansion, refused with
+        // `QUERY_TOO_COMPLEX` and the figures (registered after `CostLimit`, so a refused
+        // operation is not charged), and the time limit of queries (`TIMEOUT`).
         .extension(super::limits::QueryLimits)
         .limit_recursive_depth(32)
         // A public API keeps introspection, but errors must not hint at field names.

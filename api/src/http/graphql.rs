@@ -1,18 +1,16 @@
 //! The GraphQL endpoint, following the GraphQL-over-HTTP specification rather than the
 //! defaults of the stack: a bounded body, `application/json` requests only (415 otherwise, so
 //! a `text/plain` form post cannot run anything), queries only over `GET` (405 for mutations),
-//! a negotiated response type, and caps on batches, aliases and root fields checked before any
-//! database work starts.
+//! a negotiated response type, and a cap on batches. The limits on the document itself
+//! (aliases, root fields, depth, cost, time) are `graphql::limits`, which applies them to every
+//! operation over HTTP and WebSocket alike.
 
 use actix_web::{
     HttpRequest, HttpResponse,
     http::{StatusCode, header},
     web,
 };
-use async_graphql::{
-    BatchRequest, BatchResponse, Request,
-    parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
-};
+use async_graphql::{BatchRequest, BatchResponse, Request, parser::types::OperationType};
 use serde_json::json;
 
 use super::AppState;
@@ -27,11 +25,6 @@ use crate::{
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Operations in one batched request.
 pub const MAX_BATCH: usize = 10;
-/// Aliased fields in one document: aliases let one request ask for the same costly field many
-/// times over.
-pub const MAX_ALIASES: usize = 30;
-/// Root fields of one operation.
-pub const MAX_ROOT_FIELDS: usize = 20;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -95,16 +88,26 @@ pub async fn get(state: web::Data<AppState>, request: HttpRequest, payload: web:
         Ok(client) => client,
         Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code(), &error.message()),
     };
+    let connection = match state.websockets.open(&client.bucket()) {
+        Ok(connection) => connection,
+        Err(error) => {
+            state.metrics.rate_limited.inc();
+            return refuse(StatusCode::TOO_MANY_REQUESTS, error.code(), &error.message());
+        }
+    };
+    let incoming = connection.watch(payload);
     let mut data = async_graphql::Data::default();
     data.insert(crate::graphql::Loaders::new(&state.db));
     data.insert(crate::auth::Caller::Anonymous);
+    // Dropped with the connection's data when it closes, giving the client its slot back.
+    data.insert(connection);
     if state.limiter.enabled() {
         data.insert(crate::graphql::cost::Charge::new(state.limiter.clone(), client));
     }
     async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
         .with_data(data)
         .keepalive_timeout(std::time::Duration::from_secs(60))
-        .start(&request, payload)
+        .start(&request, incoming)
         .unwrap_or_else(|error| {
             refuse(
                 StatusCode::BAD_REQUEST,
@@ -206,8 +209,9 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
             }
         })
         .collect();
-    // Queries within the time limit; `INTERNAL` errors quote the request id.
-    let response = super::request_id::execute(&state, http, prepared, batched, reads_only).await;
+    // `INTERNAL` and `TIMEOUT` errors quote the request id.
+    let response = super::request_id::execute(&state, http, prepared, batched).await;
+    let retry_after = super::request_id::retry_after(&response);
     let decision = charge.and_then(|charge| charge.decision());
     if let Some(decision) = decision.as_ref().filter(|decision| !decision.allowed) {
         state.metrics.rate_limited.inc();
@@ -246,7 +250,13 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     if shareable && let Some(key) = &cache_key {
         state.cache.put(key, body.clone()).await;
     }
-    answer.fresh(http, status, body, shareable, decision.as_ref())
+    let mut sent = answer.fresh(http, status, body, shareable, decision.as_ref());
+    if let Some(seconds) = retry_after
+        && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
+    {
+        sent.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    sent
 }
 
 /// How an answer is sent: media type, caching headers, rate-limit headers.
@@ -383,84 +393,6 @@ fn check(request: &Request, over_get: bool) -> Result<Option<OperationType>, (St
                 "mutations are only accepted over POST".to_owned(),
             ));
         }
-        let roots = count_fields(&operation.node.selection_set.node, &document, 0).0;
-        if roots > MAX_ROOT_FIELDS {
-            return Err((
-                StatusCode::BAD_REQUEST,
-                "QUERY_TOO_COMPLEX",
-                format!("an operation may ask for at most {MAX_ROOT_FIELDS} root fields, this one asks for {roots}"),
-            ));
-        }
     }
-    let kind = chosen.map(|(_, operation)| operation.node.ty);
-    let aliases = count_aliases(&document);
-    if aliases > MAX_ALIASES {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "QUERY_TOO_COMPLEX",
-            format!("a request may use at most {MAX_ALIASES} aliases, this one uses {aliases}"),
-        ));
-    }
-    Ok(kind)
-}
-
-/// Fields of a selection set, looking through inline fragments and fragment spreads (to a
-/// bounded depth, so a cycle cannot loop).
-fn count_fields(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> (usize, usize) {
-    let mut fields = 0;
-    let mut aliases = 0;
-    if depth > 8 {
-        return (0, 0);
-    }
-    for selection in &set.items {
-        match &selection.node {
-            Selection::Field(field) => {
-                fields += 1;
-                if field.node.alias.is_some() {
-                    aliases += 1;
-                }
-            }
-            Selection::InlineFragment(fragment) => {
-                let (more_fields, more_aliases) = count_fields(&fragment.node.selection_set.node, document, depth + 1);
-                fields += more_fields;
-                aliases += more_aliases;
-            }
-            Selection::FragmentSpread(spread) => {
-                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
-                    let (more_fields, more_aliases) =
-                        count_fields(&fragment.node.selection_set.node, document, depth + 1);
-                    fields += more_fields;
-                    aliases += more_aliases;
-                }
-            }
-        }
-    }
-    (fields, aliases)
-}
-
-/// Aliases anywhere in the document's operations and fragments.
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|selection| match &selection.node {
-                Selection::Field(field) => {
-                    usize::from(field.node.alias.is_some()) + walk(&field.node.selection_set.node)
-                }
-                Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let in_operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, operation)| walk(&operation.node.selection_set.node))
-        .sum();
-    let in_fragments: usize = document
-        .fragments
-        .values()
-        .map(|fragment| walk(&fragment.node.selection_set.node))
-        .sum();
-    in_operations + in_fragments
+    Ok(chosen.map(|(_, operation)| operation.node.ty))
 }

@@ -3,6 +3,7 @@
 mod embed;
 mod graphql;
 pub mod request_id;
+pub mod websocket;
 mod wellknown;
 
 use actix_web::{HttpResponse, Responder, get, web};
@@ -24,6 +25,8 @@ pub struct AppState {
     pub generation: crate::cache::Generation,
     pub persisted: crate::cache::PersistedQueries,
     pub limiter: crate::ratelimit::RateLimiter,
+    /// What each client holds open over WebSocket.
+    pub websockets: websocket::Registry,
     pub metrics: crate::metrics::Metrics,
     /// `max-age` for public `GET /graphql` answers.
     pub http_max_age: u64,

@@ -6,10 +6,9 @@
 //! error can be matched with the server's log.
 //!
 //! Time limits: a request body must arrive within `REQUEST_TIMEOUT` (a client trickling it in
-//! is answered `408` and disconnected instead of holding a worker's attention for ever), and a
-//! GraphQL query that runs longer is abandoned with `QUERY_TOO_COMPLEX`. Mutations are not cut
-//! short: dropping one half way could hide whether it committed (a write is one transaction,
-//! so it either commits or rolls back on its own), and imports are bounded by the body limit.
+//! is answered `408` and disconnected instead of holding a worker's attention for ever). A
+//! GraphQL query that runs longer is abandoned with `TIMEOUT` by `graphql::limits`, over HTTP
+//! and WebSocket alike.
 
 use std::{cell::Cell, panic::AssertUnwindSafe, rc::Rc, time::Duration};
 
@@ -190,6 +189,30 @@ fn error_with(message: String, code: &str, request_id: &str) -> ServerError {
     error
 }
 
+/// The largest `extensions.retryAfter` of the answer's `UNAVAILABLE` errors, for the HTTP
+/// `Retry-After` header.
+pub fn retry_after(response: &BatchResponse) -> Option<u64> {
+    let responses: Vec<&Response> = match response {
+        BatchResponse::Single(single) => vec![single],
+        BatchResponse::Batch(batch) => batch.iter().collect(),
+    };
+    responses
+        .into_iter()
+        .flat_map(|response| response.errors.iter())
+        .filter_map(|error| {
+            error
+                .extensions
+                .as_ref()?
+                .get(crate::error::RETRY_AFTER_EXTENSION)
+                .cloned()
+        })
+        .filter_map(|value| match value {
+            Value::Number(number) => number.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
 /// Every operation of the request answered with the same error.
 fn refusal(count: usize, batched: bool, error: ServerError) -> BatchResponse {
     let response = || Response::from_errors(vec![error.clone()]);
@@ -212,23 +235,18 @@ fn finish_errors(response: &mut BatchResponse, request_id: &str) {
         let outside_resolvers = error.path.is_empty();
         let extensions = error.extensions.get_or_insert_with(Default::default);
         match extensions.get("code") {
-            Some(code) if *code == Value::from("INTERNAL") => extensions.set("requestId", request_id),
+            Some(code) if *code == Value::from("INTERNAL") || *code == Value::from("TIMEOUT") => {
+                extensions.set("requestId", request_id)
+            }
             None if outside_resolvers => extensions.set("code", "BAD_USER_INPUT"),
             _ => {}
         }
     }
 }
 
-/// Runs prepared operations: queries (`reads_only`) within the request time limit, a panic
-/// answered as `INTERNAL` instead of tearing down the worker, and `INTERNAL` errors quoting
-/// the request id.
-pub async fn execute(
-    state: &AppState,
-    http: &HttpRequest,
-    mut prepared: Vec<Request>,
-    batched: bool,
-    reads_only: bool,
-) -> BatchResponse {
+/// Runs prepared operations: a panic answered as `INTERNAL` instead of tearing down the worker,
+/// and `INTERNAL` and `TIMEOUT` errors quoting the request id.
+pub async fn execute(state: &AppState, http: &HttpRequest, mut prepared: Vec<Request>, batched: bool) -> BatchResponse {
     let request_id = of(http);
     let count = prepared.len();
     let run = async {
@@ -238,23 +256,7 @@ pub async fn execute(
             BatchResponse::Single(state.schema.execute(prepared.remove(0)).await)
         }
     };
-    let guarded = AssertUnwindSafe(run).catch_unwind();
-    let outcome = if reads_only {
-        match tokio::time::timeout(state.request_timeout, guarded).await {
-            Ok(outcome) => outcome,
-            Err(_) => {
-                tracing::warn!(limit = ?state.request_timeout, "query abandoned at the time limit");
-                let message = format!(
-                    "the query ran longer than {}s and was stopped: ask for smaller pages with `first`, fewer \
-                     nested lists, or split it (if a small query is stopped, the server is busy: retry later)",
-                    state.request_timeout.as_secs_f64()
-                );
-                return refusal(count, batched, error_with(message, "QUERY_TOO_COMPLEX", &request_id));
-            }
-        }
-    } else {
-        guarded.await
-    };
+    let outcome = AssertUnwindSafe(run).catch_unwind().await;
     let mut response = outcome.unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<&str>()

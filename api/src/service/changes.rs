@@ -6,14 +6,21 @@
 //! single writer on SQLite), so sequence numbers become visible in order and a follower that
 //! has read up to `seq` never misses a smaller one committed later.
 
+use std::{
+    ops::Deref,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
+
 use chrono::{DateTime, Utc};
 use entity::{audit_log, change_log};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// Who is writing: a token subject and role, or the system itself (sample data, CLI import).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,29 +48,107 @@ pub struct Change {
     pub after: Option<String>,
 }
 
-/// Starts a write transaction holding the directory-wide write lock. On SQLite the
-/// transaction is `IMMEDIATE`: it takes the database's write lock before reading, so two
-/// writers queue instead of one failing on a stale snapshot.
-pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+/// How long a writer waits for the write lock (`WRITE_LOCK_TIMEOUT`), in milliseconds.
+static WRITE_LOCK_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5_000);
+
+/// One writer at a time in this process. A writer waits here, holding no pooled connection,
+/// so writers queued behind a long import cannot take the connections that reads need.
+static WRITER: Semaphore = Semaphore::const_new(1);
+
+/// Sets how long a writer waits for the write lock before it is answered `UNAVAILABLE`; read
+/// once at start (`WRITE_LOCK_TIMEOUT`).
+pub fn set_write_lock_timeout(timeout: Duration) {
+    let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX).max(1);
+    WRITE_LOCK_TIMEOUT_MS.store(millis, Ordering::Relaxed);
+}
+
+pub fn write_lock_timeout() -> Duration {
+    Duration::from_millis(WRITE_LOCK_TIMEOUT_MS.load(Ordering::Relaxed))
+}
+
+/// The answer to a writer that waited its time for the lock.
+fn busy() -> AppError {
+    let waited = write_lock_timeout();
+    AppError::Unavailable {
+        message: format!(
+            "the directory is busy with another write (an import, say) and this one waited {}s for its turn: \
+             nothing was changed; send it again in a few seconds",
+            waited.as_secs_f64()
+        ),
+        retry_after_secs: waited.as_secs().clamp(1, 60),
+    }
+}
+
+/// Whether the database refused because another process holds the write lock: SQLite's busy
+/// timeout ran out, or PostgreSQL's `lock_timeout` did.
+fn is_lock_wait(error: &DbErr) -> bool {
+    let text = error.to_string();
+    text.contains("database is locked") || text.contains("lock timeout")
+}
+
+/// A transaction holding the directory-wide write lock, released when it commits or drops.
+pub struct WriteTransaction {
+    txn: DatabaseTransaction,
+    _turn: SemaphorePermit<'static>,
+}
+
+impl Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Starts a write transaction holding the directory-wide write lock, waiting for it at most
+/// [`write_lock_timeout`] in all: first for this process's turn, then for the database's lock
+/// (another server, or the `directory` command importing). A writer that does not get it in
+/// time is answered `UNAVAILABLE` with a retry hint; nothing was written.
+///
+/// On SQLite the transaction is `IMMEDIATE`: it takes the database's write lock before
+/// reading, so two writers queue instead of one failing on a stale snapshot (the busy timeout
+/// of the connection is the write-lock timeout). On PostgreSQL an advisory lock is taken
+/// under `lock_timeout`. Readers never wait: SQLite runs in WAL mode, PostgreSQL reads
+/// snapshots.
+pub async fn begin_write(db: &DatabaseConnection) -> AppResult<WriteTransaction> {
+    let timeout = write_lock_timeout();
+    let turn = tokio::time::timeout(timeout, WRITER.acquire())
+        .await
+        .map_err(|_| busy())?
+        .map_err(AppError::internal)?;
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
     };
-    let txn = db.begin_with_options(options).await?;
-    lock_writes(&txn).await?;
-    Ok(txn)
-}
-
-/// Takes the directory-wide write lock for the rest of the transaction.
-pub async fn lock_writes(txn: &DatabaseTransaction) -> AppResult<()> {
+    let txn = match db.begin_with_options(options).await {
+        Ok(txn) => txn,
+        Err(error) if is_lock_wait(&error) => return Err(busy()),
+        Err(error) => return Err(error.into()),
+    };
     if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7316001)",
-        ))
-        .await?;
+        let millis = timeout.as_millis().max(1);
+        for statement in [
+            format!("SET LOCAL lock_timeout = '{millis}ms'"),
+            "SELECT pg_advisory_xact_lock(7316001)".to_owned(),
+            "SET LOCAL lock_timeout TO DEFAULT".to_owned(),
+        ] {
+            match txn
+                .execute_raw(Statement::from_string(DatabaseBackend::Postgres, statement))
+                .await
+            {
+                Ok(_) => {}
+                Err(error) if is_lock_wait(&error) => return Err(busy()),
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
-    Ok(())
+    Ok(WriteTransaction { txn, _turn: turn })
 }
 
 /// Appends changes and their audit entries, in batches.

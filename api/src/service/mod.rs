@@ -1,6 +1,7 @@
 //! Domain services: one module per concept. GraphQL resolvers call these; so do the CLI
 //! commands. They take a database connection and return `AppResult`.
 
+pub mod api_key;
 pub mod certification;
 pub mod changes;
 pub mod commitment;

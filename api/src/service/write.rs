@@ -60,7 +60,7 @@ fn stale(kind: &str, current: i32, expected: i32) -> AppError {
     ))
 }
 
-async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+async fn begin(db: &DatabaseConnection) -> AppResult<changes::WriteTransaction> {
     changes::begin_write(db).await
 }
 
@@ -77,8 +77,8 @@ pub async fn save(
         return Err(AppError::BadInput(violations.join("; ")));
     }
     let txn = begin(db).await?;
-    authorise_save(&txn, identity, &record).await?;
-    let current = import::current_version(&txn, &record).await?;
+    authorise_save(&*txn, identity, &record).await?;
+    let current = import::current_version(&*txn, &record).await?;
     match (current, expected_version) {
         (Some(_), None) => {
             return Err(AppError::Conflict(format!(
@@ -97,7 +97,7 @@ pub async fn save(
         }
         _ => {}
     }
-    let outcome = import::write_records(&txn, &[(1, record)], &Actor::from(identity))
+    let outcome = import::write_records(&*txn, &[(1, record)], &Actor::from(identity))
         .await
         .map_err(import_error)?;
     txn.commit().await?;
@@ -135,7 +135,7 @@ pub async fn decide(
         ));
     }
     let txn = begin(db).await?;
-    let current = live_certification(&txn, certification_id).await?;
+    let current = live_certification(&*txn, certification_id).await?;
     authorise_certification(identity, &current)?;
     if current.version != expected_version {
         return Err(stale("certification", current.version, expected_version));
@@ -166,7 +166,7 @@ pub async fn decide(
     updated.version = Set(current.version + 1);
     updated.content_hash = Set(None);
     updated.updated_at = Set(now);
-    let saved = updated.update(&txn).await?;
+    let saved = updated.update(&*txn).await?;
     status_change::ActiveModel {
         certification_id: Set(certification_id),
         from_status: Set(Some(from.as_str().to_owned())),
@@ -176,7 +176,7 @@ pub async fn decide(
         recorded_by: Set(recorded_by(identity)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let change = Change {
         entity_type: "certification",
@@ -185,7 +185,7 @@ pub async fn decide(
         before: serde_json::to_string(&current).ok(),
         after: serde_json::to_string(&saved).ok(),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -307,10 +307,10 @@ pub async fn change_mark_right(
     let txn = begin(db).await?;
     let current = trademark_right::Entity::find_by_id(right_id)
         .filter(trademark_right::Column::ArchivedAt.is_null())
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::NotFound("no mark right with that id".to_owned()))?;
-    authorise_recruiter_for_certifier(&txn, identity, current.recruiter_id).await?;
+    authorise_recruiter_for_certifier(&*txn, identity, current.recruiter_id).await?;
     if current.version != expected_version {
         return Err(stale("mark right", current.version, expected_version));
     }
@@ -331,14 +331,14 @@ pub async fn change_mark_right(
         }
         trademark_domain::Entity::delete_many()
             .filter(trademark_domain::Column::RightId.eq(right_id))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         if !normalised.is_empty() {
             trademark_domain::Entity::insert_many(normalised.iter().map(|domain| trademark_domain::ActiveModel {
                 right_id: Set(right_id),
                 domain: Set(domain.clone()),
             }))
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
         }
         updated.domains = Set(crate::db::to_json_text(&normalised));
@@ -346,7 +346,7 @@ pub async fn change_mark_right(
     updated.version = Set(current.version + 1);
     updated.content_hash = Set(None);
     updated.updated_at = Set(now);
-    let saved = updated.update(&txn).await?;
+    let saved = updated.update(&*txn).await?;
     let change = Change {
         entity_type: "trademark_right",
         entity_id: right_id,
@@ -354,10 +354,10 @@ pub async fn change_mark_right(
         before: serde_json::to_string(&current).ok(),
         after: serde_json::to_string(&saved).ok(),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     // Recording the change moved the right's standing: answer with it.
     let saved = trademark_right::Entity::find_by_id(right_id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("a saved mark right vanished")))?;
     txn.commit().await?;
@@ -379,7 +379,7 @@ pub async fn archive(
         ($entity:ident, $name:literal) => {{
             let current = entity::$entity::Entity::find_by_id(id)
                 .filter(entity::$entity::Column::ArchivedAt.is_null())
-                .one(&txn)
+                .one(&*txn)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("no {} with that id", $name)))?;
             if current.version != expected_version {
@@ -390,7 +390,7 @@ pub async fn archive(
             updated.version = Set(current.version + 1);
             updated.content_hash = Set(None);
             updated.updated_at = Set(now);
-            let saved = updated.update(&txn).await?;
+            let saved = updated.update(&*txn).await?;
             Change {
                 entity_type: $name,
                 entity_id: id,
@@ -402,13 +402,13 @@ pub async fn archive(
     }
     let change = match kind {
         Kind::Certification => {
-            let current = live_certification(&txn, id).await?;
+            let current = live_certification(&*txn, id).await?;
             authorise_certification(identity, &current)?;
             archive_row!(certification, "certification")
         }
         Kind::TrademarkRight => {
-            if let Some(right) = trademark_right::Entity::find_by_id(id).one(&txn).await? {
-                authorise_recruiter_for_certifier(&txn, identity, right.recruiter_id).await?;
+            if let Some(right) = trademark_right::Entity::find_by_id(id).one(&*txn).await? {
+                authorise_recruiter_for_certifier(&*txn, identity, right.recruiter_id).await?;
             }
             archive_row!(trademark_right, "trademark_right")
         }
@@ -418,7 +418,7 @@ pub async fn archive(
         Kind::TrainingProvider => archive_row!(training_provider, "training_provider"),
         Kind::TrainingListing => archive_row!(training_listing, "training_listing"),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(())
 }

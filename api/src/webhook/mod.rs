@@ -8,6 +8,7 @@
 //! trail.
 
 pub mod address;
+pub mod secrets;
 pub mod worker;
 
 use std::collections::BTreeSet;
@@ -91,9 +92,16 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
         .collect()
 }
 
-/// The value of [`SIGNATURE_HEADER`].
-pub fn signature_header(secret: &str, timestamp: i64, body: &str) -> String {
-    format!("t={timestamp},v1={}", signature(secret, timestamp, body))
+/// The value of [`SIGNATURE_HEADER`]: one `v1=` per secret, the current one first (after a
+/// rotation the previous secret signs too, for a grace period); a receiver accepts the request
+/// when any of them matches its secret.
+pub fn signature_header(secrets: &[String], timestamp: i64, body: &str) -> String {
+    let mut header = format!("t={timestamp}");
+    for secret in secrets {
+        header.push_str(",v1=");
+        header.push_str(&signature(secret, timestamp, body));
+    }
+    header
 }
 
 /// What is POSTed for one certification transition (the body, as JSON). Statuses are spelt as
@@ -135,6 +143,7 @@ struct AuditImage<'a> {
     created_at: DateTime<Utc>,
     secret_rotated_at: Option<DateTime<Utc>>,
     disabled_at: Option<DateTime<Utc>>,
+    disabled_reason: Option<&'a str>,
 }
 
 fn audit_image(model: &webhook::Model) -> Option<String> {
@@ -147,6 +156,7 @@ fn audit_image(model: &webhook::Model) -> Option<String> {
         created_at: model.created_at,
         secret_rotated_at: model.secret_rotated_at,
         disabled_at: model.disabled_at,
+        disabled_reason: model.disabled_reason.as_deref(),
     })
     .ok()
 }
@@ -213,6 +223,7 @@ pub struct Registration {
 /// Registers a receiver for the transitions of `recruiter_ids` (all recruiters when empty).
 pub async fn register(
     db: &DatabaseConnection,
+    keys: &secrets::SecretKeys,
     identity: &Identity,
     url: &str,
     allow_private: bool,
@@ -230,12 +241,12 @@ pub async fn register(
     }
     let secret = new_secret()?;
     let txn = changes::begin_write(db).await?;
-    check_recruiters_exist(&txn, &recruiter_ids).await?;
+    check_recruiters_exist(&*txn, &recruiter_ids).await?;
     let owned = webhook::Entity::find()
         .filter(webhook::Column::OwnerSub.eq(identity.subject.clone()))
         .filter(webhook::Column::OwnerRole.eq(identity.role.as_str()))
         .filter(webhook::Column::DisabledAt.is_null())
-        .count(&txn)
+        .count(&*txn)
         .await?;
     if owned >= MAX_WEBHOOKS_PER_OWNER {
         return Err(AppError::Conflict(format!(
@@ -243,18 +254,18 @@ pub async fn register(
         )));
     }
     // Transitions recorded from now on; the cursor of the worker may still be behind.
-    let created_seq = changes::latest_seq(&txn).await?;
+    let created_seq = changes::latest_seq(&*txn).await?;
     let saved = webhook::ActiveModel {
         owner_sub: Set(identity.subject.clone()),
         owner_role: Set(identity.role.as_str().to_owned()),
         url: Set(url),
-        secret: Set(secret.clone()),
+        secret: Set(keys.seal(&secret)?),
         recruiter_ids: Set(crate::db::to_json_text(&recruiter_ids)),
         created_seq: Set(created_seq),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let change = Change {
         entity_type: "webhook",
@@ -263,7 +274,7 @@ pub async fn register(
         before: None,
         after: audit_image(&saved),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     tracing::info!(webhook = saved.id, owner = %saved.owner_sub, "webhook registered");
     Ok(Registration { webhook: saved, secret })
@@ -306,21 +317,11 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> AppResult<webhook::Model> {
     let txn = changes::begin_write(db).await?;
-    let current = live(&txn, identity, id).await?;
+    let current = live(&*txn, identity, id).await?;
     let mut updated: webhook::ActiveModel = current.clone().into();
     updated.disabled_at = Set(Some(now));
-    let saved = updated.update(&txn).await?;
-    webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::State, Expr::value(worker::FAILED))
-        .col_expr(webhook_delivery::Column::LockedUntil, Expr::value(Option::<i64>::None))
-        .col_expr(
-            webhook_delivery::Column::LastError,
-            Expr::value("webhook deleted before delivery"),
-        )
-        .filter(webhook_delivery::Column::WebhookId.eq(id))
-        .filter(webhook_delivery::Column::State.eq(worker::PENDING))
-        .exec(&txn)
-        .await?;
+    let saved = updated.update(&*txn).await?;
+    fail_pending(&txn, id, "webhook deleted before delivery").await?;
     let change = Change {
         entity_type: "webhook",
         entity_id: id,
@@ -328,26 +329,78 @@ pub async fn delete(
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
+/// Marks a webhook's queued deliveries failed, saying why.
+async fn fail_pending(txn: &sea_orm::DatabaseTransaction, id: i64, why: &str) -> AppResult<()> {
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::State, Expr::value(worker::FAILED))
+        .col_expr(webhook_delivery::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(webhook_delivery::Column::LastError, Expr::value(why))
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .filter(webhook_delivery::Column::State.eq(worker::PENDING))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Disables a webhook whose receiver kept failing: nothing more is sent, its queued deliveries
+/// are marked failed, and its owner sees why (`disabledReason`). Written like any other write:
+/// under the write lock, in the change log and the audit trail, by the system.
+pub async fn disable(db: &DatabaseConnection, id: i64, reason: String, now: DateTime<Utc>) -> AppResult<()> {
+    let txn = changes::begin_write(db).await?;
+    let Some(current) = webhook::Entity::find_by_id(id).one(&*txn).await? else {
+        return Ok(());
+    };
+    if current.disabled_at.is_some() {
+        return Ok(());
+    }
+    let mut updated: webhook::ActiveModel = current.clone().into();
+    updated.disabled_at = Set(Some(now));
+    updated.disabled_reason = Set(Some(reason.clone()));
+    let saved = updated.update(&*txn).await?;
+    fail_pending(&txn, id, "webhook disabled before delivery").await?;
+    let change = Change {
+        entity_type: "webhook",
+        entity_id: id,
+        operation: "disable",
+        before: audit_image(&current),
+        after: audit_image(&saved),
+    };
+    changes::record(&*txn, &Actor::system("webhook-worker"), now, vec![change]).await?;
+    txn.commit().await?;
+    tracing::warn!(webhook = id, owner = %saved.owner_sub, %reason, "webhook disabled");
+    Ok(())
+}
+
 /// Replaces a webhook's secret; deliveries from now on (retries included) are signed with
-/// the new one.
+/// the new one, and for `grace` also with the one it replaces.
 pub async fn rotate_secret(
     db: &DatabaseConnection,
+    keys: &secrets::SecretKeys,
     identity: &Identity,
     id: i64,
+    grace: std::time::Duration,
     now: DateTime<Utc>,
 ) -> AppResult<Registration> {
     let secret = new_secret()?;
     let txn = changes::begin_write(db).await?;
-    let current = live(&txn, identity, id).await?;
+    let current = live(&*txn, identity, id).await?;
     let mut updated: webhook::ActiveModel = current.clone().into();
-    updated.secret = Set(secret.clone());
+    updated.secret = Set(keys.seal(&secret)?);
     updated.secret_rotated_at = Set(Some(now));
-    let saved = updated.update(&txn).await?;
+    let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::zero());
+    if grace > chrono::Duration::zero() {
+        updated.previous_secret = Set(Some(current.secret.clone()));
+        updated.previous_secret_until = Set(Some(now + grace));
+    } else {
+        updated.previous_secret = Set(None);
+        updated.previous_secret_until = Set(None);
+    }
+    let saved = updated.update(&*txn).await?;
     let change = Change {
         entity_type: "webhook",
         entity_id: id,
@@ -355,7 +408,7 @@ pub async fn rotate_secret(
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(Registration { webhook: saved, secret })
 }
@@ -363,7 +416,12 @@ pub async fn rotate_secret(
 async fn live(txn: &impl sea_orm::ConnectionTrait, identity: &Identity, id: i64) -> AppResult<webhook::Model> {
     let current = find_visible(txn, identity, id).await?;
     if current.disabled_at.is_some() {
-        return Err(AppError::NotFound("this webhook was deleted".to_owned()));
+        return Err(match &current.disabled_reason {
+            Some(reason) => AppError::Conflict(format!(
+                "this webhook was disabled ({reason}): register the receiver again once it answers"
+            )),
+            None => AppError::NotFound("this webhook was deleted".to_owned()),
+        });
     }
     Ok(current)
 }
@@ -393,8 +451,18 @@ mod tests {
             "b3438763ab46d9634b9844c8722818eaf523f803db1327484c6067462a5fd6d1"
         );
         assert_eq!(
-            signature_header("whsec_x", 1_700_000_000, "{\"a\":1}"),
+            signature_header(&["whsec_x".to_owned()], 1_700_000_000, "{\"a\":1}"),
             format!("t=1700000000,v1={direct}")
+        );
+        // During a rotation's grace period: the new secret's signature first, then the old one's.
+        let both = signature_header(
+            &["whsec_new".to_owned(), "whsec_x".to_owned()],
+            1_700_000_000,
+            "{\"a\":1}",
+        );
+        assert!(
+            both.starts_with("t=1700000000,v1=") && both.ends_with(&format!(",v1={direct}")),
+            "{both}"
         );
     }
 

@@ -62,7 +62,12 @@ fn duration_millis(duration: Duration) -> i64 {
 /// deliveries; the worker then sleeps until the next delivery is due, until `feed` announces a
 /// change-log entry (from this server or, within a second, any other), or for `IDLE_WAIT`,
 /// which catches anything the feed missed.
-pub fn spawn(db: DatabaseConnection, settings: WebhookSettings, feed: broadcast::Receiver<change_log::Model>) {
+pub fn spawn(
+    db: DatabaseConnection,
+    settings: WebhookSettings,
+    keys: super::secrets::SecretKeys,
+    feed: broadcast::Receiver<change_log::Model>,
+) {
     let client = match reqwest::Client::builder()
         .timeout(settings.timeout)
         .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
@@ -89,7 +94,7 @@ pub fn spawn(db: DatabaseConnection, settings: WebhookSettings, feed: broadcast:
                 tracing::warn!(error = ?error, "could not queue webhook deliveries; will retry");
                 failed = true;
             }
-            if let Err(error) = deliver_due(&db, &client, &settings).await {
+            if let Err(error) = deliver_due(&db, &client, &settings, &keys).await {
                 tracing::warn!(error = ?error, "could not deliver webhooks; will retry");
                 failed = true;
             }
@@ -168,19 +173,19 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
         return Ok(0);
     }
     let txn = changes::begin_write(db).await?;
-    let latest = changes::latest_seq(&txn).await?;
+    let latest = changes::latest_seq(&*txn).await?;
     let newest_change: i64 = status_change::Entity::find()
         .select_only()
         .expr_as(Func::max(Expr::col(status_change::Column::Id)), "max")
         .into_tuple::<Option<i64>>()
-        .one(&txn)
+        .one(&*txn)
         .await?
         .flatten()
         .unwrap_or(0);
     let now = Utc::now();
     // No cursor yet: the start of the log. Nothing older than a webhook is sent to it, so the
     // first round only moves the cursor, unless a webhook was registered before it ran.
-    let cursor = match webhook_cursor::Entity::find_by_id(CURSOR_ID).one(&txn).await? {
+    let cursor = match webhook_cursor::Entity::find_by_id(CURSOR_ID).one(&*txn).await? {
         Some(cursor) if cursor.seq >= latest => return Ok(0),
         Some(cursor) => cursor,
         None => {
@@ -191,7 +196,7 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
                 updated_at: now,
             };
             webhook_cursor::Entity::insert(webhook_cursor::ActiveModel::from(start.clone()))
-                .exec_without_returning(&txn)
+                .exec_without_returning(&*txn)
                 .await?;
             start
         }
@@ -199,7 +204,7 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
     let watchers: Vec<Watcher> = webhook::Entity::find()
         .filter(webhook::Column::DisabledAt.is_null())
         .filter(webhook::Column::CreatedSeq.lt(latest))
-        .all(&txn)
+        .all(&*txn)
         .await?
         .into_iter()
         .map(|hook| Watcher {
@@ -210,14 +215,14 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
         .collect();
     let mut queued = 0;
     if !watchers.is_empty() {
-        queued = queue_changes(&txn, &watchers, &cursor, latest, newest_change, now).await?;
+        queued = queue_changes(&*txn, &watchers, &cursor, latest, newest_change, now).await?;
     }
     webhook_cursor::Entity::update_many()
         .col_expr(webhook_cursor::Column::Seq, Expr::value(latest))
         .col_expr(webhook_cursor::Column::StatusChangeId, Expr::value(newest_change))
         .col_expr(webhook_cursor::Column::UpdatedAt, Expr::value(now))
         .filter(webhook_cursor::Column::Id.eq(CURSOR_ID))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     txn.commit().await?;
     if queued > 0 {
@@ -358,13 +363,19 @@ fn attribute(change: &status_change::Model, entries: &[change_log::Model], floor
 struct Claimed {
     row: webhook_delivery::Model,
     url: String,
-    secret: String,
+    /// The secrets that sign it: the current one, and the previous one during its grace period.
+    secrets: Vec<String>,
     attempt: i32,
     lease: i64,
 }
 
 /// Claims and sends the deliveries that are due, concurrently.
-async fn deliver_due(db: &DatabaseConnection, client: &reqwest::Client, settings: &WebhookSettings) -> AppResult<()> {
+async fn deliver_due(
+    db: &DatabaseConnection,
+    client: &reqwest::Client,
+    settings: &WebhookSettings,
+    keys: &super::secrets::SecretKeys,
+) -> AppResult<()> {
     let now = millis(Utc::now());
     let due = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::State.eq(PENDING))
@@ -409,10 +420,18 @@ async fn deliver_due(db: &DatabaseConnection, client: &reqwest::Client, settings
         if claimed.rows_affected != 1 {
             continue;
         }
+        let secrets = match signing_secrets(keys, hook) {
+            Ok(secrets) => secrets,
+            Err(reason) => {
+                // The operator's to fix (a key was removed too early): nothing unsigned is sent.
+                tracing::error!(webhook = hook.id, %reason, "cannot open a webhook secret; delivery held back");
+                continue;
+            }
+        };
         let claim = Claimed {
             attempt: row.attempts + 1,
             url: hook.url.clone(),
-            secret: hook.secret.clone(),
+            secrets,
             row,
             lease,
         };
@@ -426,6 +445,17 @@ async fn deliver_due(db: &DatabaseConnection, client: &reqwest::Client, settings
     }
     while sending.join_next().await.is_some() {}
     Ok(())
+}
+
+/// The secrets a delivery is signed with now, opened.
+fn signing_secrets(keys: &super::secrets::SecretKeys, hook: &webhook::Model) -> Result<Vec<String>, String> {
+    let mut secrets = vec![keys.open(&hook.secret)?];
+    if let (Some(previous), Some(until)) = (&hook.previous_secret, hook.previous_secret_until)
+        && until > Utc::now()
+    {
+        secrets.push(keys.open(previous)?);
+    }
+    Ok(secrets)
 }
 
 /// Rows nobody holds a live lease on.
@@ -458,7 +488,7 @@ async fn send(client: &reqwest::Client, claim: &Claimed, allow_private: bool) ->
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(
             SIGNATURE_HEADER,
-            super::signature_header(&claim.secret, timestamp, &claim.row.payload),
+            super::signature_header(&claim.secrets, timestamp, &claim.row.payload),
         )
         .header(EVENT_ID_HEADER, &claim.row.event_id)
         .header(ATTEMPT_HEADER, claim.attempt.to_string())
@@ -537,12 +567,54 @@ async fn record(
             Expr::value(millis(now) + duration_millis(wait)),
         );
     }
-    update
+    let recorded = update
         .filter(webhook_delivery::Column::Id.eq(claim.row.id))
         .filter(webhook_delivery::Column::LockedUntil.eq(claim.lease))
         .exec(db)
         .await?;
+    if recorded.rows_affected == 1 {
+        let given_up =
+            outcome.error.is_some() && u32::try_from(claim.attempt).unwrap_or(u32::MAX) >= settings.max_attempts;
+        if outcome.error.is_none() {
+            count_failures(db, claim.row.webhook_id, Expr::value(0)).await?;
+        } else if given_up {
+            let failures = count_failures(
+                db,
+                claim.row.webhook_id,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(webhook::Column::FailuresInARow), 1),
+            )
+            .await?;
+            if failures >= i64::from(settings.disable_after.max(1)) {
+                let reason = format!(
+                    "{failures} deliveries in a row were given up after {} attempts each; the last: {}",
+                    settings.max_attempts,
+                    outcome.error.as_deref().unwrap_or("no answer")
+                );
+                super::disable(db, claim.row.webhook_id, reason, now).await?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// Sets a webhook's count of deliveries given up in a row; returns the new count.
+async fn count_failures(
+    db: &DatabaseConnection,
+    webhook_id: i64,
+    value: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<i64> {
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::FailuresInARow, value)
+        .filter(webhook::Column::Id.eq(webhook_id))
+        .exec(db)
+        .await?;
+    let count: Option<i32> = webhook::Entity::find_by_id(webhook_id)
+        .select_only()
+        .column(webhook::Column::FailuresInARow)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(i64::from(count.unwrap_or(0)))
 }
 
 /// `retry_base * 2^(attempt - 1)`, at most `retry_max`, plus up to a quarter more at random.
@@ -567,6 +639,8 @@ mod tests {
             max_attempts: 5,
             timeout: Duration::from_secs(1),
             allow_private: false,
+            secret_grace: Duration::ZERO,
+            disable_after: 5,
         }
     }
 

@@ -22,7 +22,44 @@ pub struct Mutation(
     certification::CertificationMutation,
     ArchiveMutation,
     webhook::WebhookMutation,
+    ApiKeyMutation,
 );
+
+#[derive(Default)]
+struct ApiKeyMutation;
+
+/// A revoked API key.
+#[derive(async_graphql::SimpleObject)]
+pub struct ApiKeyRevocation {
+    /// `<name>.<id>`, as `directory api-key` printed it.
+    pub key_id: String,
+    pub revoked_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_by: String,
+    pub reason: String,
+}
+
+#[Object]
+impl ApiKeyMutation {
+    /// Revokes one API key (admin): every server refuses it within about a second, while the
+    /// partner's other keys keep working. `keyId` is the id `directory api-key` printed, or the
+    /// key itself.
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        key_id: String,
+        reason: String,
+    ) -> async_graphql::Result<ApiKeyRevocation> {
+        let identity = require(ctx, &[Role::Admin])?;
+        let now = graphql::facts(ctx)?.now;
+        let revoked = crate::service::api_key::revoke(graphql::db(ctx)?, identity, &key_id, &reason, now).await?;
+        Ok(ApiKeyRevocation {
+            key_id: revoked.key_id,
+            revoked_at: revoked.revoked_at,
+            revoked_by: revoked.revoked_by,
+            reason: revoked.reason,
+        })
+    }
+}
 
 /// The caller, if it holds one of `roles` (admin may do everything).
 pub fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> AppResult<&'a Identity> {

@@ -33,6 +33,11 @@ fn registration(registered: hooks::Registration) -> WebhookRegistration {
     }
 }
 
+fn secret_keys<'a>(ctx: &Context<'a>) -> AppResult<&'a hooks::secrets::SecretKeys> {
+    ctx.data::<hooks::secrets::SecretKeys>()
+        .map_err(|_| crate::error::AppError::internal(anyhow::anyhow!("no webhook secret keys")))
+}
+
 #[Object]
 impl WebhookMutation {
     /// Registers a URL to receive each certification transition of the watched recruiters,
@@ -57,6 +62,7 @@ impl WebhookMutation {
             .unwrap_or(false);
         let registered = hooks::register(
             graphql::db(ctx)?,
+            secret_keys(ctx)?,
             identity,
             &input.url,
             allow_private,
@@ -68,13 +74,19 @@ impl WebhookMutation {
     }
 
     /// Replaces a webhook's signing secret (shown in the answer, once). Every delivery from
-    /// now on, retries included, is signed with the new one.
+    /// now on, retries included, is signed with the new one, and for a grace period
+    /// (`WEBHOOK_SECRET_GRACE`, a day by default) also with the old one: the signature header
+    /// then carries two `v1=` values, and a receiver accepts either.
     async fn rotate_webhook_secret(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<WebhookRegistration> {
         let identity = require(ctx, &[Role::Partner])?;
         let id = hooks::decode_webhook_id(&id)?;
         let now = graphql::facts(ctx)?.now;
+        let grace = ctx
+            .data::<crate::config::WebhookSettings>()
+            .map(|settings| settings.secret_grace)
+            .unwrap_or_default();
         Ok(registration(
-            hooks::rotate_secret(graphql::db(ctx)?, identity, id, now).await?,
+            hooks::rotate_secret(graphql::db(ctx)?, secret_keys(ctx)?, identity, id, grace, now).await?,
         ))
     }
 

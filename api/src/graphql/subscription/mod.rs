@@ -52,9 +52,13 @@ impl CertificationEvent {
             .and_then(CertificationStatus::parse)
     }
 
-    /// The recorded status after it.
+    /// The status this transition moved to (not the certification's status now: a later
+    /// decision may already have moved it on).
     async fn to(&self) -> Option<CertificationStatus> {
-        CertificationStatus::parse(&self.certification.status)
+        match &self.change {
+            Some(change) => CertificationStatus::parse(&change.to_status),
+            None => CertificationStatus::parse(&self.certification.status),
+        }
     }
 
     async fn at(&self) -> Option<DateTime<Utc>> {
@@ -116,9 +120,16 @@ impl Subscription {
             .data::<DatabaseConnection>()
             .map_err(|_| AppError::internal(anyhow::anyhow!("no database")))?
             .clone();
+        // Counted against the client's share until the stream ends (over HTTP there is no
+        // connection, and async-graphql does not run subscriptions there).
+        let slot = ctx
+            .data_opt::<crate::http::websocket::Connection>()
+            .map(crate::http::websocket::Connection::start_subscription)
+            .transpose()?;
         let feed = BroadcastStream::new(search.subscribe());
         crate::metrics::SUBSCRIPTIONS_STARTED.inc();
         Ok(feed.filter_map(move |entry| {
+            let _running = &slot;
             let db = db.clone();
             let watched = watched.clone();
             async move {

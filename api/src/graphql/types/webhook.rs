@@ -80,9 +80,26 @@ impl Webhook {
         self.0.secret_rotated_at
     }
 
-    /// When it was deleted; nothing is delivered after that.
+    /// When its owner deleted it; nothing is delivered after that.
     async fn deleted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
+        self.0.disabled_at.filter(|_| self.0.disabled_reason.is_none())
+    }
+
+    /// When the directory disabled it because its receiver kept failing (see
+    /// `disabledReason`); nothing is delivered after that. Register the receiver again once
+    /// it answers.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at.filter(|_| self.0.disabled_reason.is_some())
+    }
+
+    /// Why the directory disabled it.
+    async fn disabled_reason(&self) -> Option<&str> {
+        self.0.disabled_reason.as_deref()
+    }
+
+    /// Until when deliveries are also signed with the secret that the last rotation replaced.
+    async fn previous_secret_valid_until(&self) -> Option<DateTime<Utc>> {
+        self.0.previous_secret_until.filter(|until| *until > Utc::now())
     }
 
     /// The delivery log, newest first: one entry per event, with its attempts.
