@@ -1448,7 +1448,7 @@ async fn a_query_past_the_time_limit_is_abandoned_with_a_clear_error() {
     assert_eq!(response.headers()["x-request-id"], "slow-query-1");
     let body: Value = response.json().await.expect("JSON");
     let error = &body["errors"][0];
-    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{body}");
+    assert_eq!(error["extensions"]["code"], "TIMEOUT", "{body}");
     assert_eq!(error["extensions"]["requestId"], "slow-query-1", "{body}");
     let message = error["message"].as_str().unwrap_or_default();
     assert!(

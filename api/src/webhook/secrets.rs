@@ -46,9 +46,11 @@ impl SecretKeys {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let mut keys = Vec::new();
         for entry in text
-            .split([',', '\n'])
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .flat_map(|line| line.split(','))
             .map(str::trim)
-            .filter(|entry| !entry.is_empty() && !entry.starts_with('#'))
+            .filter(|entry| !entry.is_empty())
         {
             let (id, hex) = entry
                 .split_once(':')
@@ -107,7 +109,7 @@ impl SecretKeys {
         let id = format!("k{}-{}", chrono::Utc::now().format("%Y%m%d"), &hex[..6]);
         crate::auth::write_private(
             path,
-            &format!("# Keys sealing webhook secrets: the first seals, all open. Keep this file secret.\n{id}:{hex}\n"),
+            &format!("# Keys sealing webhook secrets (the first seals; all open). Keep this file secret.\n{id}:{hex}\n"),
         )?;
         tracing::info!(path = %path.display(), "generated a key for webhook secrets");
         Self::parse(&format!("{id}:{hex}"))
@@ -262,6 +264,14 @@ mod tests {
         assert!(old.open(&altered).unwrap_err().contains("altered"));
         // A value stored before sealing is read as it is.
         assert_eq!(old.open("whsec_plain"), Ok("whsec_plain".to_owned()));
+    }
+
+    #[test]
+    fn a_key_file_with_comments_and_one_key_per_line_is_read() {
+        let keys = SecretKeys::parse(&format!("# rotated today, keep the old one\n{NEW}\n\n# old\n{OLD}\n")).expect("two keys");
+        let sealed = SecretKeys::parse(OLD).expect("old").seal("s").expect("sealed");
+        assert_eq!(keys.open(&sealed), Ok("s".to_owned()));
+        assert!(keys.is_current(&keys.seal("s").expect("sealed")) && keys.seal("s").expect("sealed").contains(":new:"));
     }
 
     #[test]
