@@ -109,7 +109,9 @@ impl SecretKeys {
         let id = format!("k{}-{}", chrono::Utc::now().format("%Y%m%d"), &hex[..6]);
         crate::auth::write_private(
             path,
-            &format!("# Keys sealing webhook secrets (the first seals; all open). Keep this file secret.\n{id}:{hex}\n"),
+            &format!(
+                "# Keys sealing webhook secrets (the first seals; all open). Keep this file secret.\n{id}:{hex}\n"
+            ),
         )?;
         tracing::info!(path = %path.display(), "generated a key for webhook secrets");
         Self::parse(&format!("{id}:{hex}"))
@@ -268,7 +270,8 @@ mod tests {
 
     #[test]
     fn a_key_file_with_comments_and_one_key_per_line_is_read() {
-        let keys = SecretKeys::parse(&format!("# rotated today, keep the old one\n{NEW}\n\n# old\n{OLD}\n")).expect("two keys");
+        let keys = SecretKeys::parse(&format!("# rotated today, keep the old one\n{NEW}\n\n# old\n{OLD}\n"))
+            .expect("two keys");
         let sealed = SecretKeys::parse(OLD).expect("old").seal("s").expect("sealed");
         assert_eq!(keys.open(&sealed), Ok("s".to_owned()));
         assert!(keys.is_current(&keys.seal("s").expect("sealed")) && keys.seal("s").expect("sealed").contains(":new:"));
