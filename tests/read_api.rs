@@ -894,3 +894,59 @@ async fn a_corridor_pages_through_every_recruiter_once_certified_first() {
         .await;
     assert_eq!(code, "BAD_USER_INPUT");
 }
+
+/// The list-valued filters (a commitment's sectors, a provider's countries and languages, a
+/// listing's languages) read join tables: each must find exactly the records whose list holds
+/// the value, no more and no fewer, for every value the sample uses.
+#[tokio::test]
+async fn list_filters_find_exactly_the_records_whose_list_holds_the_value() {
+    let client = shared();
+    let all = client
+        .data(
+            "{ commitments(first: 100) { totalCount nodes { externalId sectors } }
+               trainingProviders(first: 100) { totalCount nodes { externalId countries languages } }
+               trainingListings(first: 100) { totalCount nodes { externalId languages } } }",
+            json!({}),
+        )
+        .await;
+    // (family, filter field, list field of a node)
+    let cases = [
+        ("commitments", "sector", "sectors"),
+        ("trainingProviders", "country", "countries"),
+        ("trainingProviders", "language", "languages"),
+        ("trainingListings", "language", "languages"),
+    ];
+    for (family, filter, field) in cases {
+        let nodes = all[family]["nodes"].as_array().unwrap();
+        assert_eq!(
+            all[family]["totalCount"].as_u64(),
+            Some(nodes.len() as u64),
+            "{family}: one page holds them all"
+        );
+        let values: BTreeSet<String> = nodes.iter().flat_map(|node| strings(&node[field])).collect();
+        assert!(
+            values.len() >= 2,
+            "{family}: the sample uses several {field}: {values:?}"
+        );
+        for value in values {
+            let expected: BTreeSet<String> = nodes
+                .iter()
+                .filter(|node| strings(&node[field]).contains(&value))
+                .map(|node| node["externalId"].as_str().unwrap().to_owned())
+                .collect();
+            let query = format!(
+                "query($v: String!) {{ {family}(filter: {{ {filter}: $v }}, first: 100) {{ totalCount nodes {{ externalId }} }} }}"
+            );
+            let found = client.data(&query, json!({ "v": value })).await;
+            let found_ids: BTreeSet<String> = found[family]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|node| node["externalId"].as_str().unwrap().to_owned())
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(found_ids, expected, "{family}({filter}: {value})");
+            assert_eq!(found[family]["totalCount"].as_u64(), Some(expected.len() as u64));
+        }
+    }
+}

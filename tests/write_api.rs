@@ -850,3 +850,68 @@ async fn partners_may_be_named_before_their_own_line() {
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.contains("rec-nobody"), "{message}");
 }
+
+/// A re-imported record replaces its lists, and the filters over them follow: the old values no
+/// longer find it, the new ones do.
+#[tokio::test]
+async fn replacing_a_records_lists_moves_it_between_filters() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let admin = token("admin", "admin", None);
+    let file = |sector: &str, country: &str, language: &str| {
+        [
+            json!({ "type": "organisation", "external_id": "org-l", "name": "Lists Ltd", "kind": "brand", "country": "GB" }),
+            json!({ "type": "commitment", "external_id": "com-l", "organisation": "org-l", "framework": "Employer Pays Principle",
+                    "scope": "own_operations", "sectors": [sector], "made_on": "2025-02-01", "status": "active" }),
+            json!({ "type": "training_provider", "external_id": "tp-l", "name": "Lists Training", "kind": "ngo",
+                    "countries": [country], "languages": [language] }),
+            json!({ "type": "training_listing", "external_id": "tl-l", "provider": "tp-l", "title": "Know your rights",
+                    "programme": "cbp_entry", "audience": "migrant_workers", "delivery": "online", "languages": [language] }),
+        ]
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    let import =
+        "mutation($l: String!) { importRecords(jsonLines: $l) { commitments trainingProviders trainingListings } }";
+    async fn found(client: &common::Client, sector: &str, country: &str, language: &str) -> [u64; 4] {
+        let data = client
+            .data(
+                "query($s: String!, $c: String!, $l: String!) {
+                   commitments(filter: { sector: $s }) { totalCount }
+                   byCountry: trainingProviders(filter: { country: $c }) { totalCount }
+                   byLanguage: trainingProviders(filter: { language: $l }) { totalCount }
+                   trainingListings(filter: { language: $l }) { totalCount } }",
+                json!({ "s": sector, "c": country, "l": language }),
+            )
+            .await;
+        [
+            data["commitments"]["totalCount"].as_u64().unwrap(),
+            data["byCountry"]["totalCount"].as_u64().unwrap(),
+            data["byLanguage"]["totalCount"].as_u64().unwrap(),
+            data["trainingListings"]["totalCount"].as_u64().unwrap(),
+        ]
+    }
+    let first = client
+        .data_as(Some(&admin), import, json!({ "l": file("apparel", "NP", "ne") }))
+        .await;
+    assert_eq!(first["importRecords"]["commitments"], 1, "{first}");
+    assert_eq!(found(&client, "apparel", "NP", "ne").await, [1, 1, 1, 1]);
+    assert_eq!(found(&client, "construction", "QA", "ar").await, [0, 0, 0, 0]);
+
+    let second = client
+        .data_as(Some(&admin), import, json!({ "l": file("construction", "QA", "ar") }))
+        .await;
+    assert_eq!(second["importRecords"]["trainingListings"], 1, "{second}");
+    assert_eq!(
+        found(&client, "apparel", "NP", "ne").await,
+        [0, 0, 0, 0],
+        "the old values are gone"
+    );
+    assert_eq!(
+        found(&client, "construction", "QA", "ar").await,
+        [1, 1, 1, 1],
+        "the new values find it"
+    );
+}

@@ -281,18 +281,22 @@ async fn refresh_statistics(db: &sea_orm::DatabaseConnection) {
 
 /// `directory import FILE`: prints what was written, or every bad line (up to a limit).
 async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
-    let text = if file.as_os_str() == "-" {
+    // A file is read from disk on each pass, so its size does not bound the import; standard
+    // input cannot be read twice, so it is held in memory.
+    let stdin = if file.as_os_str() == "-" {
         let mut text = String::new();
         tokio::io::stdin().read_to_string(&mut text).await?;
-        text
+        Some(text)
     } else {
-        tokio::fs::read_to_string(file)
-            .await
-            .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?
+        None
+    };
+    let source = match &stdin {
+        Some(text) => import::Source::Text(text),
+        None => import::Source::File(file),
     };
     let (db, _) = db::connect(config).await?;
     let started = std::time::Instant::now();
-    match import::import_text(&db, &text, &Actor::system("cli-import")).await {
+    match import::import_from(&db, source, &Actor::system("cli-import")).await {
         Ok(summary) => {
             refresh_statistics(&db).await;
             println!(

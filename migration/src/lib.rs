@@ -7,6 +7,7 @@ mod m20261123_000001_webhooks;
 mod m20261130_000001_standing;
 mod m20261130_000002_corridor_page;
 mod m20261130_000003_keys_and_secrets;
+mod m20261130_000004_list_indexes;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_standing::Migration),
             Box::new(m20261130_000002_corridor_page::Migration),
             Box::new(m20261130_000003_keys_and_secrets::Migration),
+            Box::new(m20261130_000004_list_indexes::Migration),
         ]
     }
 }

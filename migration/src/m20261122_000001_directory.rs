@@ -37,7 +37,7 @@ fn foreign_key(
         .to_owned()
 }
 
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut statement = Index::create();
     statement
         .name(format!("idx_{table}_{}", columns.join("_")))
@@ -48,7 +48,7 @@ fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement 
     statement.to_owned()
 }
 
-fn join_table(
+pub(crate) fn join_table(
     name: &'static str,
     owner_column: &'static str,
     owner_table: &'static str,

@@ -158,6 +158,19 @@ pub async fn record(
     at: DateTime<Utc>,
     changes: Vec<Change>,
 ) -> AppResult<()> {
+    record_part(txn, actor, at, changes, &mut std::collections::BTreeSet::new()).await
+}
+
+/// One part of a write recorded in parts (an import, a chunk at a time): like `record`, with
+/// `logged` carrying the recruiters already in the log of this transaction from one part to the
+/// next, so a recruiter whose standing moves in several parts gets one entry, not one per part.
+pub async fn record_part(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    changes: Vec<Change>,
+    logged: &mut std::collections::BTreeSet<i64>,
+) -> AppResult<()> {
     const BATCH: usize = 2_000;
     // The standing moves with the rows it is derived from, in the same transaction.
     let affected = super::standing::affected_recruiters(txn, &changes).await?;
@@ -167,13 +180,15 @@ pub async fn record(
     // A recruiter whose standing moved without being written itself (the previous holder of a
     // certification an import moved elsewhere, say) gets a log entry of its own, so every
     // follower rebuilds what it shows of that recruiter too. Derived, so not in the audit trail.
-    let written: std::collections::BTreeSet<i64> = changes
-        .iter()
-        .filter(|change| change.entity_type == "recruiter")
-        .map(|change| change.entity_id)
-        .collect();
+    logged.extend(
+        changes
+            .iter()
+            .filter(|change| change.entity_type == "recruiter")
+            .map(|change| change.entity_id),
+    );
     let standing_rows: Vec<change_log::ActiveModel> = affected
-        .difference(&written)
+        .iter()
+        .filter(|recruiter_id| logged.insert(**recruiter_id))
         .map(|recruiter_id| change_log::ActiveModel {
             entity_type: Set("recruiter".to_owned()),
             entity_id: Set(*recruiter_id),

@@ -1,6 +1,6 @@
 //! Organisations and their public Employer Pays commitments.
 
-use entity::{commitment, commitment_corridor, organisation};
+use entity::{commitment, commitment_corridor, commitment_sector, organisation};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, Query},
@@ -88,8 +88,12 @@ pub async fn commitments(
     }
     if let Some(sector) = &filter.sector {
         vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
-        // Sectors are a JSON array of known words, so the quoted word matches exactly one entry.
-        condition = condition.add(commitment::Column::Sectors.like(format!("%\"{sector}\"%")));
+        let covering = Query::select()
+            .column(commitment_sector::Column::CommitmentId)
+            .from(commitment_sector::Entity)
+            .and_where(commitment_sector::Column::Sector.eq(sector.as_str()))
+            .to_owned();
+        condition = condition.add(Expr::col((commitment::Entity, commitment::Column::Id)).in_subquery(covering));
     }
     if let Some(scopes) = filter.scope.as_ref().filter(|scopes| !scopes.is_empty()) {
         condition = condition.add(commitment::Column::Scope.is_in(scopes.iter().map(|scope| scope.as_str())));

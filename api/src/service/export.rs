@@ -560,8 +560,19 @@ mod tests {
         }
     }
 
+    impl TempDb {
+        /// A file beside the database, removed with it.
+        fn sibling(&self, name: &str) -> PathBuf {
+            let mut path = self.path.clone().into_os_string();
+            path.push(format!("-{name}"));
+            PathBuf::from(path)
+        }
+    }
+
     impl Drop for TempDb {
         fn drop(&mut self) {
+            let _ = std::fs::remove_file(self.sibling("export.jsonl"));
+            let _ = std::fs::remove_file(self.sibling("bad.jsonl"));
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut path = self.path.clone().into_os_string();
                 path.push(suffix);
@@ -622,15 +633,67 @@ mod tests {
         assert!(text.ends_with('\n'));
         db.close().await.expect("close");
 
+        // Through a file, as `directory import FILE` reads it: a chunk at a time (a few records
+        // per chunk in unit tests, so references and partners cross chunks).
         let second = TempDb::new("second");
         let (db, _) = second.connect().await;
-        let parsed = import::parse(&text).expect("the export parses");
-        import::import(&db, &parsed, &Actor::system("test"))
+        let file = second.sibling("export.jsonl");
+        std::fs::write(&file, &text).expect("write the export");
+        import::import_from(&db, import::Source::File(&file), &Actor::system("test"))
             .await
             .expect("the export imports into an empty directory");
         let again = to_json_lines(&export(&db).await.expect("second export"));
         db.close().await.expect("close");
         assert!(again == text, "the second export differs from the first");
+    }
+
+    #[tokio::test]
+    async fn a_file_with_one_bad_line_at_its_end_writes_nothing() {
+        let records = canonical(sample_directory());
+        let recruiters = records
+            .iter()
+            .filter(|record| matches!(record, Record::Recruiter(_)))
+            .count();
+        assert!(recruiters > 20, "the sample spans many chunks");
+        let mut text = to_json_lines(&records);
+        // Valid on its own; its reference is what is wrong, found only in the write pass, after
+        // every chunk before it was written.
+        let Some(Record::Certification(mut last)) = records
+            .iter()
+            .find(|record| matches!(record, Record::Certification(_)))
+            .cloned()
+        else {
+            panic!("the sample has certifications")
+        };
+        last.external_id = "cert-late".to_owned();
+        last.certificate_number = "LATE-0001".to_owned();
+        last.recruiter = "nobody-by-this-id".to_owned();
+        text.push_str(&serde_json::to_string(&Record::Certification(last)).expect("serialise"));
+        text.push('\n');
+        let bad_line = text.lines().count();
+
+        let target = TempDb::new("bad-end");
+        let (db, _) = target.connect().await;
+        let file = target.sibling("bad.jsonl");
+        std::fs::write(&file, &text).expect("write the file");
+        let outcome = import::import_from(&db, import::Source::File(&file), &Actor::system("test")).await;
+        let Err(import::ImportError::Invalid { errors, total }) = outcome else {
+            panic!("the import must be refused, got {outcome:?}")
+        };
+        assert_eq!(total, 1, "{errors:?}");
+        assert_eq!(errors[0].line, bad_line);
+        assert!(errors[0].message.contains("nobody-by-this-id"), "{}", errors[0].message);
+        assert!(export(&db).await.expect("export").is_empty(), "nothing was written");
+        let logged = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) FROM change_log",
+            ))
+            .await
+            .expect("count")
+            .map(|row| row.try_get_by_index::<i64>(0).expect("count"));
+        assert_eq!(logged, Some(0), "nothing was logged");
+        db.close().await.expect("close");
     }
 
     #[tokio::test]

@@ -1,17 +1,27 @@
 //! Bulk import of the JSON Lines interchange format: all or nothing.
 //!
-//! Three passes: parse every line, check every record on its own (`validate`), then resolve
-//! references and uniqueness against the file and the database and write everything in one
-//! transaction. Any error in any pass names its line and nothing is written. Rows are written in
-//! batches with identifiers assigned here, which keeps a 100 000-recruiter import fast.
+//! Two passes over the source (`Source`), one record or one chunk at a time, so memory is
+//! bounded by an outline of the file and one chunk whatever the file's size. The first parses
+//! every line, checks every record on its own (`validate`) and outlines it (identifiers,
+//! references, unique keys). The second, in one transaction, resolves references and uniqueness
+//! against the outline and the database and writes chunk by chunk, each with its change-log and
+//! audit entries. Any error in any pass names its line and nothing is written. Rows are written
+//! in batches with identifiers assigned here, which keeps a 100 000-recruiter import fast.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    borrow::Cow,
+    collections::{BTreeSet, HashMap, HashSet},
+    fs::File,
+    io::{BufRead, BufReader},
+    path::Path,
+};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    certification, commitment, commitment_corridor, licence, organisation, recruiter, recruiter_corridor,
-    recruiter_language, recruiter_partner, recruiter_sector, status_change, trademark_domain, trademark_right,
-    training_listing, training_provider,
+    certification, commitment, commitment_corridor, commitment_sector, licence, organisation, recruiter,
+    recruiter_corridor, recruiter_language, recruiter_partner, recruiter_sector, status_change, trademark_domain,
+    trademark_right, training_listing, training_listing_language, training_provider, training_provider_country,
+    training_provider_language,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
@@ -164,10 +174,206 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Record)>, ImportError> {
     Ok(records)
 }
 
+/// Records written per batch in the write pass: what an import holds in memory at once, beside
+/// its outline.
+#[cfg(not(test))]
+const CHUNK: usize = 5_000;
+/// A few records in unit tests, so that every import there crosses chunk boundaries.
+#[cfg(test)]
+const CHUNK: usize = 7;
+
+/// Where an import's records come from. A source is read twice, one record or one chunk at a
+/// time: once to check every record and outline the file (identifiers, references, unique
+/// keys), once to write. So an import's memory is bounded by its outline and one chunk, not by
+/// the size of the file, and it still writes all or nothing in one transaction.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// Records already parsed, with their line numbers (the sample data, a single save).
+    Records(&'a [(usize, Record)]),
+    /// JSON Lines in memory (the `importRecords` mutation, standard input).
+    Text(&'a str),
+    /// A JSON Lines file, read from disk on each pass (`directory import FILE`).
+    File(&'a Path),
+}
+
+/// One line of a source: its number and its record, or why it is not one.
+type Line<'a> = (usize, Result<Cow<'a, Record>, String>);
+
+/// The lines of a source, in order; blank lines are skipped.
+struct Lines<'a> {
+    inner: LinesInner<'a>,
+}
+
+enum LinesInner<'a> {
+    Records(std::slice::Iter<'a, (usize, Record)>),
+    Text(std::iter::Enumerate<std::str::Lines<'a>>),
+    File {
+        reader: BufReader<File>,
+        number: usize,
+        buffer: Vec<u8>,
+    },
+}
+
+impl<'a> Source<'a> {
+    fn lines(self) -> Result<Lines<'a>, ImportError> {
+        let inner = match self {
+            Source::Records(records) => LinesInner::Records(records.iter()),
+            Source::Text(text) => LinesInner::Text(text.lines().enumerate()),
+            Source::File(path) => {
+                let file = File::open(path)
+                    .map_err(|error| AppError::BadInput(format!("cannot read {}: {error}", path.display())))?;
+                LinesInner::File {
+                    reader: BufReader::with_capacity(1 << 20, file),
+                    number: 0,
+                    buffer: Vec::new(),
+                }
+            }
+        };
+        Ok(Lines { inner })
+    }
+}
+
+impl<'a> Lines<'a> {
+    /// The next non-blank line; an error only when the file cannot be read.
+    fn next_line(&mut self) -> Result<Option<Line<'a>>, ImportError> {
+        loop {
+            match &mut self.inner {
+                LinesInner::Records(records) => {
+                    return Ok(records.next().map(|(line, record)| (*line, Ok(Cow::Borrowed(record)))));
+                }
+                LinesInner::Text(lines) => {
+                    let Some((index, line)) = lines.next() else {
+                        return Ok(None);
+                    };
+                    if !line.trim().is_empty() {
+                        return Ok(Some((index + 1, parse_line(line).map(Cow::Owned))));
+                    }
+                }
+                LinesInner::File { reader, number, buffer } => {
+                    buffer.clear();
+                    let read = reader
+                        .read_until(b'\n', buffer)
+                        .map_err(|error| AppError::BadInput(format!("cannot read the file: {error}")))?;
+                    if read == 0 {
+                        return Ok(None);
+                    }
+                    *number += 1;
+                    let Ok(line) = std::str::from_utf8(buffer) else {
+                        return Ok(Some((*number, Err("the line is not valid UTF-8".to_owned()))));
+                    };
+                    if !line.trim().is_empty() {
+                        return Ok(Some((
+                            *number,
+                            parse_line(line.trim_end_matches(['\n', '\r'])).map(Cow::Owned),
+                        )));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next chunk of up to `CHUNK` records. Every line parsed in the first pass, so a line
+    /// that no longer does means the file changed under the import.
+    fn next_chunk(&mut self) -> Result<Option<Vec<(usize, Cow<'a, Record>)>>, ImportError> {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            match self.next_line()? {
+                Some((line, Ok(record))) => chunk.push((line, record)),
+                Some((line, Err(_))) => {
+                    return Err(AppError::Conflict(format!(
+                        "line {line} changed while it was being imported: nothing was imported, import the file again"
+                    ))
+                    .into());
+                }
+                None => break,
+            }
+        }
+        Ok((!chunk.is_empty()).then_some(chunk))
+    }
+}
+
+/// What the first pass keeps of every record: enough to resolve references and check unique
+/// keys against the whole file and the database before anything is written.
+#[derive(Default)]
+struct Outline {
+    /// Where each record (type, external id) is first defined.
+    defined: HashMap<(&'static str, String), usize>,
+    /// External ids looked up in the directory, by type: the records themselves (to update
+    /// them) and every record they refer to.
+    wanted: HashMap<&'static str, HashSet<String>>,
+    /// Public identifiers that must be unique.
+    keys: Vec<UniqueKey>,
+}
+
+/// A public identifier of a record in the input.
+struct UniqueKey {
+    line: usize,
+    /// Which identifier: slug, licence number, certificate number, trademark licence number.
+    kind: &'static str,
+    normalised: String,
+    /// As written, for the error message.
+    shown: String,
+    /// The record that carries it.
+    record: (&'static str, String),
+}
+
+impl Outline {
+    fn add(&mut self, line: usize, record: &Record, errors: &mut Errors) {
+        let kind = record_type(record);
+        let external_id = record.external_id();
+        if let Some(first) = self.defined.get(&(kind, external_id.to_owned())) {
+            errors.push(
+                line,
+                format!("{kind} `{external_id}` is already defined on line {first}"),
+            );
+        } else {
+            self.defined.insert((kind, external_id.to_owned()), line);
+        }
+        self.want(kind, external_id);
+        let key = |kind: &'static str, value: &str| UniqueKey {
+            line,
+            kind,
+            normalised: normalise_key(value),
+            shown: value.to_owned(),
+            record: (record_type(record), external_id.to_owned()),
+        };
+        let mut keys = Vec::new();
+        match record {
+            Record::Recruiter(recruiter) => {
+                keys.push(key("slug", &recruiter.slug));
+                for licence in &recruiter.licences {
+                    keys.push(key("licence number", &licence.licence_number));
+                }
+                for partner in &recruiter.partners {
+                    self.want("recruiter", partner);
+                }
+            }
+            Record::Certification(certification) => {
+                keys.push(key("certificate number", &certification.certificate_number));
+                self.want("recruiter", &certification.recruiter);
+            }
+            Record::TrademarkRight(right) => {
+                keys.push(key("trademark licence number", &right.licence_number));
+                self.want("recruiter", &right.recruiter);
+            }
+            Record::Commitment(commitment) => self.want("organisation", &commitment.organisation),
+            Record::TrainingListing(listing) => self.want("training_provider", &listing.provider),
+            Record::Organisation(_) | Record::TrainingProvider(_) => {}
+        }
+        self.keys.extend(keys);
+    }
+
+    fn want(&mut self, kind: &'static str, external_id: &str) {
+        let wanted = self.wanted.entry(kind).or_default();
+        if !wanted.contains(external_id) {
+            wanted.insert(external_id.to_owned());
+        }
+    }
+}
+
 /// Parses, validates and writes `text` in one transaction.
 pub async fn import_text(db: &DatabaseConnection, text: &str, actor: &Actor) -> Result<ImportSummary, ImportError> {
-    let records = parse(text)?;
-    import(db, &records, actor).await
+    import_from(db, Source::Text(text), actor).await
 }
 
 /// Validates and writes `records` (with their line numbers) in one transaction.
@@ -176,31 +382,49 @@ pub async fn import(
     records: &[(usize, Record)],
     actor: &Actor,
 ) -> Result<ImportSummary, ImportError> {
-    let mut errors = Errors::default();
-    let mut first_line: HashMap<(&'static str, &str), usize> = HashMap::new();
-    for (line, record) in records {
-        if let Some(first) = first_line.insert((record_type(record), record.external_id()), *line) {
-            errors.push(
-                *line,
-                format!(
-                    "{} `{}` is already defined on line {first}",
-                    record_type(record),
-                    record.external_id()
-                ),
-            );
-        }
-        for violation in validate(record) {
-            errors.push(
-                *line,
-                format!("{} `{}`: {violation}", record_type(record), record.external_id()),
-            );
-        }
-    }
-    errors.into_result()?;
+    import_from(db, Source::Records(records), actor).await
+}
+
+/// Checks every record of `source` on its own, then resolves, checks against the directory and
+/// writes them all in one transaction, a chunk at a time. Any error in any pass names its line
+/// and nothing is written.
+pub async fn import_from(
+    db: &DatabaseConnection,
+    source: Source<'_>,
+    actor: &Actor,
+) -> Result<ImportSummary, ImportError> {
+    let outline = check(source)?;
     let txn = changes::begin_write(db).await?;
-    let outcome = write_records(&txn, records, actor).await?;
+    let outcome = Writer::new(&txn).await?.write(source, &outline, actor).await?;
     txn.commit().await?;
     Ok(outcome.summary)
+}
+
+/// The first pass: every line parses and every record obeys the rules it can be checked
+/// against on its own; returns the outline the write pass needs. Lines that do not parse are
+/// reported alone, before any record is checked: the rest of a file that is not the format is
+/// not worth reading error by error.
+fn check(source: Source<'_>) -> Result<Outline, ImportError> {
+    let mut unparsed = Errors::default();
+    let mut invalid = Errors::default();
+    let mut outline = Outline::default();
+    let mut lines = source.lines()?;
+    while let Some((line, record)) = lines.next_line()? {
+        match record {
+            Ok(_) if unparsed.total > 0 => {}
+            Ok(record) => {
+                outline.add(line, &record, &mut invalid);
+                for violation in validate(&record) {
+                    let (kind, external_id) = (record_type(&record), record.external_id());
+                    invalid.push(line, format!("{kind} `{external_id}`: {violation}"));
+                }
+            }
+            Err(message) => unparsed.push(line, message),
+        }
+    }
+    unparsed.into_result()?;
+    invalid.into_result()?;
+    Ok(outline)
 }
 
 /// Writes already validated records inside the caller's transaction (which holds the write
@@ -210,7 +434,13 @@ pub async fn write_records(
     records: &[(usize, Record)],
     actor: &Actor,
 ) -> Result<WriteOutcome, ImportError> {
-    Writer::new(txn).await?.write(records, actor).await
+    let source = Source::Records(records);
+    let mut outline = Outline::default();
+    let mut ignored = Errors::default();
+    for (line, record) in records {
+        outline.add(*line, record, &mut ignored);
+    }
+    Writer::new(txn).await?.write(source, &outline, actor).await
 }
 
 fn record_type(record: &Record) -> &'static str {
@@ -629,8 +859,12 @@ struct Batch {
     organisations: Vec<organisation::ActiveModel>,
     commitments: Vec<commitment::ActiveModel>,
     commitment_corridors: Vec<commitment_corridor::ActiveModel>,
+    commitment_sectors: Vec<commitment_sector::ActiveModel>,
     providers: Vec<training_provider::ActiveModel>,
+    provider_countries: Vec<training_provider_country::ActiveModel>,
+    provider_languages: Vec<training_provider_language::ActiveModel>,
     listings: Vec<training_listing::ActiveModel>,
+    listing_languages: Vec<training_listing_language::ActiveModel>,
     /// Existing records being replaced: their children are deleted before the inserts.
     updated: HashMap<&'static str, Vec<i64>>,
     /// `(line, recruiter id, partner's external id)`, resolved after every line is read.
@@ -704,53 +938,48 @@ impl<'a> Writer<'a> {
         id
     }
 
-    async fn write(mut self, records: &[(usize, Record)], actor: &Actor) -> Result<WriteOutcome, ImportError> {
-        self.preload(records).await?;
-        self.check_unique_keys(records).await?;
+    async fn write(
+        mut self,
+        source: Source<'_>,
+        outline: &Outline,
+        actor: &Actor,
+    ) -> Result<WriteOutcome, ImportError> {
+        self.preload(outline).await?;
+        self.check_unique_keys(outline).await?;
         let now = crate::clock::now();
-        let mut batch = Batch::default();
         let mut outcome = WriteOutcome::default();
-        let mut changes: Vec<Change> = Vec::new();
-        let mut updated_rows: Vec<(&'static str, i64)> = Vec::new();
-        for (line, record) in records {
-            let line = *line;
-            let kind = record_type(record);
-            let key = (kind, record.external_id().to_owned());
-            let hash = content_hash(record);
-            let existing = match self.existing.get(&key) {
-                Some((_, Some(stored))) if *stored == hash => {
-                    outcome.summary.unchanged += 1;
-                    continue;
+        // Recruiters already in the change log of this transaction (see `changes::record_part`).
+        let mut logged = BTreeSet::new();
+        let mut pending_partners = Vec::new();
+        let mut chunks = source.lines()?;
+        while let Some(chunk) = chunks.next_chunk()? {
+            let mut batch = Batch::default();
+            let mut changes: Vec<Change> = Vec::new();
+            let mut updated_rows: Vec<(&'static str, i64)> = Vec::new();
+            for (line, record) in &chunk {
+                if let Some(change) = self.record(*line, record, now, &mut batch, &mut outcome) {
+                    if change.operation == "update" {
+                        updated_rows.push((change.entity_type, change.entity_id));
+                    }
+                    changes.push(change);
                 }
-                Some((existing, _)) => Some(*existing),
-                None => None,
-            };
-            let id = match record {
-                Record::Recruiter(record) => self.recruiter(line, record, existing, hash, now, &mut batch),
-                Record::Certification(record) => self.certification(line, record, existing, hash, now, &mut batch),
-                Record::TrademarkRight(record) => self.trademark_right(line, record, existing, hash, now, &mut batch),
-                Record::Organisation(record) => self.organisation(record, existing, hash, now, &mut batch),
-                Record::Commitment(record) => self.commitment(line, record, existing, hash, now, &mut batch),
-                Record::TrainingProvider(record) => self.provider(record, existing, hash, now, &mut batch),
-                Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, &mut batch),
-            };
-            *summary_count(&mut outcome.summary, record) += 1;
-            let operation = if existing.is_some() { "update" } else { "create" };
-            if existing.is_some() {
-                batch.updated.entry(kind).or_default().push(id);
-                updated_rows.push((kind, id));
             }
-            self.resolved.insert(key, id);
-            outcome.written.push((kind, id, operation));
-            changes.push(Change {
-                entity_type: kind,
-                entity_id: id,
-                operation,
-                before: None,
-                after: serde_json::to_string(record).ok(),
-            });
+            pending_partners.append(&mut batch.pending_partners);
+            // Once anything is wrong nothing more is written (the transaction is rolled back),
+            // but the rest is still read so that every error is reported.
+            if self.errors.total > 0 {
+                continue;
+            }
+            let before = self.row_images(&updated_rows).await?;
+            for change in &mut changes {
+                change.before = before.get(&(change.entity_type, change.entity_id)).cloned();
+            }
+            self.flush(batch).await?;
+            changes::record_part(self.txn, actor, now, changes, &mut logged).await?;
         }
-        for (line, id, partner) in std::mem::take(&mut batch.pending_partners) {
+        // Partnerships are mutual, so they are resolved once every recruiter is written.
+        let mut batch = Batch::default();
+        for (line, id, partner) in pending_partners {
             use sea_orm::ActiveValue::Set;
             let partner_id = self.reference(line, "recruiter", &partner);
             if partner_id == id {
@@ -762,14 +991,54 @@ impl<'a> Writer<'a> {
             });
         }
         std::mem::take(&mut self.errors).into_result()?;
-        let before = self.row_images(&updated_rows).await?;
-        for change in &mut changes {
-            change.before = before.get(&(change.entity_type, change.entity_id)).cloned();
-        }
         self.flush(batch).await?;
         self.advance_sequences().await?;
-        changes::record(self.txn, actor, now, changes).await?;
         Ok(outcome)
+    }
+
+    /// Adds one record to the batch; the change to log, or `None` when it is unchanged.
+    fn record(
+        &mut self,
+        line: usize,
+        record: &Record,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+        outcome: &mut WriteOutcome,
+    ) -> Option<Change> {
+        let kind = record_type(record);
+        let key = (kind, record.external_id().to_owned());
+        let hash = content_hash(record);
+        let existing = match self.existing.get(&key) {
+            Some((_, Some(stored))) if *stored == hash => {
+                outcome.summary.unchanged += 1;
+                return None;
+            }
+            Some((existing, _)) => Some(*existing),
+            None => None,
+        };
+        let id = match record {
+            Record::Recruiter(record) => self.recruiter(line, record, existing, hash, now, batch),
+            Record::Certification(record) => self.certification(line, record, existing, hash, now, batch),
+            Record::TrademarkRight(record) => self.trademark_right(line, record, existing, hash, now, batch),
+            Record::Organisation(record) => self.organisation(record, existing, hash, now, batch),
+            Record::Commitment(record) => self.commitment(line, record, existing, hash, now, batch),
+            Record::TrainingProvider(record) => self.provider(record, existing, hash, now, batch),
+            Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, batch),
+        };
+        *summary_count(&mut outcome.summary, record) += 1;
+        let operation = if existing.is_some() { "update" } else { "create" };
+        if existing.is_some() {
+            batch.updated.entry(kind).or_default().push(id);
+        }
+        self.resolved.insert(key, id);
+        outcome.written.push((kind, id, operation));
+        Some(Change {
+            entity_type: kind,
+            entity_id: id,
+            operation,
+            before: None,
+            after: serde_json::to_string(record).ok(),
+        })
     }
 
     /// JSON images of rows about to be replaced, for the audit trail's "before".
@@ -832,34 +1101,10 @@ impl<'a> Writer<'a> {
     }
 
     /// Finds records that already exist and references that point into the database.
-    async fn preload(&mut self, records: &[(usize, Record)]) -> Result<(), ImportError> {
-        let mut wanted: HashMap<&'static str, HashSet<String>> = HashMap::new();
-        for (_, record) in records {
-            wanted
-                .entry(record_type(record))
-                .or_default()
-                .insert(record.external_id().to_owned());
-            let mut refer = |kind: &'static str, external_id: &str| {
-                wanted.entry(kind).or_default().insert(external_id.to_owned());
-            };
-            match record {
-                Record::Recruiter(recruiter) => recruiter
-                    .partners
-                    .iter()
-                    .for_each(|partner| refer("recruiter", partner)),
-                Record::Certification(certification) => refer("recruiter", &certification.recruiter),
-                Record::TrademarkRight(right) => refer("recruiter", &right.recruiter),
-                Record::Commitment(commitment) => refer("organisation", &commitment.organisation),
-                Record::TrainingListing(listing) => refer("training_provider", &listing.provider),
-                Record::Organisation(_) | Record::TrainingProvider(_) => {}
-            }
-        }
-        let in_input: HashSet<(&'static str, &str)> = records
-            .iter()
-            .map(|(_, record)| (record_type(record), record.external_id()))
-            .collect();
-        for (kind, external_ids) in wanted {
-            let external_ids: Vec<String> = external_ids.into_iter().collect();
+    async fn preload(&mut self, outline: &Outline) -> Result<(), ImportError> {
+        for (kind, external_ids) in &outline.wanted {
+            let kind = *kind;
+            let external_ids: Vec<String> = external_ids.iter().cloned().collect();
             for chunk in external_ids.chunks(500) {
                 let found = match kind {
                     "recruiter" => select_existing::<recruiter::Entity>(self.txn, chunk).await?,
@@ -871,11 +1116,11 @@ impl<'a> Writer<'a> {
                     _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
                 for (id, external_id, version, hash) in found {
-                    if in_input.contains(&(kind, external_id.as_str())) {
-                        self.existing
-                            .insert((kind, external_id.clone()), (Existing { id, version }, hash));
+                    let key = (kind, external_id);
+                    if outline.defined.contains_key(&key) {
+                        self.existing.insert(key.clone(), (Existing { id, version }, hash));
                     }
-                    self.resolved.insert((kind, external_id), id);
+                    self.resolved.insert(key, id);
                 }
             }
         }
@@ -901,62 +1146,24 @@ impl<'a> Writer<'a> {
 
     /// Public identifiers are unique case- and space-insensitively, within the input and
     /// against the database (a record keeps its own identifiers when it is updated).
-    async fn check_unique_keys(&mut self, records: &[(usize, Record)]) -> Result<(), ImportError> {
-        let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
-        // (line, kind of identifier, normalised key, as written, id of the record's owner row)
-        let mut keys: Vec<(usize, &'static str, String, String, Option<i64>)> = Vec::new();
-        for (line, record) in records {
-            let owner = self
-                .existing
-                .get(&(record_type(record), record.external_id().to_owned()))
-                .map(|(existing, _)| existing.id);
-            match record {
-                Record::Recruiter(recruiter) => {
-                    keys.push((
-                        *line,
-                        "slug",
-                        normalise_key(&recruiter.slug),
-                        recruiter.slug.clone(),
-                        owner,
-                    ));
-                    for licence in &recruiter.licences {
-                        let number = &licence.licence_number;
-                        keys.push((*line, "licence number", normalise_key(number), number.clone(), owner));
-                    }
-                }
-                Record::Certification(certification) => {
-                    let number = &certification.certificate_number;
-                    keys.push((
-                        *line,
-                        "certificate number",
-                        normalise_key(number),
-                        number.clone(),
-                        owner,
-                    ));
-                }
-                Record::TrademarkRight(right) => {
-                    let number = &right.licence_number;
-                    keys.push((
-                        *line,
-                        "trademark licence number",
-                        normalise_key(number),
-                        number.clone(),
-                        owner,
-                    ));
-                }
-                _ => {}
-            }
-        }
-        for (line, kind, key, shown, _) in &keys {
-            if let Some(first) = seen.insert((kind, key.clone()), *line) {
-                self.errors
-                    .push(*line, format!("{kind} `{shown}` is already used on line {first}"));
+    async fn check_unique_keys(&mut self, outline: &Outline) -> Result<(), ImportError> {
+        let mut seen: HashMap<(&'static str, &str), usize> = HashMap::new();
+        let keys = &outline.keys;
+        for key in keys {
+            if let Some(first) = seen.insert((key.kind, key.normalised.as_str()), key.line) {
+                self.errors.push(
+                    key.line,
+                    format!("{} `{}` is already used on line {first}", key.kind, key.shown),
+                );
             }
         }
         // Where each key appears in the input, so a large re-import stays linear.
         let mut by_key: HashMap<(&'static str, &str), Vec<usize>> = HashMap::new();
         for (position, entry) in keys.iter().enumerate() {
-            by_key.entry((entry.1, entry.2.as_str())).or_default().push(position);
+            by_key
+                .entry((entry.kind, entry.normalised.as_str()))
+                .or_default()
+                .push(position);
         }
         for kind in [
             "slug",
@@ -966,8 +1173,8 @@ impl<'a> Writer<'a> {
         ] {
             let of_kind: Vec<String> = keys
                 .iter()
-                .filter(|entry| entry.1 == kind)
-                .map(|entry| entry.2.clone())
+                .filter(|entry| entry.kind == kind)
+                .map(|entry| entry.normalised.clone())
                 .collect();
             for chunk in of_kind.chunks(500) {
                 let taken: Vec<(String, i64)> = match kind {
@@ -1013,10 +1220,13 @@ impl<'a> Writer<'a> {
                         continue;
                     };
                     for position in positions {
-                        let (line, _, _, shown, owner) = &keys[*position];
-                        if *owner != Some(holder) {
-                            self.errors
-                                .push_conflict(*line, format!("{kind} `{shown}` is already used in the directory"));
+                        let key = &keys[*position];
+                        let owner = self.existing.get(&key.record).map(|(existing, _)| existing.id);
+                        if owner != Some(holder) {
+                            self.errors.push_conflict(
+                                key.line,
+                                format!("{kind} `{}` is already used in the directory", key.shown),
+                            );
                         }
                     }
                 }
@@ -1301,6 +1511,12 @@ impl<'a> Writer<'a> {
                 destination: Set(corridor.destination.clone()),
             });
         }
+        for sector in &record.sectors {
+            batch.commitment_sectors.push(commitment_sector::ActiveModel {
+                commitment_id: Set(id),
+                sector: Set(sector.clone()),
+            });
+        }
         id
     }
 
@@ -1312,6 +1528,7 @@ impl<'a> Writer<'a> {
         now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
+        use sea_orm::ActiveValue::Set;
         let id = self.id_for("training_provider", existing);
         batch.providers.push(record_columns!(
             training_provider::ActiveModel {
@@ -1328,6 +1545,18 @@ impl<'a> Writer<'a> {
             hash,
             now
         ));
+        for country in &record.countries {
+            batch.provider_countries.push(training_provider_country::ActiveModel {
+                provider_id: Set(id),
+                country: Set(country.clone()),
+            });
+        }
+        for language in &record.languages {
+            batch.provider_languages.push(training_provider_language::ActiveModel {
+                provider_id: Set(id),
+                language: Set(language.clone()),
+            });
+        }
         id
     }
 
@@ -1340,6 +1569,7 @@ impl<'a> Writer<'a> {
         now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
+        use sea_orm::ActiveValue::Set;
         let provider_id = self.reference(line, "training_provider", &record.provider);
         let id = self.id_for("training_listing", existing);
         batch.listings.push(record_columns!(
@@ -1365,6 +1595,12 @@ impl<'a> Writer<'a> {
             hash,
             now
         ));
+        for language in &record.languages {
+            batch.listing_languages.push(training_listing_language::ActiveModel {
+                listing_id: Set(id),
+                language: Set(language.clone()),
+            });
+        }
         id
     }
 
@@ -1406,6 +1642,26 @@ impl<'a> Writer<'a> {
                 .filter(commitment_corridor::Column::CommitmentId.is_in(ids.iter().copied()))
                 .exec(self.txn)
                 .await?;
+            commitment_sector::Entity::delete_many()
+                .filter(commitment_sector::Column::CommitmentId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
+        }
+        for ids in updated_of("training_provider").chunks(500) {
+            training_provider_country::Entity::delete_many()
+                .filter(training_provider_country::Column::ProviderId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
+            training_provider_language::Entity::delete_many()
+                .filter(training_provider_language::Column::ProviderId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
+        }
+        for ids in updated_of("training_listing").chunks(500) {
+            training_listing_language::Entity::delete_many()
+                .filter(training_listing_language::Column::ListingId.is_in(ids.iter().copied()))
+                .exec(self.txn)
+                .await?;
         }
         upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| {
             row.id.clone().unwrap()
@@ -1435,14 +1691,18 @@ impl<'a> Writer<'a> {
         })
         .await?;
         insert_all(self.txn, batch.commitment_corridors).await?;
+        insert_all(self.txn, batch.commitment_sectors).await?;
         upsert_all(self.txn, batch.providers, &updated_of("training_provider"), |row| {
             row.id.clone().unwrap()
         })
         .await?;
+        insert_all(self.txn, batch.provider_countries).await?;
+        insert_all(self.txn, batch.provider_languages).await?;
         upsert_all(self.txn, batch.listings, &updated_of("training_listing"), |row| {
             row.id.clone().unwrap()
         })
         .await?;
+        insert_all(self.txn, batch.listing_languages).await?;
         Ok(())
     }
 

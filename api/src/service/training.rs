@@ -1,10 +1,13 @@
 //! Training providers and their listings.
 
 use chrono::NaiveDate;
-use entity::{training_listing, training_provider};
+use entity::{
+    training_listing, training_listing_language, training_provider, training_provider_country,
+    training_provider_language,
+};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::{Expr, Func},
+    sea_query::{Expr, ExprTrait, Func, IntoColumnRef, Query},
 };
 use serde_json::json;
 
@@ -40,9 +43,21 @@ pub struct TrainingListingFilter {
     pub free: Option<bool>,
 }
 
-/// JSON-array text columns hold known codes, so a quoted code matches exactly one entry.
-fn json_list_contains(column: impl ColumnTrait, code: &str) -> Condition {
-    Condition::all().add(column.like(format!("%\"{code}\"%")))
+/// `owner IN (SELECT owner_column FROM table WHERE value_column = value)`: a list-valued
+/// field's filter, read from its join table's `(value, owner)` index.
+fn listed_in<E: EntityTrait>(
+    owner: impl IntoColumnRef,
+    table: E,
+    owner_column: E::Column,
+    value_column: E::Column,
+    value: &str,
+) -> Condition {
+    let holders = Query::select()
+        .column(owner_column)
+        .from(table)
+        .and_where(Expr::col(value_column).eq(value))
+        .to_owned();
+    Condition::all().add(Expr::col(owner).in_subquery(holders))
 }
 
 pub async fn providers(
@@ -53,11 +68,23 @@ pub async fn providers(
     let mut condition = Condition::all().add(training_provider::Column::ArchivedAt.is_null());
     if let Some(country) = &filter.country {
         vocab::check_country(country).map_err(AppError::BadInput)?;
-        condition = condition.add(json_list_contains(training_provider::Column::Countries, country));
+        condition = condition.add(listed_in(
+            (training_provider::Entity, training_provider::Column::Id),
+            training_provider_country::Entity,
+            training_provider_country::Column::ProviderId,
+            training_provider_country::Column::Country,
+            country,
+        ));
     }
     if let Some(language) = &filter.language {
         vocab::check_language(language).map_err(AppError::BadInput)?;
-        condition = condition.add(json_list_contains(training_provider::Column::Languages, language));
+        condition = condition.add(listed_in(
+            (training_provider::Entity, training_provider::Column::Id),
+            training_provider_language::Entity,
+            training_provider_language::Column::ProviderId,
+            training_provider_language::Column::Language,
+            language,
+        ));
     }
     if let Some(kinds) = filter.kind.as_ref().filter(|kinds| !kinds.is_empty()) {
         condition = condition.add(training_provider::Column::Kind.is_in(kinds.iter().map(|kind| kind.as_str())));
@@ -84,7 +111,13 @@ impl TrainingListingFilter {
         }
         if let Some(language) = &self.language {
             vocab::check_language(language).map_err(AppError::BadInput)?;
-            condition = condition.add(json_list_contains(training_listing::Column::Languages, language));
+            condition = condition.add(listed_in(
+                (training_listing::Entity, training_listing::Column::Id),
+                training_listing_language::Entity,
+                training_listing_language::Column::ListingId,
+                training_listing_language::Column::Language,
+                language,
+            ));
         }
         if let Some(programmes) = self.programme.as_ref().filter(|values| !values.is_empty()) {
             condition =
