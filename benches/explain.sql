@@ -10,6 +10,12 @@ EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT * FROM recruiter_corridor WHERE 
 EXPLAIN QUERY PLAN SELECT * FROM recruiter WHERE id IN (1, 2, 3);
 .print "-- recruiters(filter: {certified: true}) by name"
 EXPLAIN QUERY PLAN SELECT * FROM recruiter WHERE archived_at IS NULL AND certified_until >= '2026-11-30' ORDER BY legal_name, id LIMIT 21;
+.print "-- commitments(filter: {sector}): the join table's (sector, commitment_id) index"
+EXPLAIN QUERY PLAN SELECT * FROM commitment WHERE archived_at IS NULL AND commitment.id IN (SELECT commitment_id FROM commitment_sector WHERE sector = 'construction') ORDER BY made_on DESC, id DESC LIMIT 21;
+.print "-- trainingProviders(filter: {language})"
+EXPLAIN QUERY PLAN SELECT * FROM training_provider WHERE archived_at IS NULL AND training_provider.id IN (SELECT provider_id FROM training_provider_language WHERE language = 'ne') ORDER BY name, id LIMIT 21;
+.print "-- trainingListings(filter: {language})"
+EXPLAIN QUERY PLAN SELECT * FROM training_listing WHERE archived_at IS NULL AND training_listing.id IN (SELECT listing_id FROM training_listing_language WHERE language = 'ne') ORDER BY starts_on, id LIMIT 21;
 .timer on
 .print "-- timings"
 SELECT COUNT(*) FROM (SELECT * FROM recruiter_corridor WHERE origin = 'ID' AND destination = 'HK' AND listed = 1) AS filtered;

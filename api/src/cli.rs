@@ -201,7 +201,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(crate::metrics::record))
             .wrap(middleware::from_fn(http::request_id::middleware))
-            .wrap(middleware::Logger::new("%r %s %Dms %{x-request-id}o").log_target("http"))
             .configure(http::routes)
     })
     // On SIGTERM or SIGINT: stop accepting, let in-flight requests finish, then exit.

@@ -75,8 +75,27 @@ pub async fn connect_url(url: &str) -> anyhow::Result<(DatabaseConnection, State
     Migrator::up(&connection, None)
         .await
         .context("database migration failed")?;
+    if connection.get_database_backend() == DatabaseBackend::Sqlite && !sqlite_plans_are_stable(&connection).await {
+        tracing::warn!(
+            "this build's SQLite lacks SQLITE_ENABLE_QPSG: statements with `LIMIT ?` are planned again on \
+             every execution; build from the repository, whose .cargo/config.toml sets it"
+        );
+    }
     tracing::info!(backend = ?connection.get_database_backend(), "database ready");
     Ok((connection, counter))
+}
+
+/// Whether the bundled SQLite keeps a prepared statement's plan whatever values are bound
+/// (`SQLITE_ENABLE_QPSG`, see `.cargo/config.toml`), so that the statement cache holds.
+pub async fn sqlite_plans_are_stable(connection: &DatabaseConnection) -> bool {
+    use sea_orm::ConnectionTrait;
+    let used = connection
+        .query_one_raw(sea_orm::Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "SELECT sqlite_compileoption_used('ENABLE_QPSG')",
+        ))
+        .await;
+    matches!(used, Ok(Some(row)) if row.try_get_by_index::<i64>(0).is_ok_and(|used| used == 1))
 }
 
 pub fn is_postgres(connection: &DatabaseConnection) -> bool {
@@ -101,4 +120,20 @@ pub fn to_json_text<T: serde::Serialize>(values: &[T]) -> String {
 /// ...and read here (a value the service layer did not write reads as empty).
 pub fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
     serde_json::from_str(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Without the flag every page and every `.one()` is parsed and planned again on each run
+    /// (see `.cargo/config.toml`): a silent loss of speed that only a benchmark would show.
+    #[tokio::test]
+    async fn the_bundled_sqlite_keeps_a_statements_plan_whatever_is_bound() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("open SQLite");
+        assert!(
+            super::sqlite_plans_are_stable(&db).await,
+            "SQLite was built without SQLITE_ENABLE_QPSG: is .cargo/config.toml's LIBSQLITE3_FLAGS in effect?"
+        );
+    }
 }

@@ -88,19 +88,31 @@ impl ResponseCache {
         hasher.update(canonical_json(&variables).as_bytes());
         hasher.update([0]);
         hasher.update(today.to_string().as_bytes());
-        format!("v1:answer:{generation}:{}", hex(&hasher.finalize()))
+        format!("v2:answer:{generation}:{}", hex(&hasher.finalize()))
     }
 
+    /// A stored answer is its entity tag, a newline, then its body, so that a hit is answered
+    /// without hashing the body again.
     pub async fn get(&self, key: &str) -> Option<Cached> {
         if !self.enabled() {
             return None;
         }
-        self.store.get(key).await.map(Cached::new)
+        let stored = self.store.get(key).await?;
+        let split = stored.iter().position(|byte| *byte == b'\n')?;
+        let etag = std::str::from_utf8(&stored[..split]).ok()?.to_owned();
+        Some(Cached {
+            body: stored.slice(split + 1..),
+            etag,
+        })
     }
 
-    pub async fn put(&self, key: &str, body: Bytes) {
+    pub async fn put(&self, key: &str, answer: &Cached) {
         if self.enabled() {
-            self.store.set(key, body, self.ttl).await;
+            let mut stored = Vec::with_capacity(answer.etag.len() + 1 + answer.body.len());
+            stored.extend_from_slice(answer.etag.as_bytes());
+            stored.push(b'\n');
+            stored.extend_from_slice(&answer.body);
+            self.store.set(key, Bytes::from(stored), self.ttl).await;
         }
     }
 }
@@ -165,7 +177,13 @@ impl PersistedQueries {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut text, byte| {
+            let _ = write!(text, "{byte:02x}");
+            text
+        })
 }
 
 /// JSON with object keys sorted at every level, so `{"a":1,"b":2}` and `{"b":2,"a":1}` give one key.

@@ -398,7 +398,12 @@ fn holds_nul(value: &Value) -> bool {
     }
 }
 
+/// In a request's data: its document already passed `check_nesting` and `check_document` (the
+/// HTTP handler checks before anything else and hands the parsed document on).
+pub struct DocumentChecked;
+
 #[async_graphql::async_trait::async_trait]
+
 impl Extension for QueryLimitsExtension {
     async fn prepare_request(
         &self,
@@ -425,11 +430,14 @@ impl Extension for QueryLimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        check_nesting(query).map_err(refused)?;
         // Checked on a parse of our own, before async-graphql's: its recursion-depth check,
-        // which runs as it parses, already follows every spread.
-        if let Ok(document) = async_graphql::parser::parse_query(query) {
-            check_document(&document).map_err(refused)?;
+        // which runs as it parses, already follows every spread. The HTTP handler has done
+        // exactly this on the document it hands over, so it is not done twice.
+        if ctx.data_opt::<DocumentChecked>().is_none() {
+            check_nesting(query).map_err(refused)?;
+            if let Ok(document) = async_graphql::parser::parse_query(query) {
+                check_document(&document).map_err(refused)?;
+            }
         }
         let document = next.run(ctx, query, variables).await.map_err(with_code)?;
         self.remember_kinds(&document);

@@ -183,7 +183,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
         return answer.cached(http, &hit, decision.as_ref());
     }
     let mut reads_only = true;
-    for request in &requests {
+    for request in &mut requests {
         match check(request, over_get) {
             Ok(operation) => reads_only &= operation == Some(OperationType::Query),
             Err((status, code, message)) => return refuse(status, code, &message),
@@ -202,7 +202,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     let prepared: Vec<Request> = requests
         .into_iter()
         .map(|request| {
-            let request = schema::prepare(request, &state.db, caller.clone());
+            let request = schema::prepare(request, &state.db, caller.clone()).data(limits::DocumentChecked);
             match &charge {
                 Some(charge) => request.data(charge.clone()),
                 None => request,
@@ -247,10 +247,13 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     } else {
         StatusCode::OK
     };
-    if shareable && let Some(key) = &cache_key {
-        state.cache.put(key, body.clone()).await;
+    // Tagged once, here: the tag is stored with the answer, so a hit does not hash it again.
+    let tagged = (shareable && answer.public).then(|| crate::cache::Cached::new(body.clone()));
+    if let (Some(tagged), Some(key)) = (&tagged, &cache_key) {
+        state.cache.put(key, tagged).await;
     }
-    let mut sent = answer.fresh(http, status, body, shareable, decision.as_ref());
+    let etag = tagged.map(|tagged| tagged.etag);
+    let mut sent = answer.send(http, status, body, etag, decision.as_ref());
     if let Some(seconds) = retry_after
         && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
     {
@@ -278,18 +281,6 @@ impl Answer {
 
     fn cached(&self, http: &HttpRequest, hit: &crate::cache::Cached, decision: Option<&Decision>) -> HttpResponse {
         self.send(http, StatusCode::OK, hit.body.clone(), Some(hit.etag.clone()), decision)
-    }
-
-    fn fresh(
-        &self,
-        http: &HttpRequest,
-        status: StatusCode,
-        body: web::Bytes,
-        shareable: bool,
-        decision: Option<&Decision>,
-    ) -> HttpResponse {
-        let etag = (shareable && self.public).then(|| crate::cache::Cached::new(body.clone()).etag);
-        self.send(http, status, body, etag, decision)
     }
 
     /// `ETag`, `Cache-Control` and `304 Not Modified` for public `GET` answers, which a CDN in
@@ -369,17 +360,20 @@ fn persisted_query_refusal(error: PersistedQueryError) -> HttpResponse {
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
-/// Checks a request's shape before it runs.
-fn check(request: &Request, over_get: bool) -> Result<Option<OperationType>, (StatusCode, &'static str, String)> {
+/// Checks a request's shape before it runs. The document parsed here stays in the request, so
+/// the schema does not parse it again.
+fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>, (StatusCode, &'static str, String)> {
     let bad = |message: String| (StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message);
     // Before anything recurses through the document (see `graphql::limits`).
     let refused = |(code, message)| (StatusCode::BAD_REQUEST, code, message);
     limits::check_nesting(&request.query).map_err(refused)?;
-    let document = async_graphql::parser::parse_query(&request.query)
-        .map_err(|error| bad(format!("the query does not parse: {error}")))?;
+    let operation_name = request.operation_name.clone();
+    let document = request
+        .parsed_query()
+        .map_err(|error| bad(format!("the query does not parse: {}", error.message)))?;
     limits::check_document(&document).map_err(refused)?;
     let operations: Vec<_> = document.operations.iter().collect();
-    let chosen = match &request.operation_name {
+    let chosen = match &operation_name {
         Some(name) => operations
             .iter()
             .find(|(operation_name, _)| operation_name.map(|n| n.as_str()) == Some(name.as_str())),

@@ -10,7 +10,7 @@
 //! GraphQL query that runs longer is abandoned with `TIMEOUT` by `graphql::limits`, over HTTP
 //! and WebSocket alike.
 
-use std::{cell::Cell, panic::AssertUnwindSafe, rc::Rc, time::Duration};
+use std::{cell::Cell, fmt::Write as _, panic::AssertUnwindSafe, rc::Rc, time::Duration};
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
@@ -60,7 +60,10 @@ fn generate() -> String {
             .map_or(0, |elapsed| elapsed.as_nanos());
         bytes = nanos.to_be_bytes();
     }
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    bytes.iter().fold(String::with_capacity(32), |mut id, byte| {
+        let _ = write!(id, "{byte:02x}");
+        id
+    })
 }
 
 /// The id of a request (empty before the middleware ran, e.g. in unit tests).
@@ -146,6 +149,7 @@ pub async fn middleware(
         let payload = request.take_payload();
         request.set_payload(with_deadline(payload, limit, timed_out.clone()));
     }
+    let started = std::time::Instant::now();
     let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.path());
     let mut response = next.call(request).instrument(span.clone()).await?.map_into_boxed_body();
     let refusal = if timed_out.get() {
@@ -178,6 +182,16 @@ pub async fn middleware(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static(HEADER), value);
     }
+    // The access log: one line per request, in the request's span (id, method, path). Nothing
+    // is formatted when `RUST_LOG` leaves `http` out.
+    span.in_scope(|| {
+        tracing::info!(
+            target: "http",
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "answered"
+        );
+    });
     Ok(response)
 }
 
