@@ -264,17 +264,24 @@ async fn load_sample(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
     }
 }
 
-/// After a bulk import on PostgreSQL: the import's own updates (the standing written into every
+/// After a bulk import. On PostgreSQL the import's own updates (the standing written into every
 /// corridor row) leave dead row versions and no statistics, and the planner then reads the heap
 /// instead of the covering indexes (a corridor count took 92 ms instead of 1 ms at 100 000
 /// recruiters). A failure is logged: autovacuum gets there later anyway.
+///
+/// On SQLite the import's one transaction sits in the write-ahead log (as large as the data it
+/// wrote) until a checkpoint copies it into the database file; until then every read looks its
+/// pages up in the log, and a server that only reads never checkpoints. The import therefore
+/// checkpoints and truncates the log (a busy reader makes that partial: also only logged).
 async fn refresh_statistics(db: &sea_orm::DatabaseConnection) {
     use sea_orm::ConnectionTrait;
-    if !db::is_postgres(db) {
-        return;
-    }
-    if let Err(error) = db.execute_unprepared("VACUUM (ANALYZE)").await {
-        tracing::warn!(%error, "could not vacuum and analyse after the import");
+    let (statement, what) = if db::is_postgres(db) {
+        ("VACUUM (ANALYZE)", "vacuum and analyse")
+    } else {
+        ("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint the write-ahead log")
+    };
+    if let Err(error) = db.execute_unprepared(statement).await {
+        tracing::warn!(%error, "could not {what} after the import");
     }
 }
 
