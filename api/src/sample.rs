@@ -3132,6 +3132,8 @@ struct RecruiterState {
     destinations: Vec<(&'static Country, u32)>,
     /// For each destination, the countries whose workers go there.
     sources: FastMap<&'static str, Vec<&'static str>>,
+    /// Once the name tables are used up, names are numbered branches; the next number.
+    next_branch: Option<usize>,
 }
 
 fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
@@ -3159,6 +3161,7 @@ fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
                 (d.code, from.collect())
             })
             .collect(),
+        next_branch: None,
     };
     for i in 0..count {
         out.push(Record::Recruiter(recruiter(rng, &mut state, i)));
@@ -3166,16 +3169,59 @@ fn generate_recruiters(rng: &mut Random, count: usize, out: &mut Vec<Record>) {
 }
 
 /// Picks a country of registration and a free name there, moving to another country when the
-/// names of one run out (only happens at very large sizes).
+/// names of one run out (only happens at very large sizes). When the tables are used up
+/// everywhere (several hundred thousand recruiters), names become numbered branches; smaller
+/// directories never get there, so they are unchanged.
 fn draw_registration(rng: &mut Random, state: &mut RecruiterState, receiving: bool) -> (&'static Country, AgencyName) {
-    for _ in 0..1_000 {
+    if state.next_branch.is_none() {
+        for _ in 0..1_000 {
+            let pool = if receiving { &state.destinations } else { &state.origins };
+            let country = pick_weighted(rng, pool);
+            if let Some(name) = draw_agency_name(rng, &mut state.reg, country) {
+                return (country, name);
+            }
+        }
+        state.next_branch = Some(2);
+    }
+    loop {
         let pool = if receiving { &state.destinations } else { &state.origins };
         let country = pick_weighted(rng, pool);
-        if let Some(name) = draw_agency_name(rng, &mut state.reg, country) {
+        let branch = state.next_branch.unwrap_or(2);
+        state.next_branch = Some(branch + 1);
+        if let Some(name) = numbered_agency_name(rng, &mut state.reg, country, branch) {
             return (country, name);
         }
     }
-    panic!("the name tables cannot give more unique agency names; add parts to the styles")
+}
+
+/// "Himalayan Overseas Manpower Pokhara Branch 7 Pvt. Ltd.": an English name from the tables
+/// with a branch number, `None` when even that is taken.
+fn numbered_agency_name(
+    rng: &mut Random,
+    reg: &mut Registry,
+    country: &'static Country,
+    branch: usize,
+) -> Option<AgencyName> {
+    let style = pick_weighted(rng, country.styles);
+    let city = Some(pick_ref(rng, country.cities));
+    let parts = draw_parts(rng, style, city);
+    // Fills `reg.short` with the English words; whether their own slug is free does not
+    // matter, the branch number makes this one new.
+    let _ = reg.try_slug(style, &parts);
+    let short = format!("{} Branch {branch}", reg.short);
+    let mut slug = String::new();
+    slugify_into(&short, &mut slug);
+    let legal = with_legal_form(&short, parts.entity.latin);
+    if !reg.claim(&slug, &[&legal]) {
+        return None;
+    }
+    Some(AgencyName {
+        legal,
+        trading: Vec::new(),
+        short,
+        slug,
+        city,
+    })
 }
 
 fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> RecruiterRecord {
