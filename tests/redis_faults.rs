@@ -12,7 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{Client, Server, token};
+use common::{Client, Server, token, wait_until};
 use serde_json::{Value, json};
 
 /// A Redis server of this test's own, on a free port, so killing it disturbs nobody else.
@@ -173,14 +173,18 @@ async fn redis_killed_restarted_flushed_and_stalled_under_load_costs_no_request(
         }));
     }
     let pause = |millis| tokio::time::sleep(Duration::from_millis(millis));
-    pause(1_000).await;
-    let hits_with_redis = metric(&client, "directory_cache_hits_total").await;
-    assert!(hits_with_redis > 0.0, "the load is served from the Redis cache");
+    assert!(
+        wait_until(20, async || metric(&client, "directory_cache_hits_total").await > 0.0).await,
+        "the load is served from the Redis cache"
+    );
 
     redis.kill();
-    pause(1_500).await;
-    let errors_while_down = metric(&client, "directory_redis_errors_total").await;
-    assert!(errors_while_down > 0.0, "Redis failures are counted");
+    assert!(
+        wait_until(20, async || metric(&client, "directory_redis_errors_total").await > 0.0).await,
+        "Redis failures are counted"
+    );
+    // The load runs on with Redis down for a while.
+    pause(1_000).await;
 
     redis.spawn();
     // The connection manager reconnects by itself; the cache fills again.

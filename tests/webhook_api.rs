@@ -11,7 +11,7 @@ use std::{
 };
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use common::{Client, Server, token};
+use common::{Client, Server, token, wait_until};
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -203,18 +203,6 @@ fn signature_is_valid(request: &Received, secret: &str) -> bool {
         .collect();
     // As a receiver does after a rotation: any `v1` of the header may match.
     given.contains(&expected.as_str())
-}
-
-/// Polls `check` until it holds, for at most `seconds`; false if it never did.
-async fn wait_until(seconds: u64, mut check: impl AsyncFnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
-    while !check().await {
-        if tokio::time::Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    true
 }
 
 /// A certified recruiter of the sample directory: its id and its certified certification.
@@ -867,7 +855,7 @@ async fn a_receiver_that_keeps_failing_is_disabled_with_a_visible_reason() {
     assert_eq!(healthy_state["webhook"]["disabledAt"], Value::Null, "{healthy_state}");
 
     // Nothing more is sent to it, and a rotation says why it cannot be used.
-    decide(&client, &watched.certification, version, "SUSPENDED", "review").await;
+    let version = decide(&client, &watched.certification, version, "SUSPENDED", "review").await;
     assert!(wait_until(30, async || healthy.accepted().len() == 3).await);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(failing.received().len(), 2, "a disabled webhook got another delivery");
@@ -907,4 +895,37 @@ async fn a_receiver_that_keeps_failing_is_disabled_with_a_visible_reason() {
             .any(|action| action.starts_with("webhook.disable by webhook-worker")),
         "{actions:?}"
     );
+
+    // Once the receiver is mended its owner turns it back on; another partner cannot even
+    // see it, and nothing missed while it was off is sent.
+    failing.log.lock().unwrap().failures_left = 0;
+    const ENABLE: &str = "mutation($id: ID!) { enableWebhook(id: $id) { disabledAt disabledReason } }";
+    let globex = token("partner", "globex", None);
+    let (code, _) = client.error_as(Some(&globex), ENABLE, json!({ "id": webhook })).await;
+    assert_eq!(code, "NOT_FOUND");
+    let enabled = client.data_as(Some(&acme), ENABLE, json!({ "id": webhook })).await;
+    assert_eq!(enabled["enableWebhook"]["disabledAt"], Value::Null, "{enabled}");
+    assert_eq!(enabled["enableWebhook"]["disabledReason"], Value::Null, "{enabled}");
+    decide(&client, &watched.certification, version, "CERTIFIED", "review").await;
+    assert!(
+        wait_until(30, async || failing.accepted().len() == 1).await,
+        "the enabled webhook got no delivery: {:?}",
+        failing.received().iter().map(|r| r.answered).collect::<Vec<_>>()
+    );
+    assert!(wait_until(30, async || healthy.accepted().len() == 4).await);
+    assert_eq!(failing.received().len(), 3, "exactly the one new transition was sent");
+    let event = failing.accepted()[0].event();
+    assert_eq!(event["to"], "CERTIFIED", "{event}");
+    // A deleted webhook stays deleted.
+    client
+        .data_as(
+            Some(&acme),
+            "mutation($id: ID!) { deleteWebhook(id: $id) { id } }",
+            json!({ "id": healthy_webhook }),
+        )
+        .await;
+    let (code, _) = client
+        .error_as(Some(&acme), ENABLE, json!({ "id": healthy_webhook }))
+        .await;
+    assert_eq!(code, "NOT_FOUND");
 }

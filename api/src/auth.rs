@@ -124,7 +124,7 @@ fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for a JWT secret: {error}"))?;
-    let generated: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    let generated = hex::encode(bytes);
     write_private(&path, &generated)?;
     tracing::info!(path = %path.display(), "generated a JWT signing secret");
     Ok(generated.into_bytes())

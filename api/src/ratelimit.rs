@@ -342,7 +342,7 @@ impl ApiKeys {
         std::fs::create_dir_all(&config.data_dir)?;
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for an API key secret: {error}"))?;
-        let generated: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let generated = hex::encode(bytes);
         crate::auth::write_private(&path, &generated)?;
         Ok(Self::new(generated.into_bytes()))
     }
@@ -366,12 +366,9 @@ impl ApiKeys {
         );
         let mut bytes = [0_u8; 6];
         getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for an API key id: {error}"))?;
-        let id = format!(
-            "{name}.{}",
-            bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>()
-        );
+        let id = format!("{name}.{}", hex::encode(bytes));
         let digest = self.mac(&id).finalize().into_bytes();
-        let signature: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        let signature = hex::encode(digest);
         Ok(MintedKey {
             key: format!("{id}.{signature}"),
             id,

@@ -295,7 +295,7 @@ impl<A> Receipt<A> {
         Ok(Self {
             iss: ISSUER.to_owned(),
             iat: checked_at.timestamp(),
-            jti: bytes.iter().map(|byte| format!("{byte:02x}")).collect(),
+            jti: hex::encode(bytes),
             checked: checked.to_owned(),
             today,
             results,
@@ -395,7 +395,7 @@ mod tests {
     fn tempfile_dir() -> PathBuf {
         let mut bytes = [0_u8; 8];
         getrandom::fill(&mut bytes).unwrap();
-        let name: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let name = hex::encode(bytes);
         std::env::temp_dir().join(format!("receipt-test-{name}"))
     }
 

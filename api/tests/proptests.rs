@@ -138,11 +138,32 @@ proptest! {
     }
 
     #[test]
-    fn vocabulary_checks_never_panic(text in any::<String>()) {
-        let _ = vocab::check_slug(&text);
-        let _ = vocab::check_url(&text, "website");
-        let _ = vocab::check_currency(&text);
-        let _ = vocab::check_not_blank(&text, "name");
+    fn vocabulary_checks_accept_exactly_their_forms(text in prop_oneof![
+        any::<String>(),
+        "[a-z0-9-]{0,24}",
+        "[A-Za-z]{2,3}",
+        "(https?|ftp|)(://)?[a-z.]{0,12}(/[a-z]{0,5})?",
+    ]) {
+        // A slug is lower-case words of letters and digits joined by single hyphens.
+        if vocab::check_slug(&text).is_ok() {
+            prop_assert!(text.len() <= 120);
+            prop_assert!(text.split('-').all(|word| !word.is_empty()
+                && word.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())), "{}", text);
+        }
+        if vocab::check_country(&text).is_ok() {
+            prop_assert!(text.len() == 2 && text.bytes().all(|byte| byte.is_ascii_uppercase()), "{}", text);
+        }
+        if vocab::check_language(&text).is_ok() {
+            prop_assert!(text.len() == 2 && text.bytes().all(|byte| byte.is_ascii_lowercase()), "{}", text);
+        }
+        if vocab::check_currency(&text).is_ok() {
+            prop_assert!(text.len() == 3 && text.bytes().all(|byte| byte.is_ascii_uppercase()), "{}", text);
+        }
+        if vocab::check_url(&text, "website").is_ok() {
+            prop_assert!(text.starts_with("https://") || text.starts_with("http://"), "{}", text);
+        }
+        prop_assert_eq!(vocab::check_not_blank(&text, "name").is_ok(),
+            !text.trim().is_empty() && text.chars().count() <= 500);
         let domain = vocab::normalise_domain(&text);
         prop_assert!(!domain.contains('/') && !domain.contains(':') && !domain.contains('@'));
         if vocab::check_domain(&domain).is_ok() {
@@ -162,15 +183,20 @@ proptest! {
         "\\{\"type\":\"(recruiter|organisation|certification|commitment|trademark_right|training_provider|training_listing|x)\"(,\"[a-z_]{1,14}\":(\"[^\"\\\\]{0,12}\"|[0-9.e-]{1,8}|\\[\\]|null|true|\\{\\}))*\\}",
     ]) {
         match import::parse_line(&line) {
+            // What is read is what is written back: the record survives its own line.
             Ok(record) => {
-                let _ = import::validate(&record);
+                let again = serde_json::to_string(&record).unwrap();
+                prop_assert_eq!(import::parse_line(&again).unwrap(), record.clone());
+                for violation in import::validate(&record) {
+                    prop_assert!(!violation.is_empty() && !violation.contains('\n'), "{}", violation);
+                }
             }
-            Err(message) => prop_assert!(!message.is_empty()),
+            Err(message) => prop_assert!(!message.is_empty() && message.chars().count() <= 400, "{}", message),
         }
     }
 
     #[test]
-    fn sample_lines_mangled_never_panic(
+    fn sample_lines_mangled_are_read_back_or_refused_clearly(
         index in 0..200_usize,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<char>(), 0..3_u8), 1..6),
     ) {
@@ -186,8 +212,20 @@ proptest! {
             }
         }
         let line: String = line.into_iter().collect();
-        if let Ok(record) = import::parse_line(&line) {
-            let _ = import::validate(&record);
+        match import::parse_line(&line) {
+            Ok(record) => {
+                let again = serde_json::to_string(&record).unwrap();
+                prop_assert_eq!(import::parse_line(&again).unwrap(), record.clone());
+                let violations = import::validate(&record);
+                if line == lines[index % lines.len()] {
+                    // An edit that changed nothing leaves a valid sample record valid.
+                    prop_assert!(violations.is_empty(), "{:?}", violations);
+                }
+                for violation in violations {
+                    prop_assert!(!violation.is_empty() && violation.chars().count() <= 600, "{}", violation);
+                }
+            }
+            Err(message) => prop_assert!(!message.is_empty() && message.chars().count() <= 400, "{}", message),
         }
     }
 
@@ -207,7 +245,9 @@ proptest! {
 
     #[test]
     fn query_text_nesting_is_measured_without_panicking(text in any::<String>(), depth in 0..200_usize) {
-        let _ = limits::nesting_depth(&text);
+        // Depth never exceeds the brackets opened.
+        let opened = text.matches(['{', '[', '(']).count();
+        prop_assert!(limits::nesting_depth(&text) <= opened, "depth beyond {} brackets", opened);
         let nested = format!("{}{}", "{a ".repeat(depth), "}".repeat(depth));
         prop_assert_eq!(limits::nesting_depth(&nested), depth.min(limits::MAX_NESTING + 1));
         if let Ok(document) = async_graphql::parser::parse_query(&text) {

@@ -17,6 +17,8 @@ pub struct Model {
     /// JSON array of recruiter ids; empty watches every recruiter.
     #[sea_orm(column_type = "Text")]
     pub recruiter_ids: String,
+    /// The change-log position after which transitions are sent to it: where the log stood
+    /// when it was registered, or when it was last enabled again.
     pub created_seq: i64,
     pub created_at: DateTimeUtc,
     pub secret_rotated_at: Option<DateTimeUtc>,

@@ -422,6 +422,7 @@ fn main() {
                         filter,
                         limit: PAGE_SIZE,
                         offset: 0,
+                        highlights: true,
                     })
                     .expect("search")
             };

@@ -247,7 +247,19 @@ impl SearchIndex {
 
         let hits = scored_docs
             .into_iter()
-            .map(|(score, address)| self.hit(&searcher, &plan, score, address))
+            .map(|(score, address)| {
+                if request.highlights && !plan.is_empty() {
+                    self.hit_with_highlights(&searcher, &plan, score, address)
+                } else {
+                    let (record_type, id) = reference(&searcher, address)?;
+                    Ok(Hit {
+                        record_type,
+                        id,
+                        score,
+                        highlights: Vec::new(),
+                    })
+                }
+            })
             .collect::<Result<Vec<Hit>, Error>>()?;
         Ok(SearchResults { total, hits, facets })
     }
@@ -340,7 +352,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn hit(&self, searcher: &Searcher, plan: &QueryPlan, score: Score, address: DocAddress) -> Result<Hit, Error> {
+    /// A hit read from its stored document, with snippets of where the query matched.
+    fn hit_with_highlights(
+        &self,
+        searcher: &Searcher,
+        plan: &QueryPlan,
+        score: Score,
+        address: DocAddress,
+    ) -> Result<Hit, Error> {
         let stored: TantivyDocument = searcher.doc(address)?;
         let text = |field| {
             stored
@@ -357,19 +376,15 @@ impl SearchIndex {
             .get_first(self.fields.id)
             .and_then(|value| value.as_i64())
             .ok_or_else(|| Error::CorruptDocument("document without an id".to_owned()))?;
-        let highlights = if plan.is_empty() {
-            Vec::new()
-        } else {
-            highlights(
-                plan,
-                &StoredText {
-                    title: text(self.fields.title),
-                    names: all_text(self.fields.names),
-                    identifiers: all_text(self.fields.identifiers),
-                    body: all_text(self.fields.body),
-                },
-            )
-        };
+        let highlights = highlights(
+            plan,
+            &StoredText {
+                title: text(self.fields.title),
+                names: all_text(self.fields.names),
+                identifiers: all_text(self.fields.identifiers),
+                body: all_text(self.fields.body),
+            },
+        );
         Ok(Hit {
             record_type,
             id,
@@ -481,6 +496,27 @@ fn statuses_on(
 
 /// The `certified_until` column of a segment; an unreadable one ranks every record as
 /// uncertified rather than failing the search.
+/// Which record a document is, read from the fast columns: no stored document is touched.
+fn reference(searcher: &Searcher, address: DocAddress) -> Result<(RecordType, i64), Error> {
+    let corrupt = |what: &str| Error::CorruptDocument(format!("document without {what}"));
+    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+    let id = fast
+        .i64(names::ID)?
+        .first(address.doc_id)
+        .ok_or_else(|| corrupt("an id"))?;
+    let types = fast.str(names::RECORD_TYPE)?.ok_or_else(|| corrupt("a record type"))?;
+    let ord = types
+        .term_ords(address.doc_id)
+        .next()
+        .ok_or_else(|| corrupt("a record type"))?;
+    let mut name = String::new();
+    types.ord_to_str(ord, &mut name).map_err(TantivyError::from)?;
+    let record_type = name
+        .parse::<RecordType>()
+        .map_err(|error| Error::CorruptDocument(error.to_string()))?;
+    Ok((record_type, id))
+}
+
 fn certified_until_column(segment_reader: &SegmentReader) -> Column<u64> {
     segment_reader
         .fast_fields()

@@ -44,6 +44,9 @@ pub struct SearchRequest<'a> {
     pub filter: &'a Filter,
     pub limit: usize,
     pub offset: usize,
+    /// Compute each hit's snippets ([`crate::Hit::highlights`]). They cost reading the stored
+    /// document and re-tokenising it, so callers that do not show them leave this off.
+    pub highlights: bool,
 }
 
 /// Only this much of the query text is read; nobody types more, and it bounds the work.

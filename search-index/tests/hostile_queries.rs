@@ -47,6 +47,7 @@ fn search_all_ways(query: &str) {
                 filter: &filter,
                 limit: 10,
                 offset: 0,
+                highlights: true,
             })
             .unwrap_or_else(|error| panic!("{query:?} failed: {error}"));
         assert!(results.hits.len() <= 10);

@@ -18,6 +18,7 @@ fn search_filtered(index: &SearchIndex, query: &str, filter: &Filter) -> SearchR
             filter,
             limit: 20,
             offset: 0,
+            highlights: true,
         })
         .unwrap_or_else(|error| panic!("search {query:?} failed: {error}"))
 }
@@ -437,6 +438,7 @@ fn facets_count_the_whole_filtered_result() {
             filter: &filter,
             limit: 1,
             offset: 0,
+            highlights: true,
         })
         .expect("browse");
     assert_eq!(results.total, 3);
@@ -491,6 +493,7 @@ fn pages_with_offset_do_not_overlap_and_cover_everything() {
                 filter: &Filter::default(),
                 limit: 10,
                 offset,
+                highlights: true,
             })
             .expect("page");
         assert_eq!(page.total, 25);
@@ -507,6 +510,7 @@ fn pages_with_offset_do_not_overlap_and_cover_everything() {
             filter: &Filter::default(),
             limit: 10,
             offset: 100,
+            highlights: true,
         })
         .expect("past the end");
     assert!(beyond.hits.is_empty());
@@ -518,6 +522,7 @@ fn pages_with_offset_do_not_overlap_and_cover_everything() {
             filter: &Filter::default(),
             limit: 0,
             offset: 0,
+            highlights: true,
         })
         .expect("counts only");
     assert!(only_counts.hits.is_empty());
@@ -533,6 +538,7 @@ fn a_result_window_too_deep_is_refused_as_bad_input() {
             filter: &Filter::default(),
             limit: 10,
             offset: usize::MAX,
+            highlights: true,
         })
         .expect_err("window too large");
     assert!(matches!(error, Error::ResultWindowTooLarge { .. }));
@@ -713,6 +719,7 @@ fn certified_holds_through_its_last_day_and_lapses_the_day_after() {
                 },
                 limit: 10,
                 offset: 0,
+                highlights: false,
             })
             .expect("search")
     };
@@ -735,4 +742,43 @@ fn certified_holds_through_its_last_day_and_lapses_the_day_after() {
         on(last_day + 1, None, &[]).facets.certification_status,
         vec![("expired".to_owned(), 1)]
     );
+}
+
+/// Leaving snippets out (the hit is then named from fast columns, without reading its stored
+/// document) changes nothing else: the same records, in the same order, with the same scores.
+#[test]
+fn hits_without_highlights_are_the_same_hits() {
+    let mut documents: Vec<Document> = (1..=30)
+        .map(|id| recruiter(id, &format!("Horizon Manpower Branch {id}")))
+        .collect();
+    documents.push(recruiter(31, "हिमालयन ओभरसिज म्यानपावर"));
+    let index = index_with(documents);
+    for query in ["horizon", "horizn manpower", "branch 7", "हिमालयन", ""] {
+        let page = |highlights| {
+            index
+                .search(&SearchRequest {
+                    query,
+                    filter: &Filter::default(),
+                    limit: 12,
+                    offset: 0,
+                    highlights,
+                })
+                .expect("search")
+        };
+        let (with, without) = (page(true), page(false));
+        assert!(!with.hits.is_empty(), "{query:?} finds something");
+        assert_eq!(with.total, without.total, "{query:?}");
+        let named = |results: &SearchResults| -> Vec<(RecordType, i64, f32)> {
+            results
+                .hits
+                .iter()
+                .map(|hit| (hit.record_type, hit.id, hit.score))
+                .collect()
+        };
+        assert_eq!(named(&with), named(&without), "{query:?}");
+        assert!(without.hits.iter().all(|hit| hit.highlights.is_empty()));
+        if !query.is_empty() {
+            assert!(with.hits.iter().any(|hit| !hit.highlights.is_empty()), "{query:?}");
+        }
+    }
 }

@@ -435,3 +435,17 @@ impl Drop for Server {
         drop(self.postgres.take());
     }
 }
+
+/// Polls `check` until it holds, for at most `seconds`; false if it never did. Tests wait on
+/// conditions with a generous deadline, never for a fixed time: a loaded 2-core machine makes
+/// any fixed margin flaky.
+pub async fn wait_until(seconds: u64, mut check: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    while !check().await {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
+}

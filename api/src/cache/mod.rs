@@ -51,7 +51,7 @@ pub struct Cached {
 impl Cached {
     pub fn new(body: Bytes) -> Self {
         let digest = Sha256::digest(&body);
-        let etag = format!("\"{}\"", hex(&digest[..16]));
+        let etag = format!("\"{}\"", hex::encode(&digest[..16]));
         Self { body, etag }
     }
 }
@@ -88,7 +88,7 @@ impl ResponseCache {
         hasher.update(canonical_json(&variables).as_bytes());
         hasher.update([0]);
         hasher.update(today.to_string().as_bytes());
-        format!("v2:answer:{generation}:{}", hex(&hasher.finalize()))
+        format!("v2:answer:{generation}:{}", hex::encode(hasher.finalize()))
     }
 
     /// A stored answer is its entity tag, a newline, then its body, so that a hit is answered
@@ -166,7 +166,7 @@ impl PersistedQueries {
             request.query = String::from_utf8(stored.to_vec()).map_err(|_| PersistedQueryError::NotFound)?;
             return Ok(());
         }
-        if hex(&Sha256::digest(request.query.as_bytes())) != hash {
+        if hex::encode(Sha256::digest(request.query.as_bytes())) != hash {
             return Err(PersistedQueryError::HashMismatch);
         }
         self.store
@@ -174,16 +174,6 @@ impl PersistedQueries {
             .await;
         Ok(())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut text, byte| {
-            let _ = write!(text, "{byte:02x}");
-            text
-        })
 }
 
 /// JSON with object keys sorted at every level, so `{"a":1,"b":2}` and `{"b":2,"a":1}` give one key.
@@ -261,7 +251,7 @@ mod tests {
     async fn persisted_queries_follow_the_apollo_protocol() {
         let store = PersistedQueries::new(Store::memory(1 << 20, Duration::from_secs(60)));
         let query = "{ recruiters(first: 1) { totalCount } }";
-        let hash = hex(&Sha256::digest(query.as_bytes()));
+        let hash = hex::encode(Sha256::digest(query.as_bytes()));
         let with_hash = |query: &str, hash: &str| {
             let mut request = Request::new(query);
             request.extensions.insert(

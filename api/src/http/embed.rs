@@ -30,7 +30,7 @@ struct Representation {
 /// the same on every server of a deployment.
 fn content_hash() -> String {
     let digest = Sha256::digest(SCRIPT.as_bytes());
-    digest[..16].iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(&digest[..16])
 }
 
 static IDENTITY: LazyLock<Representation> = LazyLock::new(|| Representation {

@@ -10,7 +10,7 @@
 //! GraphQL query that runs longer is abandoned with `TIMEOUT` by `graphql::limits`, over HTTP
 //! and WebSocket alike.
 
-use std::{cell::Cell, fmt::Write as _, panic::AssertUnwindSafe, rc::Rc, time::Duration};
+use std::{cell::Cell, panic::AssertUnwindSafe, rc::Rc, time::Duration};
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
@@ -60,10 +60,7 @@ fn generate() -> String {
             .map_or(0, |elapsed| elapsed.as_nanos());
         bytes = nanos.to_be_bytes();
     }
-    bytes.iter().fold(String::with_capacity(32), |mut id, byte| {
-        let _ = write!(id, "{byte:02x}");
-        id
-    })
+    hex::encode(bytes)
 }
 
 /// The id of a request (empty before the middleware ran, e.g. in unit tests).

@@ -260,6 +260,7 @@ impl Search {
                 filter: &request.filter,
                 limit: request.limit,
                 offset: request.offset,
+                highlights: request.highlights,
             };
             if request.facets {
                 index.search(&search)
@@ -350,6 +351,8 @@ pub struct OwnedSearchRequest {
     pub offset: usize,
     /// Count facet values too (only when the caller asked for them).
     pub facets: bool,
+    /// Snippets of where each hit matched (only when the caller asked for them).
+    pub highlights: bool,
 }
 
 /// Documents touched by change-log entries: a certification or mark right changes its

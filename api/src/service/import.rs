@@ -887,10 +887,7 @@ const TABLES: [&str; 9] = [
 pub fn content_hash(record: &Record) -> String {
     use sha2::Digest;
     let canonical = serde_json::to_vec(record).unwrap_or_default();
-    sha2::Sha256::digest(&canonical)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(sha2::Sha256::digest(&canonical))
 }
 
 /// Sets the fields every record table shares.

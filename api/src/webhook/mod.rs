@@ -85,11 +85,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The value of [`SIGNATURE_HEADER`]: one `v1=` per secret, the current one first (after a
@@ -376,6 +372,58 @@ pub async fn disable(db: &DatabaseConnection, id: i64, reason: String, now: Date
     Ok(())
 }
 
+/// Turns deliveries back on for a webhook the directory disabled (its receiver kept failing),
+/// once its owner has mended the receiver. Only transitions recorded from now on are sent:
+/// what happened while it was off stays in each certification's public history. A deleted
+/// webhook stays deleted; an active one is answered as it is.
+pub async fn enable(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    id: i64,
+    allow_private: bool,
+    now: DateTime<Utc>,
+) -> AppResult<webhook::Model> {
+    let txn = changes::begin_write(db).await?;
+    let current = find_visible(&*txn, identity, id).await?;
+    match (current.disabled_at, &current.disabled_reason) {
+        (None, _) => return Ok(current),
+        (Some(_), None) => return Err(AppError::NotFound("this webhook was deleted".to_owned())),
+        (Some(_), Some(_)) => {}
+    }
+    // The rules may have changed since it was registered (e.g. private targets allowed then).
+    let parsed = reqwest::Url::parse(&current.url).map_err(|error| AppError::bad_input(format!("`url`: {error}")))?;
+    address::check_host(&parsed, allow_private).map_err(AppError::BadInput)?;
+    let owned = webhook::Entity::find()
+        .filter(webhook::Column::OwnerSub.eq(current.owner_sub.clone()))
+        .filter(webhook::Column::OwnerRole.eq(current.owner_role.clone()))
+        .filter(webhook::Column::DisabledAt.is_null())
+        .count(&*txn)
+        .await?;
+    if owned >= MAX_WEBHOOKS_PER_OWNER {
+        return Err(AppError::Conflict(format!(
+            "its owner already has {owned} active webhooks, the most allowed: delete one first"
+        )));
+    }
+    let mut updated: webhook::ActiveModel = current.clone().into();
+    updated.disabled_at = Set(None);
+    updated.disabled_reason = Set(None);
+    updated.failures_in_a_row = Set(0);
+    // Nothing recorded while it was off is sent now.
+    updated.created_seq = Set(changes::latest_seq(&*txn).await?);
+    let saved = updated.update(&*txn).await?;
+    let change = Change {
+        entity_type: "webhook",
+        entity_id: id,
+        operation: "enable",
+        before: audit_image(&current),
+        after: audit_image(&saved),
+    };
+    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    txn.commit().await?;
+    tracing::info!(webhook = id, owner = %saved.owner_sub, "webhook enabled again");
+    Ok(saved)
+}
+
 /// Replaces a webhook's secret; deliveries from now on (retries included) are signed with
 /// the new one, and for `grace` also with the one it replaces.
 pub async fn rotate_secret(
@@ -418,7 +466,7 @@ async fn live(txn: &impl sea_orm::ConnectionTrait, identity: &Identity, id: i64)
     if current.disabled_at.is_some() {
         return Err(match &current.disabled_reason {
             Some(reason) => AppError::Conflict(format!(
-                "this webhook was disabled ({reason}): register the receiver again once it answers"
+                "this webhook was disabled ({reason}): mend the receiver, then call `enableWebhook`"
             )),
             None => AppError::NotFound("this webhook was deleted".to_owned()),
         });
@@ -435,7 +483,7 @@ mod tests {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(b"Jefe").unwrap();
         mac.update(b"what do ya want for nothing?");
-        let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let expected = hex::encode(mac.finalize().into_bytes());
         assert_eq!(
             expected,
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
@@ -443,7 +491,7 @@ mod tests {
         // The signed text is "<t>.<body>".
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(b"whsec_x").unwrap();
         mac.update(b"1700000000.{\"a\":1}");
-        let direct: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let direct = hex::encode(mac.finalize().into_bytes());
         assert_eq!(signature("whsec_x", 1_700_000_000, "{\"a\":1}"), direct);
         // The same value as Python's `hmac.new(b"whsec_x", b'1700000000.{"a":1}', sha256)`.
         assert_eq!(

@@ -105,7 +105,7 @@ impl SecretKeys {
         }
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness for a webhook key: {error}"))?;
-        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let hex = hex::encode(bytes);
         let id = format!("k{}-{}", chrono::Utc::now().format("%Y%m%d"), &hex[..6]);
         crate::auth::write_private(
             path,

@@ -1,4 +1,4 @@
-//! Registering, rotating and deleting webhooks: partners for themselves, admins for anyone.
+//! Registering, rotating, enabling and deleting webhooks: partners for themselves, admins for anyone.
 
 use async_graphql::{Context, ID, InputObject, Object};
 
@@ -33,6 +33,13 @@ fn registration(registered: hooks::Registration) -> WebhookRegistration {
     }
 }
 
+/// Whether private and loopback targets are allowed (`WEBHOOK_ALLOW_PRIVATE`, off by default).
+fn allow_private(ctx: &Context<'_>) -> bool {
+    ctx.data::<crate::config::WebhookSettings>()
+        .map(|settings| settings.allow_private)
+        .unwrap_or(false)
+}
+
 fn secret_keys<'a>(ctx: &Context<'a>) -> AppResult<&'a hooks::secrets::SecretKeys> {
     ctx.data::<hooks::secrets::SecretKeys>()
         .map_err(|_| crate::error::AppError::internal(anyhow::anyhow!("no webhook secret keys")))
@@ -56,10 +63,7 @@ impl WebhookMutation {
             .map(|id| ids::decode_id_of(Kind::Recruiter, id))
             .collect::<AppResult<Vec<i64>>>()?;
         let now = graphql::facts(ctx)?.now;
-        let allow_private = ctx
-            .data::<crate::config::WebhookSettings>()
-            .map(|settings| settings.allow_private)
-            .unwrap_or(false);
+        let allow_private = allow_private(ctx);
         let registered = hooks::register(
             graphql::db(ctx)?,
             secret_keys(ctx)?,
@@ -87,6 +91,19 @@ impl WebhookMutation {
             .unwrap_or_default();
         Ok(registration(
             hooks::rotate_secret(graphql::db(ctx)?, secret_keys(ctx)?, identity, id, grace, now).await?,
+        ))
+    }
+
+    /// Turns a webhook the directory disabled (its receiver kept failing) back on, once the
+    /// receiver answers again. Transitions recorded while it was off are not sent; they stay
+    /// in each certification's public history.
+    async fn enable_webhook(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Webhook> {
+        let identity = require(ctx, &[Role::Partner])?;
+        let id = hooks::decode_webhook_id(&id)?;
+        let now = graphql::facts(ctx)?.now;
+        let allow_private = allow_private(ctx);
+        Ok(Webhook(
+            hooks::enable(graphql::db(ctx)?, identity, id, allow_private, now).await?,
         ))
     }
 

@@ -200,6 +200,8 @@ impl SearchQuery {
                 offset,
                 // Facets cost a pass over every match: counted only when selected.
                 facets: ctx.look_ahead().field("facets").exists(),
+                // Snippets cost a stored-document read per hit: made only when selected.
+                highlights: ctx.look_ahead().field("edges").field("highlights").exists(),
             })
             .await?;
 
