@@ -6,61 +6,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Server, token};
-use futures_util::{SinkExt, StreamExt};
+use common::{
+    Server, token,
+    ws::{connect, next_message, subscribe},
+};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens a graphql-transport-ws connection; `Err` holds the HTTP status of a refused upgrade.
-async fn connect(server: &Server) -> Result<Socket, u16> {
-    let url = format!("{}/graphql", server.url.replace("http://", "ws://"));
-    let mut request = url.into_client_request().expect("request");
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((mut socket, _)) => {
-            socket
-                .send(Message::text(json!({ "type": "connection_init" }).to_string()))
-                .await
-                .expect("send");
-            assert_eq!(
-                next_message(&mut socket).await.map(|m| m["type"].clone()),
-                Some(json!("connection_ack"))
-            );
-            Ok(socket)
-        }
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
-        Err(error) => panic!("WebSocket upgrade failed: {error}"),
-    }
-}
-
-/// The next text message that is not a ping; `None` once the server closed the connection.
-async fn next_message(socket: &mut Socket) -> Option<Value> {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(15), socket.next())
-            .await
-            .expect("a message (or the close) within 15 s");
-        match message {
-            Some(Ok(Message::Text(text))) => {
-                let value: Value = serde_json::from_str(&text).expect("JSON message");
-                if value["type"] != "ping" && value["type"] != "complete" {
-                    return Some(value);
-                }
-            }
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
-            Some(Ok(_)) => {}
-        }
-    }
-}
-
-async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
-    let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
-    socket.send(Message::text(message.to_string())).await.expect("send");
-}
+use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
 async fn websocket_operations_meet_the_same_limits_as_http() {
@@ -413,4 +365,38 @@ async fn a_write_waits_a_bounded_time_for_a_long_import_while_reads_go_on() {
     );
     let saved = client.data_as(Some(&admin), save, organisation).await;
     assert_eq!(saved["saveOrganisation"]["name"], "During Import Ltd");
+}
+
+/// A secret file that is empty or too short would sign tokens (or API keys) anyone can forge:
+/// the server refuses to start and names the file, for each of the two secrets; a long enough
+/// file is used as it is.
+#[test]
+fn an_empty_or_short_secret_file_is_refused_at_start_naming_it() {
+    for (file, contents) in [
+        ("jwt-secret", ""),
+        ("jwt-secret", "short-secret\n"),
+        ("api-key-secret", ""),
+        ("api-key-secret", "   \n"),
+    ] {
+        let data_dir = tempfile::tempdir().expect("a data directory");
+        std::fs::write(data_dir.path().join(file), contents).expect("write the secret file");
+        let started = std::process::Command::new(env!("CARGO_BIN_EXE_directory"))
+            .args(["serve", "--exit-on-stdin-close"])
+            .env("BIND", "127.0.0.1:0")
+            .env("DATA_DIR", data_dir.path())
+            .env("SAMPLE_DATA", "false")
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env_remove("JWT_SECRET")
+            .env_remove("API_KEY_SECRET")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run the server");
+        let stderr = String::from_utf8_lossy(&started.stderr);
+        assert!(!started.status.success(), "{file} {contents:?}: the server started");
+        assert!(
+            stderr.contains(file) && stderr.contains("at least 32"),
+            "{file} {contents:?}: {stderr}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Client, Server, token};
+use common::{Client, Server, token, wait_until, ws};
 use serde_json::{Value, json};
 
 const EXPIRES_ON: &str = "2031-03-14";
@@ -315,4 +315,28 @@ async fn a_certification_moved_to_another_recruiter_leaves_its_previous_holder_e
         "the previous holder still matches the number exactly: {hits:?}"
     );
     assert_eq!(answer["certified"]["nodes"], json!([{ "slug": "another-test-agency" }]));
+}
+
+/// A WebSocket connection held across midnight answers each operation for the day it runs on,
+/// not the day the connection opened: the clock starts seconds before midnight of the
+/// certificate's last day, and the same connection sees it lapse.
+#[tokio::test]
+async fn a_websocket_held_past_midnight_answers_for_the_new_day() {
+    const SECONDS_BEFORE_MIDNIGHT: &str = "2031-03-14T23:59:50Z";
+    let server = Server::start_with(&[("SAMPLE_DATA", "false"), ("CLOCK_START", SECONDS_BEFORE_MIDNIGHT)]);
+    import(&server.client(), &directory(EXPIRES_ON)).await;
+    let mut socket = ws::connect(&server).await.expect("connected");
+    const VERIFY: &str = "query($n: String!) { verifyCertificate(number: $n) { certified } }";
+    let mut operation = 0;
+    let mut certified = async |socket: &mut ws::Socket| {
+        operation += 1;
+        let data = ws::query(socket, &format!("op-{operation}"), VERIFY, json!({ "n": NUMBER })).await;
+        data["verifyCertificate"]["certified"].as_bool().expect("certified")
+    };
+    assert!(certified(&mut socket).await, "certified on its last day");
+    // Midnight passes while the connection stays open.
+    let lapsed = wait_until(60, async || !certified(&mut socket).await).await;
+    assert!(lapsed, "the connection kept answering for the day it opened");
+    let over_http = server.client().data(VERIFY, json!({ "n": NUMBER })).await;
+    assert_eq!(over_http["verifyCertificate"]["certified"], false, "{over_http}");
 }

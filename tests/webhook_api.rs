@@ -36,10 +36,15 @@ impl Received {
     }
 }
 
+/// The body of every refusal of the test receivers: it must never show in the directory.
+const RECEIVER_PRIVATE: &str = "stack trace of an internal service, db=10.0.0.7";
+
 #[derive(Default)]
 struct Log {
     /// Requests still to answer with a 500.
     failures_left: usize,
+    /// Answer every request with a 307 to this address instead.
+    redirect_to: Option<String>,
     received: Vec<Received>,
 }
 
@@ -57,7 +62,7 @@ impl Receiver {
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(Log {
             failures_left: failures,
-            received: Vec::new(),
+            ..Log::default()
         }));
         let task = Some(tokio::spawn(serve(listener, log.clone())));
         Self { port, log, task }
@@ -139,9 +144,11 @@ async fn answer(mut stream: TcpStream, log: Arc<Mutex<Log>>) {
         buffer.extend_from_slice(&chunk[..read]);
     }
     let body = String::from_utf8_lossy(&buffer[header_end..header_end + length]).to_string();
-    let answered = {
+    let (answered, location) = {
         let mut log = log.lock().unwrap();
-        let answered = if log.failures_left > 0 {
+        let answered = if log.redirect_to.is_some() {
+            307
+        } else if log.failures_left > 0 {
             log.failures_left -= 1;
             500
         } else {
@@ -152,15 +159,17 @@ async fn answer(mut stream: TcpStream, log: Arc<Mutex<Log>>) {
             body,
             answered,
         });
-        answered
+        (answered, log.redirect_to.clone())
     };
-    let (reason, text) = if answered == 200 {
-        ("OK", "ok")
-    } else {
-        ("Internal Server Error", "try later")
+    // What a receiver says in its body is its own business: the directory never shows it.
+    let (reason, text) = match answered {
+        200 => ("OK", "ok"),
+        307 => ("Temporary Redirect", RECEIVER_PRIVATE),
+        _ => ("Internal Server Error", RECEIVER_PRIVATE),
     };
+    let location = location.map(|to| format!("location: {to}\r\n")).unwrap_or_default();
     let response = format!(
-        "HTTP/1.1 {answered} {reason}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        "HTTP/1.1 {answered} {reason}\r\n{location}content-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
         text.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;
@@ -848,6 +857,7 @@ async fn a_receiver_that_keeps_failing_is_disabled_with_a_visible_reason() {
         reason.contains("2 deliveries in a row") && reason.contains("HTTP 500"),
         "{reason}"
     );
+    assert!(!reason.contains("10.0.0.7"), "the receiver's body is shown: {reason}");
     assert_eq!(state["webhook"]["deletedAt"], Value::Null, "disabled is not deleted");
     let healthy_state = client
         .data_as(Some(&acme), STATE, json!({ "id": healthy_webhook }))
@@ -928,4 +938,38 @@ async fn a_receiver_that_keeps_failing_is_disabled_with_a_visible_reason() {
         .error_as(Some(&acme), ENABLE, json!({ "id": healthy_webhook }))
         .await;
     assert_eq!(code, "NOT_FOUND");
+}
+
+/// A redirect is not followed (a receiver cannot bounce deliveries inside), and whatever a
+/// receiver answers in its body never reaches the partner's delivery log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_not_followed_and_a_receivers_body_is_never_shown() {
+    let server = Server::start_with(&[("WEBHOOK_ALLOW_PRIVATE", "true"), ("WEBHOOK_MAX_ATTEMPTS", "1")]);
+    let client = server.client();
+    let [watched]: [Certified; 1] = certified_recruiters(&client, 1).await.try_into().ok().unwrap();
+    let inside = Receiver::start(0).await;
+    let bouncing = Receiver::start(0).await;
+    bouncing.log.lock().unwrap().redirect_to = Some(inside.url());
+    let partner = token("partner", "acme-brand", None);
+    let (webhook, _) = register(
+        &client,
+        &partner,
+        &bouncing.url(),
+        Some(vec![watched.recruiter_id.clone()]),
+    )
+    .await;
+    let version = watched.certification["version"].as_i64().unwrap();
+    decide(&client, &watched.certification, version, "SUSPENDED", "review").await;
+    let mut log = Vec::new();
+    let given_up = wait_until(30, async || {
+        log = deliveries(&client, &partner, &webhook).await;
+        log.first().is_some_and(|delivery| delivery["state"] == "FAILED")
+    })
+    .await;
+    assert!(given_up, "the redirected delivery was not given up: {log:#?}");
+    assert_eq!(bouncing.received().len(), 1);
+    assert!(inside.received().is_empty(), "the redirect was followed");
+    assert_eq!(log[0]["lastStatusCode"], 307, "{log:#?}");
+    let shown = serde_json::to_string(&log).unwrap();
+    assert!(!shown.contains("10.0.0.7"), "the receiver's body is shown: {shown}");
 }

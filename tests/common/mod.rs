@@ -16,6 +16,8 @@ use std::{
 
 use serde_json::{Value, json};
 
+pub mod ws;
+
 pub struct Server {
     child: Child,
     pub url: String,
