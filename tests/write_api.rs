@@ -947,3 +947,82 @@ async fn an_import_leaves_no_write_ahead_log_behind() {
         .await;
     assert_eq!(count["recruiters"]["totalCount"], 400);
 }
+
+/// A file is not refused for how it spells a host name: an import (and `saveMarkRight`) stores
+/// each in its canonical form, says how many it changed, and `verifyMarkUse` finds them in any
+/// spelling.
+#[tokio::test]
+async fn host_names_are_taken_in_any_spelling_and_stored_canonically() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let admin = token("admin", "admin-1", None);
+    let lines = [
+        json!({"type":"recruiter","external_id":"rec-hosts","legal_name":"Host Spelling Manpower","trading_names":[],
+               "slug":"host-spelling-manpower","country":"NP","languages":["ne"],"sectors":["construction"],
+               "corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none"}),
+        json!({"type":"certification","external_id":"cert-hosts","recruiter":"rec-hosts","certificate_number":"ERS-HOSTS-1",
+               "scheme":"Ethical Recruitment Standard 2.0","certification_body":"Sentinel Certification Ltd.","status":"certified",
+               "issued_on":"2025-03-15","expires_on":"2099-03-14","scope_corridors":[],"scope_sectors":[],
+               "status_history":[
+                 {"from":null,"to":"applicant","at":"2024-11-02T09:00:00Z","reason":"application_received","recorded_by":"secretariat"},
+                 {"from":"applicant","to":"certified","at":"2025-03-15T10:00:00Z","reason":"audit_passed","recorded_by":"secretariat"}]}),
+        json!({"type":"trademark_right","external_id":"tm-hosts","recruiter":"rec-hosts","licence_number":"TM-HOSTS-1",
+               "mark":"ERS Certified Recruiter","media":["website"],"granted_on":"2025-04-01","expires_on":null,"status":"active",
+               "domains":["https://www.Host-Spelling.COM./jobs?lang=ne", "Bücher-Agentur.example", "host-spelling.com"]}),
+    ];
+    let text = lines.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+    let imported = client
+        .data_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { trademarkRights normalised } }",
+            json!({ "l": text }),
+        )
+        .await;
+    assert_eq!(
+        imported["importRecords"],
+        json!({ "trademarkRights": 1, "normalised": 2 })
+    );
+    let rights = "{ recruiter(slug: \"host-spelling-manpower\") { markRights { domains } } }";
+    let stored = client.data(rights, json!({})).await;
+    assert_eq!(
+        stored["recruiter"]["markRights"][0]["domains"],
+        json!(["host-spelling.com", "xn--bcher-agentur-wob.example"]),
+        "{stored}"
+    );
+    for spelling in [
+        "host-spelling.com",
+        "WWW.HOST-SPELLING.COM",
+        "bücher-agentur.example",
+        "xn--bcher-agentur-wob.example",
+    ] {
+        let answer = client
+            .data(
+                "query($d: String!) { verifyMarkUse(domain: $d) { allowed } }",
+                json!({ "d": spelling }),
+            )
+            .await;
+        assert_eq!(answer["verifyMarkUse"]["allowed"], true, "{spelling}: {answer}");
+    }
+    // A mutation takes the same spellings.
+    let version = client
+        .data(
+            "{ recruiter(slug: \"host-spelling-manpower\") { markRights { version } } }",
+            json!({}),
+        )
+        .await["recruiter"]["markRights"][0]["version"]
+        .clone();
+    let saved = client
+        .data_as(
+            Some(&admin),
+            "mutation($i: MarkRightInput!, $v: Int) { saveMarkRight(input: $i, expectedVersion: $v) { domains } }",
+            json!({ "i": { "externalId": "tm-hosts", "recruiter": "rec-hosts", "licenceNumber": "TM-HOSTS-1",
+                           "mark": "ERS Certified Recruiter", "media": ["website"], "grantedOn": "2025-04-01", "status": "active",
+                           "domains": ["http://Shop.Host-Spelling.com:8443/", "host-spelling.com"] },
+                    "v": version }),
+        )
+        .await;
+    assert_eq!(
+        saved["saveMarkRight"]["domains"],
+        json!(["shop.host-spelling.com", "host-spelling.com"])
+    );
+}

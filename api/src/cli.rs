@@ -307,7 +307,7 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
             refresh_statistics(&db).await;
             println!(
                 "imported {} records in {:.1}s ({} recruiters, {} certifications, {} trademark rights, {} organisations, \
-                 {} commitments, {} training providers, {} training listings; {} unchanged)",
+                 {} commitments, {} training providers, {} training listings; {} unchanged; {} values normalised)",
                 summary.total(),
                 started.elapsed().as_secs_f64(),
                 summary.recruiters,
@@ -317,7 +317,8 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
                 summary.commitments,
                 summary.training_providers,
                 summary.training_listings,
-                summary.unchanged
+                summary.unchanged,
+                summary.normalised
             );
             Ok(())
         }

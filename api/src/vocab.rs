@@ -229,14 +229,28 @@ pub fn normalise_key(identifier: &str) -> String {
         .collect()
 }
 
-/// A web host as allowed to show the mark: lower case, no scheme, path, port, `www.` or final dot.
+/// A web host as allowed to show the mark: lower case, no scheme, path, port, `www.` or final
+/// dot, international names in ASCII (punycode).
 pub fn normalise_domain(input: &str) -> String {
     let lowered = input.trim().to_lowercase();
     let without_scheme = lowered.split("://").last().unwrap_or_default();
     let host_and_port = without_scheme.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host_and_port.rsplit('@').next().unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default().trim_end_matches('.');
-    host.strip_prefix("www.").unwrap_or(host).to_owned()
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    // International names as their ASCII (punycode) form, as browsers send them; a name IDNA
+    // refuses stays as it is, for `check_domain` to explain.
+    match idna::domain_to_ascii(host) {
+        Ok(ascii)
+            if !ascii.is_empty()
+                && ascii
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'.' || byte == b'-') =>
+        {
+            ascii
+        }
+        _ => host.to_owned(),
+    }
 }
 
 pub fn check_domain(domain: &str) -> Result<(), Violation> {

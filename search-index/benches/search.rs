@@ -410,11 +410,16 @@ fn main() {
     };
     println!();
     println!(
-        "{:<10} {:<9} {:>9} {:>9} {:>9} {:>11} {:>10}",
-        "query", "filter", "p50 ms", "p99 ms", "max ms", "cpu avg ms", "avg hits"
+        "{:<10} {:<9} {:<9} {:>9} {:>9} {:>9} {:>11} {:>10}",
+        "query", "filter", "snippets", "p50 ms", "p99 ms", "max ms", "cpu avg ms", "avg hits"
     );
     for (kind, queries) in kinds {
-        for (filter_name, filter) in [("none", &no_filter), ("NP-QA", &corridor)] {
+        // With snippets each hit reads its stored document; without, it is named from fast
+        // columns: the two rows side by side show what snippets cost.
+        let setups = [("none", &no_filter), ("NP-QA", &corridor)]
+            .into_iter()
+            .flat_map(|(name, filter)| [(name, filter, true), (name, filter, false)]);
+        for (filter_name, filter, highlights) in setups {
             let run = |query: &str| {
                 index
                     .search(&SearchRequest {
@@ -422,7 +427,7 @@ fn main() {
                         filter,
                         limit: PAGE_SIZE,
                         offset: 0,
-                        highlights: true,
+                        highlights,
                     })
                     .expect("search")
             };
@@ -463,9 +468,10 @@ fn main() {
             }
             latencies.sort_unstable();
             println!(
-                "{:<10} {:<9} {:>9.2} {:>9.2} {:>9.2} {:>11} {:>10}",
+                "{:<10} {:<9} {:<9} {:>9.2} {:>9.2} {:>9.2} {:>11} {:>10}",
                 kind,
                 filter_name,
+                if highlights { "yes" } else { "no" },
                 millis(percentile(&latencies, 0.50)),
                 millis(percentile(&latencies, 0.99)),
                 millis(*latencies.last().expect("measured")),

@@ -84,6 +84,9 @@ pub struct ImportSummary {
     pub commitments: usize,
     pub training_providers: usize,
     pub training_listings: usize,
+    /// Values taken in their canonical form instead of as written, such as the host names of
+    /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
+    pub normalised: usize,
 }
 
 impl ImportSummary {
@@ -157,6 +160,34 @@ pub fn parse_line(line: &str) -> Result<Record, String> {
     Ok(record)
 }
 
+/// Puts what has one canonical form into it, so a file is not refused for how a value is
+/// spelled: the host names of a mark right lose their scheme, path, port, `www.`, case and
+/// trailing dot, and international names become ASCII (`bücher.example` is stored as
+/// `xn--bcher-kva.example`), as `verifyMarkUse` compares them. A host that becomes one already
+/// listed is dropped; the same host written twice the same way is left for validation to
+/// report. Returns how many values changed.
+pub fn normalise(record: &mut Record) -> usize {
+    let Record::TrademarkRight(right) = record else {
+        return 0;
+    };
+    let mut changed = 0;
+    let mut kept: Vec<(String, String)> = Vec::with_capacity(right.domains.len());
+    for written in right.domains.drain(..) {
+        let canonical = normalise_domain(&written);
+        if canonical != written {
+            changed += 1;
+        }
+        let spelled_otherwise = kept
+            .iter()
+            .any(|(existing, as_written)| *existing == canonical && *as_written != written);
+        if !spelled_otherwise {
+            kept.push((canonical, written));
+        }
+    }
+    right.domains = kept.into_iter().map(|(canonical, _)| canonical).collect();
+    changed
+}
+
 /// Parses JSON Lines; blank lines are skipped.
 pub fn parse(text: &str) -> Result<Vec<(usize, Record)>, ImportError> {
     let mut records = Vec::new();
@@ -199,9 +230,12 @@ pub enum Source<'a> {
 /// One line of a source: its number and its record, or why it is not one.
 type Line<'a> = (usize, Result<Cow<'a, Record>, String>);
 
-/// The lines of a source, in order; blank lines are skipped.
+/// The lines of a source, in order; blank lines are skipped. Parsed records come out
+/// normalised ([`normalise`]).
 struct Lines<'a> {
     inner: LinesInner<'a>,
+    /// Values normalised so far.
+    normalised: usize,
 }
 
 enum LinesInner<'a> {
@@ -229,15 +263,22 @@ impl<'a> Source<'a> {
                 }
             }
         };
-        Ok(Lines { inner })
+        Ok(Lines { inner, normalised: 0 })
     }
 }
 
 impl<'a> Lines<'a> {
     /// The next non-blank line; an error only when the file cannot be read.
     fn next_line(&mut self) -> Result<Option<Line<'a>>, ImportError> {
+        let Lines { inner, normalised } = self;
+        let mut parse = |line: &str| {
+            parse_line(line).map(|mut record| {
+                *normalised += normalise(&mut record);
+                Cow::Owned(record)
+            })
+        };
         loop {
-            match &mut self.inner {
+            match inner {
                 LinesInner::Records(records) => {
                     return Ok(records.next().map(|(line, record)| (*line, Ok(Cow::Borrowed(record)))));
                 }
@@ -246,7 +287,7 @@ impl<'a> Lines<'a> {
                         return Ok(None);
                     };
                     if !line.trim().is_empty() {
-                        return Ok(Some((index + 1, parse_line(line).map(Cow::Owned))));
+                        return Ok(Some((index + 1, parse(line))));
                     }
                 }
                 LinesInner::File { reader, number, buffer } => {
@@ -262,10 +303,7 @@ impl<'a> Lines<'a> {
                         return Ok(Some((*number, Err("the line is not valid UTF-8".to_owned()))));
                     };
                     if !line.trim().is_empty() {
-                        return Ok(Some((
-                            *number,
-                            parse_line(line.trim_end_matches(['\n', '\r'])).map(Cow::Owned),
-                        )));
+                        return Ok(Some((*number, parse(line.trim_end_matches(['\n', '\r'])))));
                     }
                 }
             }
@@ -303,6 +341,8 @@ struct Outline {
     wanted: HashMap<&'static str, HashSet<String>>,
     /// Public identifiers that must be unique.
     keys: Vec<UniqueKey>,
+    /// Values the source spelled otherwise than canonically ([`normalise`]).
+    normalised: usize,
 }
 
 /// A public identifier of a record in the input.
@@ -397,7 +437,10 @@ pub async fn import_from(
     let txn = changes::begin_write(db).await?;
     let outcome = Writer::new(&txn).await?.write(source, &outline, actor).await?;
     txn.commit().await?;
-    Ok(outcome.summary)
+    Ok(ImportSummary {
+        normalised: outline.normalised,
+        ..outcome.summary
+    })
 }
 
 /// The first pass: every line parses and every record obeys the rules it can be checked
@@ -424,6 +467,7 @@ fn check(source: Source<'_>) -> Result<Outline, ImportError> {
     }
     unparsed.into_result()?;
     invalid.into_result()?;
+    outline.normalised = lines.normalised;
     Ok(outline)
 }
 

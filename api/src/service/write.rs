@@ -72,6 +72,8 @@ pub async fn save(
     record: Record,
     expected_version: Option<i32>,
 ) -> AppResult<i64> {
+    let mut record = record;
+    import::normalise(&mut record);
     let violations = import::validate(&record);
     if !violations.is_empty() {
         return Err(AppError::BadInput(violations.join("; ")));
