@@ -28,6 +28,9 @@ pub enum AppError {
     },
     /// The operation ran past its time limit and was stopped.
     Timeout(String),
+    /// A subscriber fell so far behind the change log that events could not be kept for it;
+    /// the message names the sequence to resume after.
+    FellBehind(String),
     /// Anything unexpected: logged in full, answered with a generic message.
     Internal(Arc<anyhow::Error>),
 }
@@ -51,6 +54,7 @@ impl AppError {
             Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable { .. } => "UNAVAILABLE",
             Self::Timeout(_) => "TIMEOUT",
+            Self::FellBehind(_) => "FELL_BEHIND",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -65,7 +69,8 @@ impl AppError {
             | Self::Forbidden(message)
             | Self::RateLimited(message)
             | Self::Unavailable { message, .. }
-            | Self::Timeout(message) => message.clone(),
+            | Self::Timeout(message)
+            | Self::FellBehind(message) => message.clone(),
             Self::Internal(_) => "internal error, please retry later".to_owned(),
         }
     }

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use async_graphql::{Context, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{certification, change_log, status_change};
-use futures_util::{Stream, StreamExt};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use tokio_stream::wrappers::BroadcastStream;
+use futures_util::{Stream, StreamExt, future};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
 use crate::{
     error::{AppError, AppResult},
@@ -20,6 +20,38 @@ use crate::{
 
 #[derive(Default)]
 pub struct Subscription;
+
+/// How many certification changes a resuming subscriber is sent from the log at most; one
+/// further behind reads the history with queries and subscribes again from a recent sequence.
+const MAX_REPLAY: u64 = 10_000;
+
+/// The certification entries of the change log after `after`, in order, for a subscriber
+/// that resumes.
+async fn replay(db: &DatabaseConnection, after: i64) -> AppResult<Vec<change_log::Model>> {
+    let entries = change_log::Entity::find()
+        .filter(change_log::Column::Seq.gt(after))
+        .filter(change_log::Column::EntityType.eq("certification"))
+        .order_by_asc(change_log::Column::Seq)
+        .limit(MAX_REPLAY + 1)
+        .all(db)
+        .await?;
+    if entries.len() as u64 > MAX_REPLAY {
+        return Err(AppError::FellBehind(format!(
+            "more than {MAX_REPLAY} certification changes were recorded after sequence {after}: read their \
+             history with queries, then subscribe again with a recent `after`"
+        )));
+    }
+    Ok(entries)
+}
+
+/// The error that ends a subscription whose client could not keep up with the live feed.
+fn fell_behind(missed: u64, last: i64) -> async_graphql::Error {
+    AppError::FellBehind(format!(
+        "this subscription fell {missed} changes behind and they were not sent: subscribe again with \
+         `after: {last}` to receive every change since the last one sent"
+    ))
+    .into()
+}
 
 /// A certification moved along its lifecycle (or was created or archived).
 pub struct CertificationEvent {
@@ -99,12 +131,16 @@ async fn event(db: &DatabaseConnection, entry: &change_log::Model) -> AppResult<
 #[Subscription]
 impl Subscription {
     /// Each certification change, for the given recruiters (all when absent), as it is
-    /// recorded.
+    /// recorded. With `after` (the `sequence` of the last event a client received) every
+    /// change since is sent first, in order, then the live ones, so a client that reconnects
+    /// misses nothing. A subscriber that falls too far behind gets a `FELL_BEHIND` error naming
+    /// the sequence to resume after, and the stream ends: never a silent gap.
     async fn certification_changed(
         &self,
         ctx: &Context<'_>,
         recruiter_ids: Option<Vec<ID>>,
-    ) -> async_graphql::Result<impl Stream<Item = CertificationEvent> + use<>> {
+        after: Option<i64>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<CertificationEvent>> + use<>> {
         let watched: Option<HashSet<i64>> = match recruiter_ids {
             Some(ids) => Some(
                 ids.iter()
@@ -126,15 +162,44 @@ impl Subscription {
             .data_opt::<crate::http::websocket::Connection>()
             .map(crate::http::websocket::Connection::start_subscription)
             .transpose()?;
+        // Follow the feed before reading the backlog: what commits after the read is in the
+        // feed, and entries in both are sent once (by sequence).
         let feed = BroadcastStream::new(search.subscribe());
+        let backlog = match after {
+            Some(after) => replay(&db, after).await?,
+            None => Vec::new(),
+        };
         crate::metrics::SUBSCRIPTIONS_STARTED.inc();
-        Ok(feed.filter_map(move |entry| {
+        let live = feed.map(|entry| entry.map_err(|BroadcastStreamRecvError::Lagged(missed)| missed));
+        let entries = futures_util::stream::iter(backlog.into_iter().map(Ok)).chain(live);
+        // The last sequence passed on; after a gap, nothing more.
+        let start = after.unwrap_or(i64::MIN);
+        let in_order = entries
+            .scan((start, false), |(last, ended), entry| {
+                let next = match entry {
+                    _ if *ended => None,
+                    Ok(entry) if entry.seq <= *last => Some(None),
+                    Ok(entry) => {
+                        *last = entry.seq;
+                        Some(Some(Ok(entry)))
+                    }
+                    Err(missed) => {
+                        *ended = true;
+                        Some(Some(Err(fell_behind(missed, *last))))
+                    }
+                };
+                future::ready(next)
+            })
+            .filter_map(future::ready);
+        Ok(in_order.filter_map(move |entry| {
             let _running = &slot;
             let db = db.clone();
             let watched = watched.clone();
             async move {
-                // A subscriber too slow to keep up misses entries rather than stalling others.
-                let entry = entry.ok()?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => return Some(Err(error)),
+                };
                 if entry.entity_type != "certification" {
                     return None;
                 }
@@ -148,7 +213,7 @@ impl Subscription {
                 let wanted = watched
                     .as_ref()
                     .is_none_or(|watched| watched.contains(&event.certification.recruiter_id));
-                wanted.then_some(event)
+                wanted.then_some(Ok(event))
             }
         }))
     }
