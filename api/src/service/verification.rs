@@ -123,12 +123,47 @@ mod tests {
         too_many.push("one more".to_owned());
         let message = check_numbers(&too_many, "certificate").unwrap_err().message();
         assert!(message.contains("at most 1000"), "{message}");
+        // A number may be exactly as long as the limit, not longer.
+        assert!(check_numbers(&["N".repeat(MAX_NUMBER_CHARS)], "licence").is_ok());
+        let message = check_numbers(&["N".repeat(MAX_NUMBER_CHARS + 1)], "licence")
+            .unwrap_err()
+            .message();
+        assert!(message.contains("`numbers[0]`"), "{message}");
         let blank = vec!["ERS-1".to_owned(), "  ".to_owned()];
         let message = check_numbers(&blank, "licence").unwrap_err().message();
         assert!(
             message.contains("`numbers[1]`") && message.contains("licence number"),
             "{message}"
         );
+    }
+
+    /// Found by cargo-mutants: no end-to-end test had a licence outside its dates.
+    #[test]
+    fn a_licence_is_valid_from_its_first_to_its_last_day_and_only_when_valid() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 6, d).expect("a date");
+        let licence = |status: &str, from: Option<NaiveDate>, until: Option<NaiveDate>| licence::Model {
+            id: 1,
+            recruiter_id: 1,
+            position: 0,
+            issuing_authority: "Department of Foreign Employment".to_owned(),
+            country: "NP".to_owned(),
+            licence_number: "7/077/078".to_owned(),
+            number_key: "7/077/078".to_owned(),
+            status: status.to_owned(),
+            valid_from: from,
+            valid_until: until,
+        };
+        let dated = licence("valid", Some(day(10)), Some(day(20)));
+        assert!(!licence_valid_today(&dated, day(9)));
+        assert!(licence_valid_today(&dated, day(10)));
+        assert!(licence_valid_today(&dated, day(20)));
+        assert!(!licence_valid_today(&dated, day(21)));
+        assert!(licence_valid_today(&licence("valid", None, None), day(1)));
+        assert!(!licence_valid_today(&licence("suspended", None, None), day(15)));
+        assert!(!licence_valid_today(
+            &licence("suspended", Some(day(10)), Some(day(20))),
+            day(15)
+        ));
     }
 
     #[test]
