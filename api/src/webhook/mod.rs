@@ -227,8 +227,7 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> AppResult<Registration> {
     let url = check_url(url)?;
-    let parsed = reqwest::Url::parse(&url).map_err(|error| AppError::bad_input(format!("`url`: {error}")))?;
-    address::check_host(&parsed, allow_private).map_err(AppError::BadInput)?;
+    check_target(&url, allow_private)?;
     let recruiter_ids: Vec<i64> = recruiter_ids.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
     if recruiter_ids.len() > MAX_WATCHED_RECRUITERS {
         return Err(AppError::bad_input(format!(
@@ -238,17 +237,7 @@ pub async fn register(
     let secret = new_secret()?;
     let txn = changes::begin_write(db).await?;
     check_recruiters_exist(&*txn, &recruiter_ids).await?;
-    let owned = webhook::Entity::find()
-        .filter(webhook::Column::OwnerSub.eq(identity.subject.clone()))
-        .filter(webhook::Column::OwnerRole.eq(identity.role.as_str()))
-        .filter(webhook::Column::DisabledAt.is_null())
-        .count(&*txn)
-        .await?;
-    if owned >= MAX_WEBHOOKS_PER_OWNER {
-        return Err(AppError::Conflict(format!(
-            "you already have {owned} webhooks, the most allowed: delete one first"
-        )));
-    }
+    check_room(&*txn, &identity.subject, identity.role.as_str()).await?;
     // Transitions recorded from now on; the cursor of the worker may still be behind.
     let created_seq = changes::latest_seq(&*txn).await?;
     let saved = webhook::ActiveModel {
@@ -274,6 +263,28 @@ pub async fn register(
     txn.commit().await?;
     tracing::info!(webhook = saved.id, owner = %saved.owner_sub, "webhook registered");
     Ok(Registration { webhook: saved, secret })
+}
+
+/// The receiver's address may be sent to: not inside the deployment unless allowed.
+fn check_target(url: &str, allow_private: bool) -> AppResult<()> {
+    let parsed = reqwest::Url::parse(url).map_err(|error| AppError::bad_input(format!("`url`: {error}")))?;
+    address::check_host(&parsed, allow_private).map_err(AppError::BadInput)
+}
+
+/// An owner holds at most `MAX_WEBHOOKS_PER_OWNER` live webhooks.
+async fn check_room(txn: &impl sea_orm::ConnectionTrait, owner_sub: &str, owner_role: &str) -> AppResult<()> {
+    let owned = webhook::Entity::find()
+        .filter(webhook::Column::OwnerSub.eq(owner_sub))
+        .filter(webhook::Column::OwnerRole.eq(owner_role))
+        .filter(webhook::Column::DisabledAt.is_null())
+        .count(txn)
+        .await?;
+    if owned >= MAX_WEBHOOKS_PER_OWNER {
+        return Err(AppError::Conflict(format!(
+            "{owned} webhooks are already live for this owner, the most allowed: delete one first"
+        )));
+    }
+    Ok(())
 }
 
 /// Every id names a recruiter, or the registration is refused naming the unknown ones.
@@ -391,19 +402,8 @@ pub async fn enable(
         (Some(_), Some(_)) => {}
     }
     // The rules may have changed since it was registered (e.g. private targets allowed then).
-    let parsed = reqwest::Url::parse(&current.url).map_err(|error| AppError::bad_input(format!("`url`: {error}")))?;
-    address::check_host(&parsed, allow_private).map_err(AppError::BadInput)?;
-    let owned = webhook::Entity::find()
-        .filter(webhook::Column::OwnerSub.eq(current.owner_sub.clone()))
-        .filter(webhook::Column::OwnerRole.eq(current.owner_role.clone()))
-        .filter(webhook::Column::DisabledAt.is_null())
-        .count(&*txn)
-        .await?;
-    if owned >= MAX_WEBHOOKS_PER_OWNER {
-        return Err(AppError::Conflict(format!(
-            "its owner already has {owned} active webhooks, the most allowed: delete one first"
-        )));
-    }
+    check_target(&current.url, allow_private)?;
+    check_room(&*txn, &current.owner_sub, &current.owner_role).await?;
     let mut updated: webhook::ActiveModel = current.clone().into();
     updated.disabled_at = Set(None);
     updated.disabled_reason = Set(None);
