@@ -1,5 +1,5 @@
 //! `directory`: the open, programmable directory of ethical labour recruitment.
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     directory_api::cli::main()
 }

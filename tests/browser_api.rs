@@ -622,3 +622,189 @@ async fn visit(browser: Client, partner_origin: String, api: String, certificate
     assert_eq!(page["card"]["images"], 0, "no element was made from data: {page}");
     assert!(page["pwned"].is_null(), "no script from data ran");
 }
+
+/// GraphiQL at `/` comes entirely from the server: a content-security policy that allows no
+/// other origin, and every file compressed and cacheable for good (its URL names its content).
+#[tokio::test]
+async fn graphiql_is_served_by_the_server_itself_under_a_content_security_policy() {
+    let server = Server::start();
+    // reqwest is built without gzip here: bodies arrive as sent.
+    let http = reqwest::Client::new();
+    let page = http.get(format!("{}/", server.url)).send().await.expect("GET /");
+    assert!(page.status().is_success());
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self';",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    let html = page.text().await.expect("the page");
+    let sources: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/") || part.contains("://"))
+        .collect();
+    assert_eq!(
+        sources.iter().filter(|source| source.starts_with("/graphiql/")).count(),
+        5,
+        "React, React DOM, GraphiQL's script and stylesheet, and its start-up file: {sources:?}"
+    );
+    assert!(
+        sources.iter().all(|source| source.starts_with("/graphiql/")),
+        "nothing from another origin: {sources:?}"
+    );
+    assert!(!html.contains("<script>"), "no inline script: the policy forbids it");
+
+    let script = sources
+        .iter()
+        .find(|source| source.contains("graphiql.min.js"))
+        .expect("GraphiQL's script");
+    let file = http
+        .get(format!("{}{script}", server.url))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("GraphiQL's script");
+    assert!(file.status().is_success());
+    assert_eq!(file.headers()["content-encoding"], "gzip");
+    assert_eq!(file.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let etag = file.headers()["etag"].to_str().expect("etag").to_owned();
+    let body = file.bytes().await.expect("body");
+    assert!(
+        body.len() < 1_500_000,
+        "3.5 MB of script is well under 1.5 MB gzipped, got {}",
+        body.len()
+    );
+    let again = http
+        .get(format!("{}{script}", server.url))
+        .header("accept-encoding", "gzip")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("revalidate");
+    assert_eq!(again.status(), reqwest::StatusCode::NOT_MODIFIED);
+    let missing = http
+        .get(format!("{}/graphiql/../Cargo.toml", server.url))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
+}
+
+/// What the GraphiQL page shows, read in one round trip.
+const GRAPHIQL_SNAPSHOT: &str = r#"
+const text = (selector) => { const element = document.querySelector(selector); return element ? element.innerText : null; };
+return {
+  loaded: !!document.querySelector('.graphiql-container'),
+  result: text('.result-window'),
+  docs: text('.graphiql-doc-explorer'),
+  resources: performance.getEntriesByType('resource').map((entry) => entry.name),
+};
+"#;
+
+async fn graphiql_until(browser: &Client, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let page = browser.execute(GRAPHIQL_SNAPSHOT, vec![]).await.expect("read the page");
+        if ready(&page) {
+            return page;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{what}: not within {PATIENCE:?}; the page shows {page:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A person opens GraphiQL: it loads the schema (the Docs panel lists the queries) and runs a
+/// query, with every file and request going to the server itself.
+#[tokio::test]
+async fn graphiql_loads_the_schema_and_runs_a_query_with_nothing_from_elsewhere() {
+    let Some(chromium) = Browser::start() else {
+        return;
+    };
+    let server = Server::start();
+    let expected = server
+        .client()
+        .data("{ recruiters(first: 1) { totalCount } }", json!({}))
+        .await["recruiters"]["totalCount"]
+        .as_i64()
+        .expect("a count");
+    assert!(expected > 0, "the sample directory has recruiters");
+    let browser = chromium.session().await;
+    let url = server.url.clone();
+    let visit = tokio::spawn({
+        let browser = browser.clone();
+        async move {
+            let query = "{ recruiters(first: 1) { totalCount } }";
+            let address = reqwest::Url::parse_with_params(&format!("{url}/"), [("query", query)]).expect("URL");
+            browser.goto(address.as_str()).await.expect("open GraphiQL");
+            graphiql_until(&browser, "GraphiQL renders", |page| page["loaded"] == true).await;
+            browser
+                .find(Locator::Css(".graphiql-execute-button"))
+                .await
+                .expect("the run button")
+                .click()
+                .await
+                .expect("run the query");
+            let page = graphiql_until(&browser, "the result shows", |page| {
+                text(&page["result"]).contains("totalCount")
+            })
+            .await;
+            // The result pane is an editor: its text has fold markers, so it is read, not parsed.
+            let result = text(&page["result"]);
+            assert!(
+                result.contains(&format!("\"totalCount\": {expected}")),
+                "the API's answer ({expected}) in the result pane: {result}"
+            );
+            browser
+                .find(Locator::Css("[aria-label='Show Documentation Explorer']"))
+                .await
+                .expect("the Docs button")
+                .click()
+                .await
+                .expect("open the docs");
+            let page = graphiql_until(&browser, "the docs list the root types", |page| {
+                text(&page["docs"]).contains("Query")
+            })
+            .await;
+            browser
+                .find(Locator::LinkText("Query"))
+                .await
+                .expect("the Query type in the docs")
+                .click()
+                .await
+                .expect("open Query");
+            graphiql_until(&browser, "the docs list the queries", |page| {
+                let docs = text(&page["docs"]);
+                docs.contains("verifyCertificate") && docs.contains("recruiters")
+            })
+            .await;
+            let resources: Vec<&str> = page["resources"]
+                .as_array()
+                .expect("resources")
+                .iter()
+                .map(text)
+                .collect();
+            assert!(
+                resources.iter().any(|resource| resource.ends_with("/graphql")),
+                "the schema came from the API: {resources:?}"
+            );
+            assert!(
+                resources.iter().all(|resource| resource.starts_with(&url)),
+                "everything from the server itself: {resources:?}"
+            );
+        }
+    });
+    let outcome = visit.await;
+    let _ = browser.close().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}

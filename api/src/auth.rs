@@ -110,13 +110,16 @@ fn algorithm(config: &Config) -> anyhow::Result<Algorithm> {
     }
 }
 
+/// The generated HS256 secret in `DATA_DIR`, when `JWT_SECRET` is not set.
+pub const SECRET_FILE: &str = "jwt-secret";
+
 /// The HS256 secret: `JWT_SECRET`, or one generated once under `DATA_DIR`.
 fn secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = config.jwt_secret.as_ref().filter(|secret| !secret.is_empty()) {
         anyhow::ensure!(secret.len() >= 32, "JWT_SECRET must be at least 32 characters long");
         return Ok(secret.as_bytes().to_vec());
     }
-    let path = config.data_dir.join("jwt-secret");
+    let path = config.data_dir.join(SECRET_FILE);
     if let Some(existing) = read_secret_file(&path)? {
         return Ok(existing);
     }
@@ -153,7 +156,8 @@ pub(crate) fn read_secret_file(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
     Ok(Some(secret.as_bytes().to_vec()))
 }
 
-pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Writes a new file readable by its owner only (secrets and keys in `DATA_DIR`).
+pub(crate) fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -162,7 +166,8 @@ pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     let mut file = options
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(contents.as_bytes())?;
+    file.write_all(contents.as_ref())?;
+    file.sync_all()?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
 //! The `directory` command line.
 
 use actix_web::{App, HttpServer, middleware, web};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tracing_subscriber::EnvFilter;
 
 use std::{path::PathBuf, time::Duration};
@@ -15,6 +16,7 @@ use crate::{
     graphql::schema,
     http::{self, AppState},
     metrics::Metrics,
+    progress::{Progress, Unit},
     ratelimit::{ApiKeys, RateLimiter},
     search::Search,
     service::{changes::Actor, export, import, recruiter},
@@ -39,13 +41,25 @@ enum Command {
     Serve,
     /// Import a JSON Lines file of the open-data format (`-` for standard input): all or
     /// nothing, and re-importing the same file changes nothing.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Check the file against every rule of an import, the directory's current state
+        /// included, and report; change nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Export the whole directory as JSON Lines of the open-data format (`-` for standard
     /// output); importing the file into an empty directory gives the same directory.
     Export { file: PathBuf },
     /// Rebuild the search index from the database, beside the live one, then swap it in;
     /// running servers switch to it within a second.
     Reindex,
+    /// Write a consistent snapshot of the embedded SQLite database and its keys to FILE, while
+    /// the server runs (on PostgreSQL: use pg_dump).
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty DATA_DIR and build its search index (on PostgreSQL: use
+    /// pg_restore).
+    Restore { file: PathBuf },
     /// Mint a signed token for an operator (needs the signing secret or private key).
     Token {
         #[arg(long, value_enum)]
@@ -71,8 +85,61 @@ enum Command {
     },
 }
 
-/// Entry point of the binary.
-pub fn main() -> anyhow::Result<()> {
+/// Entry point of the binary: runs the command; a failure is told to a person (see [`report`])
+/// and the exit status is 1.
+pub fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error);
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints what went wrong, why, and what to do about it; the backtrace only when asked for
+/// with `RUST_BACKTRACE=1` (a person reading a failed import needs the line, not the frames).
+fn report(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  because: {cause}");
+    }
+    if let Some(advice) = advice(error) {
+        eprintln!("  what to do: {advice}");
+    }
+    if error.backtrace().status() == std::backtrace::BacktraceStatus::Captured {
+        eprintln!("\n{}", error.backtrace());
+    }
+}
+
+/// Advice for the causes a person can fix, found anywhere in the error's chain.
+fn advice(error: &anyhow::Error) -> Option<&'static str> {
+    use std::io::ErrorKind;
+    error.chain().find_map(|cause| {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                ErrorKind::NotFound => Some("check the path: the file or directory does not exist"),
+                ErrorKind::PermissionDenied => {
+                    Some("check the permissions: the user running `directory` must be able to read and write it")
+                }
+                ErrorKind::AddrInUse => {
+                    Some("another process listens on that address: stop it, or set BIND to another one (port 0 picks a free port)")
+                }
+                ErrorKind::StorageFull => Some("free some disk space, or point DATA_DIR at a larger disk"),
+                _ => None,
+            };
+        }
+        match cause.downcast_ref::<sea_orm::DbErr>() {
+            Some(sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_)) => Some(
+                "check that the database is running and that DATABASE_URL is right (unset it to use the embedded \
+                 SQLite database under DATA_DIR)",
+            ),
+            _ => None,
+        }
+    })
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
@@ -92,13 +159,49 @@ pub fn main() -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
-            Command::Import { file } => import_file(&cli.config, &file).await,
+            Command::Import { file, check } => import_file(&cli.config, &file, check).await,
             Command::Export { file } => export_file(&cli.config, &file).await,
             Command::Reindex => {
                 let (db, _) = db::connect(&cli.config).await?;
                 let started = std::time::Instant::now();
-                let count = crate::search::reindex(&db, &cli.config.data_dir).await?;
+                let progress = Progress::start("reindex", cli.config.progress_interval);
+                let count = crate::search::reindex(&db, &cli.config.data_dir, &progress).await?;
+                drop(progress);
                 println!("reindexed {count} records in {:.1}s", started.elapsed().as_secs_f64());
+                Ok(())
+            }
+            Command::Backup { file } => {
+                let started = std::time::Instant::now();
+                let progress = Progress::start("backup", cli.config.progress_interval);
+                let summary = crate::backup::backup(&cli.config, &file, &progress).await?;
+                drop(progress);
+                println!(
+                    "backed up the directory to {} in {:.1}s: {}, change-log position {}, {} key files \
+                     (keep the backup as safe as DATA_DIR: it holds the directory's keys)",
+                    file.display(),
+                    started.elapsed().as_secs_f64(),
+                    indicatif::HumanBytes(summary.bytes),
+                    summary.position,
+                    summary.key_files
+                );
+                Ok(())
+            }
+            Command::Restore { file } => {
+                let started = std::time::Instant::now();
+                let progress = Progress::start("restore", cli.config.progress_interval);
+                let summary = crate::backup::restore(&cli.config, &file, &progress).await?;
+                drop(progress);
+                println!(
+                    "restored {} into {} in {:.1}s: change-log position {}, {} key files, {} records indexed; \
+                     start the server with DATA_DIR={}",
+                    file.display(),
+                    cli.config.data_dir.display(),
+                    started.elapsed().as_secs_f64(),
+                    summary.position,
+                    summary.key_files,
+                    summary.indexed,
+                    cli.config.data_dir.display()
+                );
                 Ok(())
             }
             Command::Token {
@@ -193,6 +296,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         http_max_age: config.http_max_age,
         request_timeout: config.request_timeout,
     };
+    // GraphiQL's files are compressed before the first visitor asks for them.
+    tokio::task::spawn_blocking(http::warm_assets);
     let cors_origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
@@ -285,8 +390,9 @@ async fn refresh_statistics(db: &sea_orm::DatabaseConnection) {
     }
 }
 
-/// `directory import FILE`: prints what was written, or every bad line (up to a limit).
-async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+/// `directory import FILE`: prints what was written, or every bad line (up to a limit). With
+/// `--check`, what would be written.
+async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> anyhow::Result<()> {
     // A file is read from disk on each pass, so its size does not bound the import; standard
     // input cannot be read twice, so it is held in memory.
     let stdin = if file.as_os_str() == "-" {
@@ -298,18 +404,30 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
     };
     let source = match &stdin {
         Some(text) => import::Source::Text(text),
-        None => import::Source::File(file),
+        None => {
+            // Before the database is opened (or created): a mistyped path is told at once.
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+            import::Source::File(file)
+        }
     };
     let (db, _) = db::connect(config).await?;
     let started = std::time::Instant::now();
-    match import::import_from(&db, source, &Actor::system("cli-import")).await {
+    let mode = if check {
+        import::Mode::Check
+    } else {
+        import::Mode::Write
+    };
+    let progress = Progress::start("import", config.progress_interval);
+    let imported = import::import_with(&db, source, &Actor::system("cli-import"), mode, &progress).await;
+    drop(progress);
+    match imported {
         Ok(summary) => {
-            refresh_statistics(&db).await;
-            println!(
-                "imported {} records in {:.1}s ({} recruiters, {} certifications, {} trademark rights, {} organisations, \
-                 {} commitments, {} training providers, {} training listings; {} unchanged; {} values normalised)",
-                summary.total(),
-                started.elapsed().as_secs_f64(),
+            if !check {
+                refresh_statistics(&db).await;
+            }
+            let counts = format!(
+                "{} recruiters, {} certifications, {} trademark rights, {} organisations, {} commitments, \
+                 {} training providers, {} training listings; {} unchanged; {} values normalised",
                 summary.recruiters,
                 summary.certifications,
                 summary.trademark_rights,
@@ -320,6 +438,15 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
                 summary.unchanged,
                 summary.normalised
             );
+            let elapsed = started.elapsed().as_secs_f64();
+            if check {
+                println!(
+                    "checked in {elapsed:.1}s: the file is valid and would import {} records ({counts}); nothing was written",
+                    summary.total()
+                );
+            } else {
+                println!("imported {} records in {elapsed:.1}s ({counts})", summary.total());
+            }
             Ok(())
         }
         Err(import::ImportError::Invalid { errors, total }) => {
@@ -329,7 +456,10 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
             if total > errors.len() {
                 eprintln!("... and {} more", total - errors.len());
             }
-            anyhow::bail!("{total} errors: nothing was imported")
+            if check {
+                anyhow::bail!("{total} errors: the file would be refused whole; fix the lines above and check again")
+            }
+            anyhow::bail!("{total} errors: nothing was imported; fix the lines above and import the file again")
         }
         Err(import::ImportError::Failed(error)) => Err(error.into()),
     }
@@ -338,16 +468,18 @@ async fn import_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
 /// `directory export FILE`.
 async fn export_file(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
     let (db, _) = db::connect(config).await?;
+    let progress = Progress::start("export", config.progress_interval);
+    progress.phase("reading", Unit::Records, None);
     let records = export::export(&db).await?;
-    let text = export::to_json_lines(&records);
+    let bar = progress.phase("writing", Unit::Records, Some(records.len() as u64));
     if file.as_os_str() == "-" {
-        let mut stdout = tokio::io::stdout();
-        stdout.write_all(text.as_bytes()).await?;
-        stdout.flush().await?;
+        export::write_json_lines(&records, std::io::BufWriter::new(std::io::stdout().lock()), bar)?;
     } else {
-        tokio::fs::write(file, text)
-            .await
+        let out =
+            std::fs::File::create(file).map_err(|error| anyhow::anyhow!("cannot write {}: {error}", file.display()))?;
+        export::write_json_lines(&records, std::io::BufWriter::new(out), bar)
             .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", file.display()))?;
+        drop(progress);
         eprintln!("exported {} records to {}", records.len(), file.display());
     }
     Ok(())

@@ -114,6 +114,10 @@ pub struct Config {
     /// Logs as JSON lines (for a log collector) instead of text.
     #[arg(long, global = true, env = "LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
+    /// How often the long commands (import, export, reindex, backup, restore) log how far they
+    /// got when standard error is not a terminal (on a terminal they draw a progress bar).
+    #[arg(long, global = true, env = "PROGRESS_INTERVAL", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub progress_interval: std::time::Duration,
     /// Start the server's clock at this instant (RFC 3339) instead of the system's; it runs on
     /// from there. For tests and demonstrations of what the directory answers on another day.
     #[arg(long, global = true, env = "CLOCK_START", value_parser = parse_instant)]
@@ -136,7 +140,7 @@ impl Config {
             Some(url) if !url.trim().is_empty() => url.clone(),
             _ => format!(
                 "sqlite://{}?mode=rwc",
-                self.data_dir.join("directory.sqlite3").display()
+                self.data_dir.join(crate::db::SQLITE_FILE).display()
             ),
         }
     }

@@ -28,6 +28,9 @@ impl StatementCounter {
     }
 }
 
+/// The embedded database's file in `DATA_DIR`.
+pub const SQLITE_FILE: &str = "directory.sqlite3";
+
 /// Opens (creating if needed) and migrates the configured database.
 pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
     let url = config.database_url();

@@ -1,6 +1,7 @@
 //! The directory's API: configuration, database, services and the GraphQL/HTTP front door.
 
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod cli;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod ids;
 pub mod interchange;
 pub mod metrics;
+pub mod progress;
 pub mod ratelimit;
 pub mod receipt;
 pub mod sample;

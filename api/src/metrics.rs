@@ -1,6 +1,7 @@
 //! What `GET /metrics` reports, in the Prometheus/OpenMetrics text format: requests and their
-//! latency by route, the response cache, Redis failures, rate limiting, SQL statements and how
-//! far the search index lags behind the change log.
+//! latency by route, the response cache, Redis failures, rate limiting, SQL statements, how
+//! far the search index lags behind the change log and the webhook queue.
+//! `ops/grafana/directory.json` is a dashboard of them (a test keeps the two in step).
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ pub struct Metrics {
     pub sql_statements: Counter,
     pub index_position: Gauge,
     pub index_lag: Gauge,
+    pub webhook_queue_depth: Gauge,
 }
 
 impl Default for Metrics {
@@ -115,6 +117,12 @@ impl Metrics {
             "Change-log entries not yet in this server's search index",
             index_lag.clone(),
         );
+        let webhook_queue_depth = Gauge::default();
+        registry.register(
+            "webhook_queue_depth",
+            "Webhook deliveries waiting to be sent, due now or retrying later (shared by every server)",
+            webhook_queue_depth.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
@@ -126,6 +134,7 @@ impl Metrics {
             sql_statements,
             index_position,
             index_lag,
+            webhook_queue_depth,
         }
     }
 

@@ -314,6 +314,9 @@ pub struct ApiKeys {
     revoked: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
 }
 
+/// The generated secret API keys are derived from, in `DATA_DIR`.
+pub const API_KEY_SECRET_FILE: &str = "api-key-secret";
+
 /// A key and its id, as minted.
 pub struct MintedKey {
     pub key: String,
@@ -335,7 +338,7 @@ impl ApiKeys {
             anyhow::ensure!(secret.len() >= 32, "API_KEY_SECRET must be at least 32 characters long");
             return Ok(Self::new(secret.as_bytes().to_vec()));
         }
-        let path = config.data_dir.join("api-key-secret");
+        let path = config.data_dir.join(API_KEY_SECRET_FILE);
         if let Some(existing) = crate::auth::read_secret_file(&path)? {
             return Ok(Self::new(existing));
         }

@@ -200,6 +200,22 @@ impl Server {
         }
     }
 
+    /// A server on the embedded database of an existing data directory (a restored backup).
+    pub fn start_on(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> Self {
+        let env: Vec<(String, String)> = std::iter::once(("SAMPLE_DATA", "false"))
+            .chain(env.iter().copied())
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        let (child, url) = spawn(data_dir.path(), None, &env);
+        Self {
+            child,
+            url,
+            data_dir,
+            postgres: None,
+            env,
+        }
+    }
+
     /// A second server on the same database, with a search index of its own, as in a
     /// scaled-out deployment.
     pub fn start_beside(other: &Server) -> Self {
@@ -275,12 +291,18 @@ impl Server {
 
     /// Runs a `directory` subcommand against this server's database; returns its stdout.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_with(args, &[])
+    }
+
+    /// `cli` with more settings (they may override `RUST_LOG`).
+    pub fn cli_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_directory"));
         command
             .args(args)
             .env("DATA_DIR", self.data_dir.path())
             .env("JWT_SECRET", TEST_SECRET)
-            .env("RUST_LOG", "warn");
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied());
         match &self.postgres {
             Some(postgres) => command.env("DATABASE_URL", postgres.url()),
             None => command.env_remove("DATABASE_URL"),

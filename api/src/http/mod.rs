@@ -1,13 +1,14 @@
 //! The HTTP front door: GraphQL, GraphiQL and health endpoints.
 
+mod assets;
 mod embed;
+mod graphiql;
 mod graphql;
 pub mod request_id;
 pub mod websocket;
 mod wellknown;
 
 use actix_web::{HttpResponse, Responder, get, web};
-use async_graphql::http::GraphiQLSource;
 use sea_orm::DatabaseConnection;
 
 use crate::{db::StatementCounter, graphql::schema::DirectorySchema};
@@ -36,7 +37,8 @@ pub struct AppState {
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .service(graphiql)
+        .service(graphiql::page)
+        .service(graphiql::asset)
         .service(healthz)
         .service(readyz)
         .service(metrics)
@@ -47,15 +49,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql::get));
 }
 
-/// GraphiQL, for a person exploring the API.
-#[get("/")]
-async fn graphiql() -> impl Responder {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("Ethical recruitment directory")
-        .finish();
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
-}
+pub use graphiql::warm as warm_assets;
 
 /// The process is alive.
 #[get("/healthz")]
@@ -118,6 +112,11 @@ async fn metrics(state: web::Data<AppState>) -> impl Responder {
     if let Ok(latest) = crate::service::changes::latest_seq(&state.db).await {
         let lag = u64::try_from(latest).unwrap_or(0).saturating_sub(position);
         metrics.index_lag.set(i64::try_from(lag).unwrap_or(i64::MAX));
+    }
+    if let Ok(depth) = crate::webhook::worker::queue_depth(&state.db).await {
+        metrics
+            .webhook_queue_depth
+            .set(i64::try_from(depth).unwrap_or(i64::MAX));
     }
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")

@@ -24,6 +24,7 @@ use tokio::sync::Mutex;
 
 use crate::{
     error::{AppError, AppResult},
+    progress::{Progress, ProgressBar, Unit},
     service::changes,
 };
 
@@ -173,7 +174,7 @@ impl Search {
     pub async fn rebuild(&self) -> AppResult<()> {
         let _follower = self.inner.follower.lock().await;
         let position = changes::latest_seq(&self.inner.db).await?;
-        let documents = all_documents(&self.inner.db).await?;
+        let documents = all_documents(&self.inner.db, &ProgressBar::hidden()).await?;
         let index = self.index();
         let written = blocking(move || index.replace_all(documents, u64::try_from(position).unwrap_or(0))).await;
         self.record(&written);
@@ -481,9 +482,9 @@ async fn documents_of(db: &DatabaseConnection, record_type: RecordType, ids: &[i
     }
 }
 
-/// Every live record as a document.
-pub async fn all_documents(db: &DatabaseConnection) -> AppResult<Vec<Document>> {
-    let mut all = Vec::new();
+/// Every live record as a document; `progress` counts them once it knows how many there are.
+pub async fn all_documents(db: &DatabaseConnection, progress: &ProgressBar) -> AppResult<Vec<Document>> {
+    let mut live = Vec::new();
     for record_type in RecordType::ALL {
         let ids: Vec<i64> = match record_type {
             RecordType::Recruiter => live_ids::<recruiter::Entity>(db).await?,
@@ -491,8 +492,14 @@ pub async fn all_documents(db: &DatabaseConnection) -> AppResult<Vec<Document>> 
             RecordType::TrainingProvider => live_ids::<training_provider::Entity>(db).await?,
             RecordType::TrainingListing => live_ids::<training_listing::Entity>(db).await?,
         };
+        live.push((record_type, ids));
+    }
+    progress.set_length(live.iter().map(|(_, ids)| ids.len() as u64).sum());
+    let mut all = Vec::new();
+    for (record_type, ids) in live {
         for chunk in ids.chunks(DOCUMENTS_PER_BATCH) {
             all.extend(documents_of(db, record_type, chunk).await?);
+            progress.inc(chunk.len() as u64);
         }
     }
     Ok(all)
@@ -513,14 +520,16 @@ async fn live_ids<E: EntityTrait>(db: &DatabaseConnection) -> AppResult<Vec<i64>
 
 /// `directory reindex`: builds a fresh index beside the live one and swaps it in; running
 /// servers notice the new generation and switch without a restart.
-pub async fn reindex(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Result<usize> {
+pub async fn reindex(db: &DatabaseConnection, data_dir: &Path, progress: &Progress) -> anyhow::Result<usize> {
     let live = data_dir.join("search");
     let staging = data_dir.join(format!("search.building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
     let position = changes::latest_seq(db).await?;
-    let documents = all_documents(db).await?;
+    let documents = all_documents(db, progress.phase("reading", Unit::Records, None)).await?;
     let count = documents.len();
+    // Tantivy builds the index in one call: a spinner with the time it takes.
+    progress.phase("indexing", Unit::Records, None);
     {
         let staging = staging.clone();
         tokio::task::spawn_blocking(move || -> Result<(), search_index::Error> {

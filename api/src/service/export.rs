@@ -293,12 +293,25 @@ struct ListingRow {
 /// JSON Lines: one record per line, each ending in '\n'.
 pub fn to_json_lines(records: &[Record]) -> String {
     let mut out = Vec::with_capacity(records.len() * 512);
-    for record in records {
-        // The records hold only strings, dates, options and lists: serialising cannot fail.
-        serde_json::to_writer(&mut out, record).expect("an interchange record always serialises");
-        out.push(b'\n');
-    }
+    // Writing into memory cannot fail.
+    let _ = write_json_lines(records, &mut out, &crate::progress::ProgressBar::hidden());
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`to_json_lines`] into `out`, a record at a time, moving `progress` by one per record.
+pub fn write_json_lines(
+    records: &[Record],
+    mut out: impl std::io::Write,
+    progress: &crate::progress::ProgressBar,
+) -> std::io::Result<()> {
+    for record in records {
+        // The records hold only strings, dates, options and lists: serialising fails only when
+        // `out` does.
+        serde_json::to_writer(&mut out, record)?;
+        out.write_all(b"\n")?;
+        progress.inc(1);
+    }
+    out.flush()
 }
 
 /// Sorts rows by their external id, byte by byte (never the database's collation).

@@ -25,7 +25,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
+    EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
 use super::{
@@ -35,6 +35,7 @@ use super::{
 use crate::{
     error::AppError,
     interchange::*,
+    progress::{Progress, ProgressBar, Unit},
     vocab::{self, Violation, normalise_domain, normalise_key},
 };
 
@@ -236,6 +237,8 @@ struct Lines<'a> {
     inner: LinesInner<'a>,
     /// Values normalised so far.
     normalised: usize,
+    /// Moved by the bytes (or records) read.
+    progress: ProgressBar,
 }
 
 enum LinesInner<'a> {
@@ -249,7 +252,17 @@ enum LinesInner<'a> {
 }
 
 impl<'a> Source<'a> {
-    fn lines(self) -> Result<Lines<'a>, ImportError> {
+    /// How much there is to read, for the progress display: bytes of a file or text, or
+    /// records.
+    fn size(self) -> (Unit, Option<u64>) {
+        match self {
+            Source::Records(records) => (Unit::Records, u64::try_from(records.len()).ok()),
+            Source::Text(text) => (Unit::Bytes, u64::try_from(text.len()).ok()),
+            Source::File(path) => (Unit::Bytes, std::fs::metadata(path).ok().map(|metadata| metadata.len())),
+        }
+    }
+
+    fn lines(self, progress: &ProgressBar) -> Result<Lines<'a>, ImportError> {
         let inner = match self {
             Source::Records(records) => LinesInner::Records(records.iter()),
             Source::Text(text) => LinesInner::Text(text.lines().enumerate()),
@@ -263,14 +276,22 @@ impl<'a> Source<'a> {
                 }
             }
         };
-        Ok(Lines { inner, normalised: 0 })
+        Ok(Lines {
+            inner,
+            normalised: 0,
+            progress: progress.clone(),
+        })
     }
 }
 
 impl<'a> Lines<'a> {
     /// The next non-blank line; an error only when the file cannot be read.
     fn next_line(&mut self) -> Result<Option<Line<'a>>, ImportError> {
-        let Lines { inner, normalised } = self;
+        let Lines {
+            inner,
+            normalised,
+            progress,
+        } = self;
         let mut parse = |line: &str| {
             parse_line(line).map(|mut record| {
                 *normalised += normalise(&mut record);
@@ -280,12 +301,14 @@ impl<'a> Lines<'a> {
         loop {
             match inner {
                 LinesInner::Records(records) => {
+                    progress.inc(1);
                     return Ok(records.next().map(|(line, record)| (*line, Ok(Cow::Borrowed(record)))));
                 }
                 LinesInner::Text(lines) => {
                     let Some((index, line)) = lines.next() else {
                         return Ok(None);
                     };
+                    progress.inc(line.len() as u64 + 1);
                     if !line.trim().is_empty() {
                         return Ok(Some((index + 1, parse(line))));
                     }
@@ -298,6 +321,7 @@ impl<'a> Lines<'a> {
                     if read == 0 {
                         return Ok(None);
                     }
+                    progress.inc(read as u64);
                     *number += 1;
                     let Ok(line) = std::str::from_utf8(buffer) else {
                         return Ok(Some((*number, Err("the line is not valid UTF-8".to_owned()))));
@@ -425,6 +449,15 @@ pub async fn import(
     import_from(db, Source::Records(records), actor).await
 }
 
+/// Whether an import writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    /// Every rule of an import, the checks against the directory included, in a read
+    /// transaction; nothing is written (`directory import --check`).
+    Check,
+}
+
 /// Checks every record of `source` on its own, then resolves, checks against the directory and
 /// writes them all in one transaction, a chunk at a time. Any error in any pass names its line
 /// and nothing is written.
@@ -433,10 +466,41 @@ pub async fn import_from(
     source: Source<'_>,
     actor: &Actor,
 ) -> Result<ImportSummary, ImportError> {
-    let outline = check(source)?;
-    let txn = changes::begin_write(db).await?;
-    let outcome = Writer::new(&txn).await?.write(source, &outline, actor).await?;
-    txn.commit().await?;
+    import_with(db, source, actor, Mode::Write, &Progress::hidden()).await
+}
+
+/// [`import_from`], or only its checks, showing its progress. With [`Mode::Check`] the summary
+/// says what an import would write.
+pub async fn import_with(
+    db: &DatabaseConnection,
+    source: Source<'_>,
+    actor: &Actor,
+    mode: Mode,
+    progress: &Progress,
+) -> Result<ImportSummary, ImportError> {
+    let (unit, size) = source.size();
+    let outline = check(source, progress.phase("checking", unit, size))?;
+    let outcome = match mode {
+        Mode::Write => {
+            let txn = changes::begin_write(db).await?;
+            let outcome = Writer::new(&txn, mode)
+                .await?
+                .write(source, &outline, actor, progress.phase("writing", unit, size))
+                .await?;
+            txn.commit().await?;
+            outcome
+        }
+        Mode::Check => {
+            // A read transaction: one consistent view of the directory, and no write lock.
+            let txn = db.begin().await?;
+            let outcome = Writer::new(&txn, mode)
+                .await?
+                .write(source, &outline, actor, progress.phase("resolving", unit, size))
+                .await?;
+            txn.rollback().await?;
+            outcome
+        }
+    };
     Ok(ImportSummary {
         normalised: outline.normalised,
         ..outcome.summary
@@ -447,11 +511,11 @@ pub async fn import_from(
 /// against on its own; returns the outline the write pass needs. Lines that do not parse are
 /// reported alone, before any record is checked: the rest of a file that is not the format is
 /// not worth reading error by error.
-fn check(source: Source<'_>) -> Result<Outline, ImportError> {
+fn check(source: Source<'_>, progress: &ProgressBar) -> Result<Outline, ImportError> {
     let mut unparsed = Errors::default();
     let mut invalid = Errors::default();
     let mut outline = Outline::default();
-    let mut lines = source.lines()?;
+    let mut lines = source.lines(progress)?;
     while let Some((line, record)) = lines.next_line()? {
         match record {
             Ok(_) if unparsed.total > 0 => {}
@@ -484,7 +548,10 @@ pub async fn write_records(
     for (line, record) in records {
         outline.add(*line, record, &mut ignored);
     }
-    Writer::new(txn).await?.write(source, &outline, actor).await
+    Writer::new(txn, Mode::Write)
+        .await?
+        .write(source, &outline, actor, &ProgressBar::hidden())
+        .await
 }
 
 fn record_type(record: &Record) -> &'static str {
@@ -877,6 +944,7 @@ type Key = (&'static str, String);
 /// The write pass: assigns ids, resolves references, checks uniqueness, writes batches.
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
+    mode: Mode,
     next_ids: HashMap<&'static str, i64>,
     /// Every external id known so far: in the database or earlier in the input.
     resolved: HashMap<Key, i64>,
@@ -949,7 +1017,7 @@ macro_rules! record_columns {
 }
 
 impl<'a> Writer<'a> {
-    async fn new(txn: &'a DatabaseTransaction) -> Result<Self, ImportError> {
+    async fn new(txn: &'a DatabaseTransaction, mode: Mode) -> Result<Self, ImportError> {
         let mut next_ids = HashMap::new();
         for table in TABLES {
             let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
@@ -964,6 +1032,7 @@ impl<'a> Writer<'a> {
         }
         Ok(Self {
             txn,
+            mode,
             next_ids,
             resolved: HashMap::new(),
             existing: HashMap::new(),
@@ -984,6 +1053,7 @@ impl<'a> Writer<'a> {
         source: Source<'_>,
         outline: &Outline,
         actor: &Actor,
+        progress: &ProgressBar,
     ) -> Result<WriteOutcome, ImportError> {
         self.preload(outline).await?;
         self.check_unique_keys(outline).await?;
@@ -992,7 +1062,7 @@ impl<'a> Writer<'a> {
         // Recruiters already in the change log of this transaction (see `changes::record_part`).
         let mut logged = BTreeSet::new();
         let mut pending_partners = Vec::new();
-        let mut chunks = source.lines()?;
+        let mut chunks = source.lines(progress)?;
         while let Some(chunk) = chunks.next_chunk()? {
             let mut batch = Batch::default();
             let mut changes: Vec<Change> = Vec::new();
@@ -1007,8 +1077,9 @@ impl<'a> Writer<'a> {
             }
             pending_partners.append(&mut batch.pending_partners);
             // Once anything is wrong nothing more is written (the transaction is rolled back),
-            // but the rest is still read so that every error is reported.
-            if self.errors.total > 0 {
+            // but the rest is still read so that every error is reported. A check reads and
+            // resolves everything and writes nothing.
+            if self.errors.total > 0 || self.mode == Mode::Check {
                 continue;
             }
             let before = self.row_images(&updated_rows).await?;
@@ -1032,8 +1103,10 @@ impl<'a> Writer<'a> {
             });
         }
         std::mem::take(&mut self.errors).into_result()?;
-        self.flush(batch).await?;
-        self.advance_sequences().await?;
+        if self.mode == Mode::Write {
+            self.flush(batch).await?;
+            self.advance_sequences().await?;
+        }
         Ok(outcome)
     }
 

@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 const PREFIX: &str = "sealed:v1:";
 /// Bound into every ciphertext, so a sealed value cannot be passed off as another kind of one.
 const CONTEXT: &[u8] = b"directory webhook secret v1";
-const KEY_FILE: &str = "webhook-secret-keys";
+pub const KEY_FILE: &str = "webhook-secret-keys";
 
 /// The keys that seal and open webhook secrets; the first one seals.
 #[derive(Clone)]

@@ -58,6 +58,15 @@ fn duration_millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Deliveries waiting to be sent (due now or retrying later), for `/metrics`.
+pub async fn queue_depth(db: &DatabaseConnection) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::State.eq(PENDING))
+        .count(db)
+        .await?)
+}
+
 /// Starts the worker on the current runtime. A round queues new transitions and sends due
 /// deliveries; the worker then sleeps until the next delivery is due, until `feed` announces a
 /// change-log entry (from this server or, within a second, any other), or for `IDLE_WAIT`,
