@@ -457,9 +457,9 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
                 eprintln!("... and {} more", total - errors.len());
             }
             if check {
-                anyhow::bail!("{total} errors: the file would be refused whole; fix the lines above and check again")
+                anyhow::bail!("{total} {}: the file would be refused whole; fix the lines above and check again", errors_word(total))
             }
-            anyhow::bail!("{total} errors: nothing was imported; fix the lines above and import the file again")
+            anyhow::bail!("{total} {}: nothing was imported; fix the lines above and import the file again", errors_word(total))
         }
         Err(import::ImportError::Failed(error)) => Err(error.into()),
     }
@@ -483,4 +483,8 @@ async fn export_file(config: &Config, file: &std::path::Path) -> anyhow::Result<
         eprintln!("exported {} records to {}", records.len(), file.display());
     }
     Ok(())
+}
+
+fn errors_word(count: usize) -> &'static str {
+    if count == 1 { "error" } else { "errors" }
 }
