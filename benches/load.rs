@@ -236,6 +236,7 @@ fn run(options: &Options, load: &Load, data_dir: &Path) -> anyhow::Result<()> {
     let floor_target = Target {
         url: format!("{}/", floor.url),
         script: None,
+        varied: None,
     };
     let floor_label = "floor: bare actix-web, fixed body";
     match measure_row(floor_label, options.repeat, |_| {
@@ -317,6 +318,7 @@ impl Bench<'_> {
                 // request goes here and answers 404, which shows as errors.
                 url: format!("{}/the-wrk-script-did-not-load", server.url),
                 script: Some(shape.script.clone()),
+                varied: Some((server.url.clone(), shape.paths.clone())),
             }
         } else {
             // This first request also puts the answer in the cache.
@@ -324,6 +326,7 @@ impl Bench<'_> {
             Target {
                 url: format!("{}{first}", server.url),
                 script: None,
+                varied: None,
             }
         };
         let probe = Probe {
@@ -664,6 +667,9 @@ impl Rng {
 struct Target {
     url: String,
     script: Option<PathBuf>,
+    /// The varied requests: the server's address and the paths, for a generator that takes a
+    /// list of URLs (oha) rather than a script.
+    varied: Option<(String, Vec<String>)>,
 }
 
 /// Writes the paths, one a line, and the wrk script that sends them; returns the script.
@@ -734,8 +740,18 @@ fn lua_string(bytes: &[u8]) -> String {
 struct Load {
     /// Closed-loop runs, for throughput, CPU and memory: `wrk` (or a wrk2 at an unreachable rate).
     throughput: Tool,
-    /// An open-loop generator (wrk2) for latency at a fixed rate, when installed.
-    open_loop: Option<Tool>,
+    /// An open-loop generator for latency at a fixed rate, when one is installed.
+    open_loop: Option<OpenLoop>,
+}
+
+/// A load generator that sends at a fixed rate whatever the answers do, so a stall is measured
+/// instead of delaying the requests behind it (no coordinated omission).
+enum OpenLoop {
+    /// wrk2 (`-R`), which calibrates for its first 10 s.
+    Wrk2(Tool),
+    /// oha (`-q` with `--latency-correction`: each latency counts from when the request was due,
+    /// not from when a connection was free to send it), `cargo install oha`.
+    Oha,
 }
 
 #[derive(Clone)]
@@ -753,21 +769,35 @@ impl Load {
             .clone()
             .or_else(|| wrk2.clone())
             .ok_or_else(|| anyhow::anyhow!("wrk is not installed (apt-get install wrk)"))?;
-        let open_loop = [wrk2, wrk].into_iter().flatten().find(|tool| tool.needs_rate);
+        let open_loop = [wrk2, wrk]
+            .into_iter()
+            .flatten()
+            .find(|tool| tool.needs_rate)
+            .map(OpenLoop::Wrk2)
+            .or_else(|| {
+                let oha = Command::new("oha").arg("--version").output();
+                oha.is_ok_and(|output| output.status.success()).then_some(OpenLoop::Oha)
+            });
         Ok(Self { throughput, open_loop })
     }
 
     fn latency_note(&self, seconds: u64) -> String {
         match &self.open_loop {
-            Some(tool) => format!(
+            Some(OpenLoop::Wrk2(tool)) => format!(
                 "Latency: {} open loop at {:.0} % of each row's throughput, {seconds}s after its \
                  {WRK2_CALIBRATION_SECONDS}s calibration (free of coordinated omission); its errors count too.",
                 tool.binary,
                 OPEN_LOOP_SHARE * 100.0
             ),
+            Some(OpenLoop::Oha) => format!(
+                "Latency: oha open loop (`-q`, `--latency-correction`) at {:.0} % of each row's throughput for \
+                 {seconds}s, over the same varied requests, {CONNECTIONS} connections (free of coordinated \
+                 omission: a latency counts from when its request was due); its errors count too.",
+                OPEN_LOOP_SHARE * 100.0
+            ),
             None => "Latency: wrk is closed-loop (a connection sends its next request only once the previous answer \
                      arrived), so its percentiles are under coordinated omission and understate the tail; install \
-                     wrk2 for open-loop latency."
+                     oha (`cargo install oha`) or wrk2 for open-loop latency."
                 .to_owned(),
         }
     }
@@ -980,15 +1010,103 @@ fn measure(load: &Load, target: &Target, seconds: u64, server: Option<&Probe>) -
         cpu_ms_per_request,
         rss_mb,
     };
-    if let Some(open_loop) = &load.open_loop {
-        let rate = ((run.rps * OPEN_LOOP_SHARE).round() as u64).max(1);
-        let paced = open_loop.run(target, seconds + WRK2_CALIBRATION_SECONDS, Some(rate))?;
-        measured.p50_ms = paced.p50_ms;
-        measured.p99_ms = paced.p99_ms;
-        measured.errors += paced.errors();
-        measured.timeouts += paced.socket.timeout;
+    let rate = ((run.rps * OPEN_LOOP_SHARE).round() as u64).max(1);
+    match &load.open_loop {
+        Some(OpenLoop::Wrk2(tool)) => {
+            let paced = tool.run(target, seconds + WRK2_CALIBRATION_SECONDS, Some(rate))?;
+            measured.p50_ms = paced.p50_ms;
+            measured.p99_ms = paced.p99_ms;
+            measured.errors += paced.errors();
+            measured.timeouts += paced.socket.timeout;
+        }
+        Some(OpenLoop::Oha) => {
+            let paced = run_oha(target, seconds, rate)?;
+            measured.p50_ms = paced.p50_ms;
+            measured.p99_ms = paced.p99_ms;
+            measured.errors += paced.errors;
+        }
+        None => {}
     }
     Ok(measured)
+}
+
+/// What an open-loop oha run reports.
+struct OhaRun {
+    p50_ms: f64,
+    p99_ms: f64,
+    /// Answers of 400 or more, and requests that failed (connection errors, timeouts).
+    errors: u64,
+}
+
+/// An open-loop run with oha at `rate` requests per second over the target's varied requests
+/// (a URL list it walks through) or its one URL. Requests slower than wrk's 2 s timeout count
+/// as errors, as in the closed-loop run.
+fn run_oha(target: &Target, seconds: u64, rate: u64) -> anyhow::Result<OhaRun> {
+    let mut command = Command::new("oha");
+    command
+        .args([
+            "--no-tui",
+            "--output-format",
+            "json",
+            "--latency-correction",
+            "-t",
+            "2s",
+        ])
+        .arg("-z")
+        .arg(format!("{seconds}s"))
+        .arg("-c")
+        .arg(CONNECTIONS.to_string())
+        .arg("-q")
+        .arg(rate.to_string());
+    let urls = match &target.varied {
+        Some((base, paths)) => {
+            let file = tempfile::NamedTempFile::new()?;
+            let list: String = paths.iter().map(|path| format!("{base}{path}\n")).collect();
+            std::fs::write(file.path(), list)?;
+            command.arg("--urls-from-file").arg(file.path());
+            Some(file)
+        }
+        None => {
+            command.arg(&target.url);
+            None
+        }
+    };
+    let output = command.output().context("cannot run oha")?;
+    drop(urls);
+    anyhow::ensure!(
+        output.status.success(),
+        "oha failed ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("oha's JSON report")?;
+    let seconds_to_ms = |key: &str| {
+        report["latencyPercentiles"][key]
+            .as_f64()
+            .map(|seconds| seconds * 1_000.0)
+            .ok_or_else(|| anyhow::anyhow!("no {key} in oha's report: {report}"))
+    };
+    let count = |value: &serde_json::Value, failed: &dyn Fn(&str) -> bool| -> u64 {
+        value
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .filter(|(key, _)| failed(key))
+                    .filter_map(|(_, count)| count.as_u64())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    let failed_answers = count(&report["statusCodeDistribution"], &|status| {
+        status.parse::<u16>().map_or(true, |status| status >= 400)
+    });
+    // oha aborts the requests still running when the time is up; those are not failures.
+    let failed_requests = count(&report["errorDistribution"], &|error| !error.contains("deadline"));
+    Ok(OhaRun {
+        p50_ms: seconds_to_ms("p50")?,
+        p99_ms: seconds_to_ms("p99")?,
+        errors: failed_answers + failed_requests,
+    })
 }
 
 /// Reads a process's CPU time and memory from `/proc`.

@@ -166,6 +166,74 @@ async fn two_servers_sharing_redis_show_a_write_everywhere_within_a_second() {
     );
 }
 
+/// Whether an anonymous (cacheable) search through `client` finds `word`, and the server's
+/// generation (the change-log position it has applied and published) when it answered.
+async fn finds(client: &Client, word: &str) -> (bool, u64) {
+    let query = format!("{{ search(query: \"{word}\") {{ totalCount }} }}");
+    let answer = get(client, &query, &[]).await.json::<Value>().await.expect("json");
+    let ready: Value = client.get("/readyz").await.json().await.expect("readyz");
+    let total = answer["data"]["search"]["totalCount"].as_i64().expect("a count");
+    (total > 0, ready["search"]["published"].as_u64().expect("published"))
+}
+
+/// Two servers share one Redis and write and search in turn, each learning of the other's
+/// writes only when it settles its own (no timer in the test's time). A cached answer is keyed
+/// by the generation of the server that made it, which never runs ahead of that server's
+/// index: each server's searches always agree with its own generation, and a stale answer
+/// made by one is never served by the other. (That they share answers at the same generation
+/// is `two_servers_sharing_redis_show_a_write_everywhere_within_a_second`.)
+#[tokio::test]
+async fn two_servers_sharing_redis_never_serve_each_other_a_stale_search() {
+    let Some(redis) = redis_url() else { return };
+    let prefix = prefix("interleaved");
+    let settings = [
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_PREFIX", prefix.as_str()),
+        ("FOLLOW_INTERVAL", "1h"),
+    ];
+    let first = Server::start_with(&settings);
+    let second = Server::start_beside_with(&first, &settings);
+    let (one, two) = (first.client(), second.client());
+    let words = [
+        "Xylograph",
+        "Bandoneon",
+        "Corsetry",
+        "Dulcimer",
+        "Empennage",
+        "Fumarole",
+        "Gazpacho",
+        "Hornbeam",
+        "Isthmus",
+    ];
+    for (round, trio) in words.chunks(3).enumerate() {
+        let [alpha, bravo, charlie] = [trio[0], trio[1], trio[2]];
+        add_organisation(&one, &format!("org-alpha-{round}"), &format!("Ocelot {alpha}")).await;
+        let (found, two_at) = finds(&two, alpha).await;
+        let (_, one_at) = finds(&one, "Ocelot").await;
+        assert!(two_at < one_at, "the second server has not read the first's write yet");
+        assert!(!found, "the second server answers for its own generation ({two_at})");
+        assert!(finds(&one, alpha).await.0, "the writer finds its write");
+
+        add_organisation(&two, &format!("org-bravo-{round}"), &format!("Ocelot {bravo}")).await;
+        assert!(
+            finds(&two, alpha).await.0,
+            "settling its own write, the second server applied the first's too"
+        );
+        assert!(finds(&two, bravo).await.0);
+        let (found, one_at) = finds(&one, bravo).await;
+        assert!(!found, "the first server answers for its own generation ({one_at})");
+
+        add_organisation(&one, &format!("org-charlie-{round}"), &format!("Ocelot {charlie}")).await;
+        for word in [alpha, bravo, charlie] {
+            assert!(finds(&one, word).await.0, "{word} through the first server");
+        }
+        add_organisation(&two, &format!("org-delta-{round}"), &format!("Ocelot Delta {round}")).await;
+        for word in [alpha, bravo, charlie] {
+            assert!(finds(&two, word).await.0, "{word} through the second server");
+        }
+    }
+}
+
 #[tokio::test]
 async fn get_answers_carry_an_etag_and_revalidate_with_304() {
     let server = Server::start();

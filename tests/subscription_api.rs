@@ -296,22 +296,7 @@ async fn a_subscriber_that_reconnects_after_a_sequence_misses_nothing() {
 async fn a_large_import_while_subscribed_arrives_whole_or_with_a_clear_error() {
     const COUNT: usize = 2_500;
     let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
-    let lines: Vec<String> = (0..COUNT)
-        .flat_map(|index| {
-            [
-                json!({"type":"recruiter","external_id":format!("rec-bulk-{index}"),"legal_name":format!("Bulk Manpower {index}"),
-                       "trading_names":[],"slug":format!("bulk-manpower-{index}"),"country":"NP","languages":["ne"],
-                       "sectors":["construction"],"corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none"}),
-                json!({"type":"certification","external_id":format!("cert-bulk-{index}"),"recruiter":format!("rec-bulk-{index}"),
-                       "certificate_number":format!("ERS-BULK-{index}"),"scheme":"Ethical Recruitment Standard 2.0",
-                       "certification_body":"Bulk Certification Ltd.","status":"applicant","issued_on":null,"expires_on":null,
-                       "scope_corridors":[],"scope_sectors":[],
-                       "status_history":[{"from":null,"to":"applicant","at":"2025-01-02T09:00:00Z",
-                                          "reason":"application_received","recorded_by":"secretariat"}]}),
-            ]
-        })
-        .map(|line| line.to_string())
-        .collect();
+    let lines = batch("bulk", COUNT);
     const WATCH: &str = "subscription($after: Int) { certificationChanged(after: $after) { sequence certification { certificateNumber } } }";
     let subscribe = |after: Option<i64>| {
         json!({ "id": "all", "type": "subscribe", "payload": { "query": WATCH, "variables": { "after": after } } })
@@ -362,4 +347,142 @@ async fn a_large_import_while_subscribed_arrives_whole_or_with_a_clear_error() {
         assert!(numbers.insert(number.to_owned()), "{number} twice");
     }
     println!("{COUNT} events received, resumed {resumed} time(s)");
+}
+
+/// Records of a batch: a recruiter and its applicant certification each.
+fn batch(name: &str, count: usize) -> Vec<String> {
+    (0..count)
+        .flat_map(|index| {
+            [
+                json!({"type":"recruiter","external_id":format!("rec-{name}-{index}"),"legal_name":format!("{name} Manpower {index}"),
+                       "trading_names":[],"slug":format!("{name}-manpower-{index}"),"country":"NP","languages":["ne"],
+                       "sectors":["construction"],"corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none"}),
+                json!({"type":"certification","external_id":format!("cert-{name}-{index}"),"recruiter":format!("rec-{name}-{index}"),
+                       "certificate_number":format!("ERS-{name}-{index}"),"scheme":"Ethical Recruitment Standard 2.0",
+                       "certification_body":"Spine Certification Ltd.","status":"applicant","issued_on":null,"expires_on":null,
+                       "scope_corridors":[],"scope_sectors":[],
+                       "status_history":[{"from":null,"to":"applicant","at":"2025-01-02T09:00:00Z",
+                                          "reason":"application_received","recorded_by":"secretariat"}]}),
+            ]
+        })
+        .map(|line| line.to_string())
+        .collect()
+}
+
+/// `directory reindex` swaps a rebuilt index in while writes go on through the server and
+/// beside it (the command line): the subscriber gets every change once and in order, the
+/// server's generation never moves back, and everything written is searchable.
+#[tokio::test]
+async fn a_reindex_while_subscribed_loses_nothing_repeats_nothing_and_never_goes_back() {
+    const PER_BATCH: usize = 8;
+    // No timer in the test's time: the server reads the log only when it settles its own
+    // writes, so command-line writes reach it only with the rebuilt index or its next write.
+    let server = Server::start_with(&[("SAMPLE_DATA", "false"), ("FOLLOW_INTERVAL", "1h")]);
+    let client = server.client();
+    let admin = token("admin", "secretariat", None);
+    const WATCH: &str = "subscription { certificationChanged { sequence certification { certificateNumber } } }";
+    let mut socket = ws::connect(&server).await.expect("connected");
+    socket
+        .send(Message::text(
+            json!({ "id": "all", "type": "subscribe", "payload": { "query": WATCH } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    assert!(
+        wait_until(30, async || {
+            let metrics = client.get("/metrics").await.text().await.expect("metrics");
+            metrics.contains("directory_subscriptions_started_total 1")
+        })
+        .await,
+        "the subscription started"
+    );
+    let scratch = tempfile::tempdir().expect("scratch");
+    let mut published = Vec::new();
+    let through_server = async |name: &str| {
+        let imported = client
+            .data_as(
+                Some(&admin),
+                "mutation($l: String!) { importRecords(jsonLines: $l) { certifications } }",
+                json!({ "l": batch(name, PER_BATCH).join("\n") }),
+            )
+            .await;
+        assert_eq!(imported["importRecords"]["certifications"], PER_BATCH, "{imported}");
+    };
+    let beside = |name: &str| {
+        let file = scratch.path().join(format!("{name}.jsonl"));
+        std::fs::write(&file, batch(name, PER_BATCH).join("\n")).expect("write");
+        let imported = server.cli(&["import", file.to_str().expect("path")]);
+        assert!(
+            imported.status.success(),
+            "{}",
+            String::from_utf8_lossy(&imported.stderr)
+        );
+    };
+    let readyz = async || -> Value { client.get("/readyz").await.json().await.expect("readyz") };
+
+    through_server("alpha").await;
+    published.push(readyz().await["search"]["published"].as_u64().expect("published"));
+    beside("bravo");
+    // A rebuild that holds bravo, which the server has not read yet ...
+    let reindexed = server.cli(&["reindex"]);
+    assert!(
+        reindexed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reindexed.stderr)
+    );
+    // ... is swapped in when the server next settles, after its own write.
+    through_server("charlie").await;
+    published.push(readyz().await["search"]["published"].as_u64().expect("published"));
+    // A rebuild that starts before writes the server then publishes (it is behind them when it
+    // is swapped in) while the command line writes too.
+    let rebuild = server.cli_spawn(&["reindex"]);
+    through_server("delta").await;
+    published.push(readyz().await["search"]["published"].as_u64().expect("published"));
+    beside("echo");
+    let rebuilt = tokio::task::spawn_blocking(move || rebuild.wait_with_output().expect("reindex"))
+        .await
+        .expect("reindex thread");
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    through_server("foxtrot").await;
+    let ready = readyz().await;
+    published.push(ready["search"]["published"].as_u64().expect("published"));
+    assert!(
+        published.windows(2).all(|pair| pair[0] < pair[1]),
+        "the generation only moves forward: {published:?}"
+    );
+    assert_eq!(ready["search"]["lag"], 0, "{ready}");
+    assert_eq!(ready["search"]["published"], ready["search"]["position"], "{ready}");
+
+    let mut numbers = std::collections::BTreeSet::new();
+    let mut last = i64::MIN;
+    while numbers.len() < 6 * PER_BATCH {
+        let message = ws::next_message(&mut socket).await.expect("an event");
+        assert!(message["payload"]["errors"].is_null(), "{message}");
+        let event = &message["payload"]["data"]["certificationChanged"];
+        let sequence = event["sequence"].as_i64().expect("a sequence");
+        assert!(sequence > last, "out of order or twice: {sequence} after {last}");
+        last = sequence;
+        let number = event["certification"]["certificateNumber"].as_str().expect("a number");
+        assert!(numbers.insert(number.to_owned()), "{number} twice");
+    }
+    for name in ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"] {
+        let found = client
+            .data(
+                "query($q: String!) { search(query: $q, first: 100) { edges { node { ... on Recruiter { legalName } } } } }",
+                json!({ "q": format!("{name} Manpower") }),
+            )
+            .await;
+        let prefix = format!("{name} Manpower ");
+        let hits = found["search"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .filter(|edge| {
+                edge["node"]["legalName"]
+                    .as_str()
+                    .is_some_and(|legal| legal.starts_with(&prefix))
+            })
+            .count();
+        assert_eq!(hits, PER_BATCH, "{name} searchable: {found}");
+    }
 }

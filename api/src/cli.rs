@@ -10,7 +10,8 @@ use std::{path::PathBuf, time::Duration};
 
 use crate::{
     auth::{self, Role},
-    cache::{Generation, PersistedQueries, ResponseCache, Store},
+    cache::{PersistedQueries, ResponseCache, Store},
+    changes::Actor,
     config::Config,
     db,
     graphql::schema,
@@ -19,7 +20,7 @@ use crate::{
     progress::{Progress, Unit},
     ratelimit::{ApiKeys, RateLimiter},
     search::Search,
-    service::{changes::Actor, export, import, recruiter},
+    service::{export, import, recruiter},
 };
 
 #[derive(Debug, Parser)]
@@ -155,7 +156,7 @@ fn run() -> anyhow::Result<()> {
     if let Some(start) = cli.config.clock_start {
         crate::clock::start_at(start);
     }
-    crate::service::changes::set_write_lock_timeout(cli.config.write_lock_timeout);
+    crate::changes::set_write_lock_timeout(cli.config.write_lock_timeout);
     actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(cli.config).await,
@@ -234,17 +235,24 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         load_sample(&db).await?;
     }
     let search = Search::open(db.clone(), &config.data_dir).await?;
-    // Half a second: a write made through another server is visible here within a second.
-    search.spawn_follower(std::time::Duration::from_millis(500));
+    // The index holds every entry up to its position; the feed follows the log from there.
+    let feed = crate::changes::Feed::new(
+        db.clone(),
+        std::sync::Arc::new(search.clone()),
+        search.index().position(),
+    );
+    // By default every half second: a write made through another server is visible here
+    // within a second.
+    feed.spawn(config.follow_interval);
     let api_keys = ApiKeys::from_config(&config)?;
-    crate::service::api_key::follow(db.clone(), api_keys.clone(), search.subscribe()).await?;
+    crate::service::api_key::follow(db.clone(), api_keys.clone(), feed.subscribe()).await?;
     let secret_keys = crate::webhook::secrets::SecretKeys::from_config(&config)?;
     secret_keys.reseal_all(&db).await?;
     crate::webhook::spawn(
         db.clone(),
         config.webhooks.clone(),
         secret_keys.clone(),
-        search.subscribe(),
+        feed.subscribe(),
     );
     let metrics = Metrics::new();
     let store = match &config.redis_url {
@@ -257,12 +265,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Duration::from_secs(config.cache_ttl),
         ),
     };
-    let generation = Generation::default();
     let state = AppState {
         schema: schema::build(
             db.clone(),
             search.clone(),
-            generation.clone(),
+            feed.clone(),
             receipts.clone(),
             config.webhooks.clone(),
             secret_keys,
@@ -274,7 +281,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         statements,
         verifier: crate::auth::Verifier::from_config(&config)?,
         cache: ResponseCache::new(store.clone(), Duration::from_secs(config.cache_ttl)),
-        generation,
+        feed,
         persisted: PersistedQueries::new(if store.is_redis() {
             store.clone()
         } else {
@@ -457,9 +464,15 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
                 eprintln!("... and {} more", total - errors.len());
             }
             if check {
-                anyhow::bail!("{total} {}: the file would be refused whole; fix the lines above and check again", errors_word(total))
+                anyhow::bail!(
+                    "{total} {}: the file would be refused whole; fix the lines above and check again",
+                    errors_word(total)
+                )
             }
-            anyhow::bail!("{total} {}: nothing was imported; fix the lines above and import the file again", errors_word(total))
+            anyhow::bail!(
+                "{total} {}: nothing was imported; fix the lines above and import the file again",
+                errors_word(total)
+            )
         }
         Err(import::ImportError::Failed(error)) => Err(error.into()),
     }

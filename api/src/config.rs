@@ -82,6 +82,10 @@ pub struct Config {
     /// Subscriptions one client may run at once on a server, over all its connections.
     #[arg(long, global = true, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 64)]
     pub ws_max_subscriptions: usize,
+    /// How often a server reads the change log for writes made elsewhere (other servers, the
+    /// `directory` command); its own writes it applies before answering them, e.g. `500ms`.
+    #[arg(long, global = true, env = "FOLLOW_INTERVAL", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub follow_interval: std::time::Duration,
     /// A WebSocket connection on which no subscription runs and the client sends nothing for
     /// this long is closed, e.g. `5m`.
     #[arg(long, global = true, env = "WS_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]

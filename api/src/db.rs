@@ -61,7 +61,7 @@ pub async fn connect_url(url: &str) -> anyhow::Result<(DatabaseConnection, State
                 .foreign_keys(true)
                 // A writer waits this long for another process's write (`directory import`
                 // while the server runs), then is answered `UNAVAILABLE`.
-                .busy_timeout(crate::service::changes::write_lock_timeout())
+                .busy_timeout(crate::changes::write_lock_timeout())
                 // Each connection keeps 4 MiB of pages (SQLite's default is 2 MiB). No `mmap`:
                 // every pooled connection would map the file again, and resident memory would
                 // count the same pages up to eight times.

@@ -3,10 +3,14 @@
 //! A cached answer is found by a key made of everything that can change it: the query text
 //! (normalised, so whitespace, commas and comments do not matter), the operation name, the
 //! variables (with keys sorted), the day (`certified` is computed for today), and the
-//! *generation*: the change-log position this server's search index has reached. A write moves
-//! the change log; the server that made it catches its index up before answering, and every
-//! other server's follower does within a second, so from then on every key is new and no old
-//! answer is found again. Nothing is ever deleted or scanned: old entries simply expire.
+//! *generation*: the change-log position this server has applied and published
+//! ([`crate::changes::Feed::position`]). A write moves the change log; the server that made it
+//! settles its feed before answering, and every other server's feed does within a second, so
+//! from then on every key is new and no old answer is found again. The generation never moves
+//! backwards (old answers never come back) and never ahead of this server's index (an answer
+//! cached under it holds every change up to it, whichever server made the change), so with
+//! Redis the servers of a deployment share answers safely. Nothing is ever deleted or scanned:
+//! old entries simply expire.
 //! Only anonymous reads are cached; whatever a token may see is never shared.
 
 mod normalise;
@@ -20,26 +24,6 @@ use sha2::{Digest, Sha256};
 
 pub use normalise::normalise_query;
 pub use store::Store;
-
-/// Which state of the directory cached answers belong to: the change-log position of this
-/// server's search index, or the position of this server's own last write if that is later
-/// (so a writer never reads its way back to an older answer, even if the index is stuck).
-#[derive(Clone, Default)]
-pub struct Generation {
-    written: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Generation {
-    pub fn current(&self, search: &crate::search::Search) -> u64 {
-        let written = self.written.load(std::sync::atomic::Ordering::Acquire);
-        search.index().position().max(written)
-    }
-
-    /// Records that this server wrote up to change-log position `seq`.
-    pub fn wrote(&self, seq: u64) {
-        self.written.fetch_max(seq, std::sync::atomic::Ordering::AcqRel);
-    }
-}
 
 /// A cached answer: the JSON body and its entity tag.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod schema;
+pub mod settle;
 pub mod subscription;
 pub mod types;
 
@@ -48,23 +49,4 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
 
 pub fn facts(ctx: &Context<'_>) -> AppResult<RequestFacts> {
     data::<RequestFacts>(ctx).copied()
-}
-
-/// After a write commits: bring the search index up to date before answering, so the writer
-/// finds its change, then move the cache generation past the write so no older cached answer
-/// is served again (in this order: a search cached under the new generation must come from the
-/// caught-up index). A failure here is logged, not returned: the write itself succeeded, and
-/// the follower retries within a second.
-pub async fn after_write(ctx: &Context<'_>) {
-    if let Ok(search) = ctx.data::<crate::search::Search>()
-        && let Err(error) = search.catch_up().await
-    {
-        tracing::warn!(error = ?error, "search index catch-up after a write failed");
-    }
-    if let (Ok(generation), Ok(db)) = (ctx.data::<crate::cache::Generation>(), ctx.data::<DatabaseConnection>()) {
-        match crate::service::changes::latest_seq(db).await {
-            Ok(seq) => generation.wrote(u64::try_from(seq).unwrap_or(0)),
-            Err(error) => tracing::warn!(error = ?error, "cannot read the change-log position after a write"),
-        }
-    }
 }

@@ -11,7 +11,7 @@ pub type DirectorySchema = Schema<Query, Mutation, Subscription>;
 pub fn build(
     db: DatabaseConnection,
     search: crate::search::Search,
-    generation: crate::cache::Generation,
+    feed: crate::changes::Feed,
     receipts: crate::receipt::ReceiptSigner,
     webhooks: crate::config::WebhookSettings,
     secret_keys: crate::webhook::secrets::SecretKeys,
@@ -20,7 +20,7 @@ pub fn build(
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(db)
         .data(search)
-        .data(generation)
+        .data(feed)
         .data(receipts)
         .data(webhooks)
         .data(secret_keys)
@@ -33,6 +33,9 @@ pub fn build(
         // `QUERY_TOO_COMPLEX` and the figures (registered after `CostLimit`, so a refused
         // operation is not charged), and the time limit of queries (`TIMEOUT`).
         .extension(super::limits::QueryLimits)
+        // After a mutation: this server's feed settles before the answer goes out (see
+        // `settle.rs`), so the writer finds its change; in one place, so no mutation forgets.
+        .extension(super::settle::SettleWrites)
         .limit_recursive_depth(32)
         // A public API keeps introspection, but errors must not hint at field names.
         .disable_suggestions()

@@ -157,10 +157,8 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     // Only anonymous single operations are looked up, and only answers to queries are ever
     // stored, so a hit is a query that passed every check below: it is answered without
     // parsing the document again.
-    let cache_key = (!batched && anonymous && state.cache.enabled()).then(|| {
-        let generation = state.generation.current(&state.search);
-        ResponseCache::key(&requests[0], generation, crate::clock::now().date_naive())
-    });
+    let cache_key = (!batched && anonymous && state.cache.enabled())
+        .then(|| ResponseCache::key(&requests[0], state.feed.position(), crate::clock::now().date_naive()));
     let mut answer = Answer {
         legacy,
         over_get,

@@ -23,7 +23,8 @@ pub struct AppState {
     pub search: crate::search::Search,
     pub receipts: crate::receipt::ReceiptSigner,
     pub cache: crate::cache::ResponseCache,
-    pub generation: crate::cache::Generation,
+    /// This server's follower of the change log; its position is the cache generation.
+    pub feed: crate::changes::Feed,
     pub persisted: crate::cache::PersistedQueries,
     pub limiter: crate::ratelimit::RateLimiter,
     /// What each client holds open over WebSocket.
@@ -69,7 +70,7 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
     let database = state.db.ping().await;
     // A database that did not answer the ping is not asked again (each try waits seconds).
     let latest = match &database {
-        Ok(()) => crate::service::changes::latest_seq(&state.db).await.unwrap_or(0),
+        Ok(()) => crate::changes::latest_seq(&state.db).await.unwrap_or(0),
         Err(_) => 0,
     };
     let position = state.search.index().position();
@@ -80,7 +81,12 @@ async fn readyz(state: web::Data<AppState>) -> impl Responder {
         (Ok(()), false) => "degraded",
         (Ok(()), true) => "ready",
     };
-    let mut search = serde_json::json!({ "position": position, "lag": lag, "generation": state.search.generation() });
+    let mut search = serde_json::json!({
+        "position": position,
+        "lag": lag,
+        "generation": state.search.generation(),
+        "published": state.feed.position(),
+    });
     let health_fields = serde_json::to_value(&health);
     if let (Some(search), Ok(serde_json::Value::Object(health))) = (search.as_object_mut(), health_fields) {
         search.extend(health);
@@ -109,7 +115,7 @@ async fn metrics(state: web::Data<AppState>) -> impl Responder {
         .inc_by(statements.saturating_sub(metrics.sql_statements.get()));
     let position = state.search.index().position();
     metrics.index_position.set(i64::try_from(position).unwrap_or(i64::MAX));
-    if let Ok(latest) = crate::service::changes::latest_seq(&state.db).await {
+    if let Ok(latest) = crate::changes::latest_seq(&state.db).await {
         let lag = u64::try_from(latest).unwrap_or(0).saturating_sub(position);
         metrics.index_lag.set(i64::try_from(lag).unwrap_or(i64::MAX));
     }

@@ -1,12 +1,13 @@
-//! Follows the change log: keeps the Tantivy index (the `search-index` crate) in step with the
-//! database, answers searches, and publishes each change to this server's subscribers.
+//! The Tantivy index (the `search-index` crate), kept in step with the database as the
+//! follower of the change log that applies each entry before the server's feed publishes it
+//! ([`crate::changes::Index`]), and the searches it answers.
 //!
 //! The index stores the change-log position it reflects in each commit. On start it catches up
 //! from there (or rebuilds when the index is missing, of an older schema, or ahead of the
-//! database); after each write the writer catches up before answering, so a write is
-//! searchable when its response arrives; a timer catches up with writes made elsewhere (the
-//! CLI, other servers). Documents hold a recruiter's standing as dates and each search compares
-//! them with its own day, so nothing is recomputed when the date changes.
+//! database); from then on the feed hands it every entry (after this server's own writes before
+//! they are answered, and on a timer for writes made elsewhere). Documents hold a recruiter's
+//! standing as dates and each search compares them with its own day, so nothing is recomputed
+//! when the date changes.
 
 pub mod documents;
 
@@ -14,18 +15,17 @@ use std::{
     collections::BTreeSet,
     path::{Path, PathBuf},
     sync::{Arc, RwLock},
-    time::Duration,
 };
 
 use entity::{certification, change_log, commitment, recruiter, trademark_right, training_listing, training_provider};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use search_index::{Document, RecordType, SearchIndex, SearchRequest, SearchResults};
 use tokio::sync::Mutex;
 
 use crate::{
+    changes,
     error::{AppError, AppResult},
     progress::{Progress, ProgressBar, Unit},
-    service::changes,
 };
 
 /// Shared by every request of a server.
@@ -40,10 +40,8 @@ struct Inner {
     index: RwLock<Arc<SearchIndex>>,
     /// The generation of the index directory this server has open (see `reindex`).
     generation: RwLock<String>,
-    /// One catch-up at a time.
-    follower: Mutex<()>,
-    /// Every change-log entry this server follows, for subscriptions.
-    feed: tokio::sync::broadcast::Sender<change_log::Model>,
+    /// One writer of the index at a time.
+    writing: Mutex<()>,
     /// Whether the last write to the index succeeded, for `/readyz`.
     health: std::sync::Mutex<IndexHealth>,
 }
@@ -146,8 +144,7 @@ impl Search {
                 directory,
                 index: RwLock::new(Arc::new(opened)),
                 generation: RwLock::new(generation),
-                follower: Mutex::new(()),
-                feed: tokio::sync::broadcast::channel(1_024).0,
+                writing: Mutex::new(()),
                 health: std::sync::Mutex::new(IndexHealth::default()),
             }),
         };
@@ -157,7 +154,8 @@ impl Search {
             tracing::info!("search index missing, outdated or ahead of the database: rebuilding");
             search.rebuild().await?;
         } else {
-            search.catch_up().await?;
+            let _writing = search.inner.writing.lock().await;
+            search.catch_up(&index).await?;
         }
         Ok(search)
     }
@@ -172,7 +170,7 @@ impl Search {
 
     /// Replaces the whole index with documents built from the database.
     pub async fn rebuild(&self) -> AppResult<()> {
-        let _follower = self.inner.follower.lock().await;
+        let _writing = self.inner.writing.lock().await;
         let position = changes::latest_seq(&self.inner.db).await?;
         let documents = all_documents(&self.inner.db, &ProgressBar::hidden()).await?;
         let index = self.index();
@@ -219,38 +217,30 @@ impl Search {
         }
     }
 
-    /// Applies every change-log entry the index has not seen yet and publishes it.
-    pub async fn catch_up(&self) -> AppResult<()> {
-        let _follower = self.inner.follower.lock().await;
+    /// Brings `index` up to the latest change-log entry (the caller holds `writing`).
+    async fn catch_up(&self, index: &Arc<SearchIndex>) -> AppResult<()> {
         loop {
-            let index = self.index();
-            let from = i64::try_from(index.position()).unwrap_or(i64::MAX);
-            let entries = change_log::Entity::find()
-                .filter(change_log::Column::Seq.gt(from))
-                .order_by_asc(change_log::Column::Seq)
-                .limit(CHANGES_PER_STEP)
-                .all(&self.inner.db)
-                .await?;
-            let Some(last) = entries.last().map(|entry| entry.seq) else {
-                break;
-            };
-            let affected = affected_documents(&self.inner.db, &entries).await?;
-            let (upserts, deletes) = build(&self.inner.db, &affected).await?;
-            let position = u64::try_from(last).unwrap_or(0);
-            let written = blocking(move || index.apply(upserts, deletes, position)).await;
-            self.record(&written);
-            written?;
-            for entry in entries {
-                // No subscriber is not an error.
-                let _ = self.inner.feed.send(entry);
+            let entries = changes::entries_after(&self.inner.db, index.position(), CHANGES_PER_STEP).await?;
+            if entries.is_empty() {
+                return Ok(());
             }
+            self.apply_to(index, &entries).await?;
         }
-        Ok(())
     }
 
-    /// Change-log entries as this server follows them, from now on.
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<change_log::Model> {
-        self.inner.feed.subscribe()
+    /// Rebuilds the documents `entries` touched, from the database as it is now, into `index`.
+    async fn apply_to(&self, index: &Arc<SearchIndex>, entries: &[change_log::Model]) -> AppResult<()> {
+        let Some(last) = entries.last().map(|entry| u64::try_from(entry.seq).unwrap_or(0)) else {
+            return Ok(());
+        };
+        let affected = affected_documents(&self.inner.db, entries).await?;
+        let (upserts, deletes) = build(&self.inner.db, &affected).await?;
+        // An index swapped in by `directory reindex` may already be past these entries.
+        let position = index.position().max(last);
+        let index = index.clone();
+        let written = blocking(move || index.apply(upserts, deletes, position)).await;
+        self.record(&written);
+        written
     }
 
     pub async fn search(&self, request: OwnedSearchRequest) -> AppResult<SearchResults> {
@@ -272,43 +262,6 @@ impl Search {
         .await
     }
 
-    /// Keeps following the change log (writes made by other processes) and picks up an index
-    /// rebuilt by `directory reindex`.
-    pub fn spawn_follower(&self, every: Duration) {
-        use futures_util::FutureExt;
-        let search = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            // Failures are logged when a streak starts and when it ends, not every second.
-            let mut failing = false;
-            loop {
-                ticks.tick().await;
-                let step = async {
-                    let reopened = search.reopen_if_reindexed().await.map_err(AppError::internal);
-                    let caught_up = search.catch_up().await;
-                    reopened.and(caught_up)
-                };
-                // A panic in one step must not end the follower: the next tick retries.
-                let outcome = std::panic::AssertUnwindSafe(step)
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|_| Err(AppError::internal(anyhow::anyhow!("search follower step panicked"))));
-                match outcome {
-                    Ok(()) if failing => {
-                        tracing::info!("search index catch-up works again");
-                        failing = false;
-                    }
-                    Ok(()) => {}
-                    Err(error) if !failing => {
-                        tracing::warn!(error = ?error, "search index catch-up failed; retrying every tick");
-                        failing = true;
-                    }
-                    Err(error) => tracing::debug!(error = ?error, "search index catch-up still failing"),
-                }
-            }
-        });
-    }
-
     /// Which build of the index this server has open (changes when `directory reindex` swaps
     /// in a rebuilt one); shown by `/readyz`.
     pub fn generation(&self) -> String {
@@ -319,22 +272,20 @@ impl Search {
             .unwrap_or_default()
     }
 
-    async fn reopen_if_reindexed(&self) -> anyhow::Result<()> {
+    /// Switches to an index rebuilt by `directory reindex`, once it holds every entry the
+    /// live one holds: a rebuild started before the latest writes is caught up first, so the
+    /// server never answers from (or publishes as if from) an earlier position.
+    async fn reopen_if_reindexed(&self) -> AppResult<()> {
         let current = read_generation(&self.inner.directory);
-        let known = self
-            .inner
-            .generation
-            .read()
-            .map(|generation| generation.clone())
-            .unwrap_or_default();
-        if current == known {
+        if current == self.generation() {
             return Ok(());
         }
-        let _follower = self.inner.follower.lock().await;
+        let _writing = self.inner.writing.lock().await;
         let directory = self.inner.directory.clone();
-        let reopened = tokio::task::spawn_blocking(move || SearchIndex::open(&directory)).await??;
+        let reopened = Arc::new(blocking(move || SearchIndex::open(&directory)).await?);
+        self.catch_up(&reopened).await?;
         if let Ok(mut index) = self.inner.index.write() {
-            *index = Arc::new(reopened);
+            *index = reopened;
         }
         if let Ok(mut generation) = self.inner.generation.write() {
             *generation = current;
@@ -547,4 +498,20 @@ pub async fn reindex(db: &DatabaseConnection, data_dir: &Path, progress: &Progre
     std::fs::rename(&staging, &live)?;
     let _ = std::fs::remove_dir_all(&retired);
     Ok(count)
+}
+
+impl changes::Index for Search {
+    /// The index in use always holds at least what the feed published: it only moves forward,
+    /// and a rebuilt one is caught up to the latest entry before it is swapped in.
+    fn refresh(&self, _published: u64) -> futures_util::future::BoxFuture<'_, AppResult<()>> {
+        Box::pin(self.reopen_if_reindexed())
+    }
+
+    fn apply<'a>(&'a self, entries: &'a [change_log::Model]) -> futures_util::future::BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            let _writing = self.inner.writing.lock().await;
+            let index = self.index();
+            self.apply_to(&index, entries).await
+        })
+    }
 }

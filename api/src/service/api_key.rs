@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use tokio::sync::broadcast;
 
-use super::changes::{self, Actor, Change};
+use crate::changes::{self, Actor, Change};
 use crate::{
     auth::Identity,
     error::{AppError, AppResult},

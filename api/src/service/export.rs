@@ -538,9 +538,10 @@ mod tests {
 
     use super::*;
     use crate::{
+        changes::Actor,
         db::{StatementCounter, connect_url},
         sample::{generated_directory, sample_directory},
-        service::{changes::Actor, import},
+        service::import,
     };
 
     /// The statements one export runs, whatever the size of the directory.

@@ -28,11 +28,9 @@ use sea_orm::{
     EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
-use super::{
-    certification::{CertificationStatus, check_transition},
-    changes::{self, Actor, Change},
-};
+use super::certification::{CertificationStatus, check_transition};
 use crate::{
+    changes::{self, Actor, Change},
     error::AppError,
     interchange::*,
     progress::{Progress, ProgressBar, Unit},

@@ -3,7 +3,6 @@
 
 pub mod api_key;
 pub mod certification;
-pub mod changes;
 pub mod commitment;
 pub mod corridor;
 pub mod export;

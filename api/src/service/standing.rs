@@ -2,7 +2,7 @@
 //!
 //! The standing is kept as dates, written in the same transaction as every change that can
 //! move it (decisions, imports, saves, archiving, mark-right changes: everything that goes
-//! through [`crate::service::changes::record`]), and compared with today when a query runs:
+//! through [`crate::changes::record`]), and compared with today when a query runs:
 //! - `recruiter.certified_until`: the last day the recruiter is certified, the latest expiry
 //!   of its live `certified` certifications; `NULL` when it holds none or is archived;
 //! - `trademark_right.in_force_until`: the last day a mark right is in force, the earlier of its
@@ -22,7 +22,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::changes::Change;
+use crate::changes::Change;
 use crate::error::AppResult;
 
 /// The one definition: a standing that runs until `until` (inclusive) holds on `today`.

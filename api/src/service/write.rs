@@ -12,11 +12,11 @@ use sea_orm::{
 
 use super::{
     certification::{CertificationStatus, check_transition, stored_status},
-    changes::{self, Actor, Change},
     import::{self, ImportError},
 };
 use crate::{
     auth::{Identity, Role},
+    changes::{self, Actor, Change},
     error::{AppError, AppResult},
     interchange::Record,
     vocab::{self, MarkRightStatus},

@@ -26,9 +26,9 @@ use sha2::Sha256;
 
 use crate::{
     auth::{Identity, Role},
+    changes::{self, Actor, Change},
     error::{AppError, AppResult},
     ids::{self, Kind},
-    service::changes::{self, Actor, Change},
 };
 
 pub use worker::spawn;

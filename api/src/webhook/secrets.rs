@@ -202,7 +202,7 @@ impl SecretKeys {
         if stale.is_empty() {
             return Ok(0);
         }
-        let txn = crate::service::changes::begin_write(db).await?;
+        let txn = crate::changes::begin_write(db).await?;
         let mut resealed = 0;
         for hook in &stale {
             let reseal = |stored: &str| -> Result<String, String> {

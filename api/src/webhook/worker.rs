@@ -24,10 +24,10 @@ use tokio::sync::broadcast;
 
 use super::{ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE, Event, SIGNATURE_HEADER};
 use crate::{
+    changes,
     config::WebhookSettings,
     error::{AppError, AppResult},
     ids::{self, Kind},
-    service::changes,
 };
 
 pub const PENDING: &str = "pending";

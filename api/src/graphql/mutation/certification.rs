@@ -74,7 +74,6 @@ impl CertificationMutation {
             }],
         };
         let id = write::save(graphql::db(ctx)?, identity, Record::Certification(record), None).await?;
-        graphql::after_write(ctx).await;
         let model = crate::service::certification::find_by_id(graphql::db(ctx)?, id).await?;
         Ok(Certification(model.ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("certification {id} vanished"))
@@ -113,7 +112,6 @@ impl CertificationMutation {
             now,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(Certification(saved))
     }
 
@@ -140,7 +138,6 @@ impl CertificationMutation {
             now,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(MarkRight(saved))
     }
 }

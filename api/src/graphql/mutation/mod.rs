@@ -86,7 +86,6 @@ impl ArchiveMutation {
         let identity = require(ctx, roles)?;
         let now = graphql::facts(ctx)?.now;
         write::archive(graphql::db(ctx)?, identity, kind, key, expected_version, now).await?;
-        graphql::after_write(ctx).await;
         Ok(id)
     }
 }

@@ -4,6 +4,7 @@ use sea_orm::EntityTrait;
 use super::require;
 use crate::{
     auth::Role,
+    changes::Actor,
     error::AppError,
     graphql::{
         self,
@@ -14,7 +15,6 @@ use crate::{
         TrainingProviderRecord,
     },
     service::{
-        changes::Actor,
         import::{self, ImportError, ImportSummary},
         write,
     },
@@ -47,7 +47,6 @@ impl RecordMutation {
     ) -> async_graphql::Result<Recruiter> {
         let identity = require(ctx, &[Role::Editor])?;
         let id = write::save(graphql::db(ctx)?, identity, Record::Recruiter(input), expected_version).await?;
-        graphql::after_write(ctx).await;
         Ok(Recruiter(reload::<entity::recruiter::Entity>(ctx, id).await?))
     }
 
@@ -65,7 +64,6 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(Organisation(reload::<entity::organisation::Entity>(ctx, id).await?))
     }
 
@@ -78,7 +76,6 @@ impl RecordMutation {
     ) -> async_graphql::Result<Commitment> {
         let identity = require(ctx, &[Role::Editor])?;
         let id = write::save(graphql::db(ctx)?, identity, Record::Commitment(input), expected_version).await?;
-        graphql::after_write(ctx).await;
         Ok(Commitment(reload::<entity::commitment::Entity>(ctx, id).await?))
     }
 
@@ -96,7 +93,6 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(TrainingProvider(
             reload::<entity::training_provider::Entity>(ctx, id).await?,
         ))
@@ -117,7 +113,6 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(TrainingListing(
             reload::<entity::training_listing::Entity>(ctx, id).await?,
         ))
@@ -140,7 +135,6 @@ impl RecordMutation {
             expected_version,
         )
         .await?;
-        graphql::after_write(ctx).await;
         Ok(MarkRight(reload::<entity::trademark_right::Entity>(ctx, id).await?))
     }
 
@@ -149,7 +143,6 @@ impl RecordMutation {
     async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportSummary> {
         let identity = require(ctx, &[Role::Admin])?;
         let imported = import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await;
-        graphql::after_write(ctx).await;
         match imported {
             Ok(summary) => Ok(summary),
             Err(ImportError::Failed(error)) => Err(error.into()),

@@ -11,10 +11,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
 use crate::{
+    changes::Feed,
     error::{AppError, AppResult},
     graphql::types::{Certification, Recruiter},
     ids::{self, Kind},
-    search::Search,
     service::certification::CertificationStatus,
 };
 
@@ -149,8 +149,8 @@ impl Subscription {
             ),
             None => None,
         };
-        let search = ctx
-            .data::<Search>()
+        let feed = ctx
+            .data::<Feed>()
             .map_err(|_| AppError::internal(anyhow::anyhow!("no change feed")))?;
         let db = ctx
             .data::<DatabaseConnection>()
@@ -164,7 +164,7 @@ impl Subscription {
             .transpose()?;
         // Follow the feed before reading the backlog: what commits after the read is in the
         // feed, and entries in both are sent once (by sequence).
-        let feed = BroadcastStream::new(search.subscribe());
+        let feed = BroadcastStream::new(feed.subscribe());
         let backlog = match after {
             Some(after) => replay(&db, after).await?,
             None => Vec::new(),

@@ -1,4 +1,5 @@
-//! The change log and the audit trail: every write appends to both in its own transaction.
+//! Appending to the change log and the audit trail: every write appends to both in its own
+//! transaction, holding the directory-wide write lock.
 //!
 //! The change log is the spine of the system: the search index, caches, subscriptions and the
 //! other servers of a deployment follow its monotonic `seq` instead of being told by hand.
@@ -173,9 +174,9 @@ pub async fn record_part(
 ) -> AppResult<()> {
     const BATCH: usize = 2_000;
     // The standing moves with the rows it is derived from, in the same transaction.
-    let affected = super::standing::affected_recruiters(txn, &changes).await?;
+    let affected = crate::service::standing::affected_recruiters(txn, &changes).await?;
     if !affected.is_empty() {
-        super::standing::refresh(txn, Some(&affected)).await?;
+        crate::service::standing::refresh(txn, Some(&affected)).await?;
     }
     // A recruiter whose standing moved without being written itself (the previous holder of a
     // certification an import moved elsewhere, say) gets a log entry of its own, so every
@@ -236,4 +237,15 @@ pub async fn latest_seq(db: &impl ConnectionTrait) -> AppResult<i64> {
         .one(db)
         .await?;
     Ok(latest.unwrap_or(0))
+}
+
+/// Up to `limit` change-log entries after position `after`, in order.
+pub async fn entries_after(db: &impl ConnectionTrait, after: u64, limit: u64) -> AppResult<Vec<change_log::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(change_log::Entity::find()
+        .filter(change_log::Column::Seq.gt(i64::try_from(after).unwrap_or(i64::MAX)))
+        .order_by_asc(change_log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
