@@ -26,7 +26,10 @@ use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet},
 };
 
-use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::{
+    error::{AppError, ErrorCode},
+    service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE},
+};
 
 /// Fields nested inside each other.
 pub const MAX_DEPTH: usize = 16;
@@ -78,22 +81,11 @@ pub fn list_cost(typical_length: usize, child_complexity: usize) -> usize {
     typical_length.saturating_mul(child_complexity).saturating_add(1)
 }
 
-/// An error with `extensions.code`.
-fn coded(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error.extensions.get_or_insert_with(Default::default).set("code", code);
-    error
-}
-
-fn too_complex(message: String) -> ServerError {
-    coded(message, "QUERY_TOO_COMPLEX")
-}
-
 /// Parse and validation errors are the client's: give them the code a client can branch on.
 fn with_code(mut error: ServerError) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
-        extensions.set("code", "BAD_USER_INPUT");
+        extensions.set("code", ErrorCode::BadUserInput.as_str());
     }
     error
 }
@@ -138,19 +130,13 @@ pub fn nesting_depth(query: &str) -> usize {
     deepest
 }
 
-/// A refusal: the `extensions.code` and the message.
-pub type Refusal = (&'static str, String);
-
 /// Refuses query text nested deeper than the parser can safely go.
-pub fn check_nesting(query: &str) -> Result<(), Refusal> {
+pub fn check_nesting(query: &str) -> Result<(), AppError> {
     if nesting_depth(query) > MAX_NESTING {
-        return Err((
-            "QUERY_TOO_COMPLEX",
-            format!(
-                "the query nests brackets more than {MAX_NESTING} levels deep: flatten it (fields may nest \
+        return Err(AppError::QueryTooComplex(format!(
+            "the query nests brackets more than {MAX_NESTING} levels deep: flatten it (fields may nest \
                  {MAX_DEPTH} levels)"
-            ),
-        ));
+        )));
     }
     Ok(())
 }
@@ -222,39 +208,33 @@ pub fn expansion(document: &ExecutableDocument) -> Expansion {
 
 /// Refuses a document with a fragment cycle, or whose fragments expand to too many selections.
 /// Run it before anything walks the document through its spreads.
-pub fn check_document(document: &ExecutableDocument) -> Result<(), Refusal> {
+pub fn check_document(document: &ExecutableDocument) -> Result<(), AppError> {
     let measured = expansion(document);
     if let Some(name) = measured.cycle {
-        return Err((
-            "BAD_USER_INPUT",
-            format!("fragment `{name}` spreads itself, directly or through other fragments: remove the cycle"),
-        ));
+        return Err(AppError::BadInput(format!(
+            "fragment `{name}` spreads itself, directly or through other fragments: remove the cycle"
+        )));
     }
     if measured.selections > MAX_EXPANDED_SELECTIONS {
-        return Err((
-            "QUERY_TOO_COMPLEX",
-            format!(
-                "the query expands to {} selections once its fragments are spread, more than \
+        return Err(AppError::QueryTooComplex(format!(
+            "the query expands to {} selections once its fragments are spread, more than \
                  {MAX_EXPANDED_SELECTIONS}: spread each fragment fewer times, or split the query",
-                measured.selections
-            ),
-        ));
+            measured.selections
+        )));
     }
     for (_, operation) in document.operations.iter() {
         let roots = count_fields(&operation.node.selection_set.node, document, 0).0;
         if roots > MAX_ROOT_FIELDS {
-            return Err((
-                "QUERY_TOO_COMPLEX",
-                format!("an operation may ask for at most {MAX_ROOT_FIELDS} root fields, this one asks for {roots}"),
-            ));
+            return Err(AppError::QueryTooComplex(format!(
+                "an operation may ask for at most {MAX_ROOT_FIELDS} root fields, this one asks for {roots}"
+            )));
         }
     }
     let aliases = count_aliases(document);
     if aliases > MAX_ALIASES {
-        return Err((
-            "QUERY_TOO_COMPLEX",
-            format!("a request may use at most {MAX_ALIASES} aliases, this one uses {aliases}"),
-        ));
+        return Err(AppError::QueryTooComplex(format!(
+            "a request may use at most {MAX_ALIASES} aliases, this one uses {aliases}"
+        )));
     }
     Ok(())
 }
@@ -320,10 +300,6 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
     in_operations + in_fragments
 }
 
-fn refused((code, message): Refusal) -> ServerError {
-    coded(message, code)
-}
-
 /// The async-graphql extension that applies these limits to every operation, whatever the
 /// transport (HTTP or WebSocket).
 pub struct QueryLimits;
@@ -382,7 +358,7 @@ fn timed_out(limit: Duration) -> Response {
          or split it (if a small query is stopped, the server is busy: retry later)",
         limit.as_secs_f64()
     );
-    Response::from_errors(vec![coded(message, "TIMEOUT")])
+    Response::from_errors(vec![AppError::Timeout(message).into()])
 }
 
 /// Whether a value holds NUL anywhere: no real text does, and PostgreSQL refuses it, so it is
@@ -415,10 +391,10 @@ impl Extension for QueryLimitsExtension {
         // but no query needs `\u0000` there either).
         let in_text = request.query.contains('\0') || request.query.contains("\\u0000");
         if in_text || request.variables.iter().any(|(_, value)| holds_nul(value)) {
-            return Err(coded(
+            return Err(AppError::bad_input(
                 "the request holds a NUL character (U+0000), which no text may contain: remove it",
-                "BAD_USER_INPUT",
-            ));
+            )
+            .into());
         }
         next.run(ctx, request).await
     }
@@ -434,9 +410,9 @@ impl Extension for QueryLimitsExtension {
         // which runs as it parses, already follows every spread. The HTTP handler has done
         // exactly this on the document it hands over, so it is not done twice.
         if ctx.data_opt::<DocumentChecked>().is_none() {
-            check_nesting(query).map_err(refused)?;
+            check_nesting(query).map_err(ServerError::from)?;
             if let Ok(document) = async_graphql::parser::parse_query(query) {
-                check_document(&document).map_err(refused)?;
+                check_document(&document).map_err(ServerError::from)?;
             }
         }
         let document = next.run(ctx, query, variables).await.map_err(with_code)?;
@@ -472,19 +448,19 @@ impl Extension for QueryLimitsExtension {
             .await
             .map_err(|errors| errors.into_iter().map(with_code).collect::<Vec<_>>())?;
         if result.depth > MAX_DEPTH {
-            return Err(vec![too_complex(format!(
+            return Err(vec![ServerError::from(AppError::QueryTooComplex(format!(
                 "the query nests fields {} levels deep, more than {MAX_DEPTH}: select fewer levels \
                  (fetch deeper records with a second query, by `id`)",
                 result.depth
-            ))]);
+            )))]);
         }
         if result.complexity > MAX_COMPLEXITY {
-            return Err(vec![too_complex(format!(
+            return Err(vec![ServerError::from(AppError::QueryTooComplex(format!(
                 "the query costs {} units, more than {MAX_COMPLEXITY}: ask for smaller pages with `first`, \
                  select fewer nested lists, or split it into several requests (each connection costs its \
                  selection once per item of its page, a nested list once per typical item)",
                 result.complexity
-            ))]);
+            )))]);
         }
         Ok(result)
     }
@@ -527,14 +503,14 @@ mod tests {
         text.push_str("fragment F40 on Query { __typename }\n");
         let bomb = async_graphql::parser::parse_query(&text).unwrap();
         assert!(expansion(&bomb).selections > MAX_EXPANDED_SELECTIONS);
-        assert_eq!(check_document(&bomb).unwrap_err().0, "QUERY_TOO_COMPLEX");
+        assert_eq!(check_document(&bomb).unwrap_err().code(), "QUERY_TOO_COMPLEX");
 
         let cycle = async_graphql::parser::parse_query(
             "{ ...A } fragment A on Query { ...B ...B } fragment B on Query { ...A }",
         )
         .unwrap();
         assert!(expansion(&cycle).cycle.is_some());
-        assert_eq!(check_document(&cycle).unwrap_err().0, "BAD_USER_INPUT");
+        assert_eq!(check_document(&cycle).unwrap_err().code(), "BAD_USER_INPUT");
 
         let plain = async_graphql::parser::parse_query("{ a { b c } ...F } fragment F on Query { d }").unwrap();
         let measured = expansion(&plain);

@@ -11,12 +11,12 @@ use actix_web::{
     web,
 };
 use async_graphql::{BatchRequest, BatchResponse, Request, parser::types::OperationType};
-use serde_json::json;
 
 use super::AppState;
 use crate::{
     auth::Caller,
     cache::{PersistedQueryError, ResponseCache},
+    error::AppError,
     graphql::{limits, schema},
     ratelimit::Decision,
 };
@@ -38,14 +38,12 @@ fn wants_legacy_json(request: &HttpRequest) -> bool {
     accept.contains("application/json") && !accept.contains(GRAPHQL_RESPONSE) && !accept.contains("*/*")
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    if status == StatusCode::METHOD_NOT_ALLOWED {
-        response.insert_header((header::ALLOW, "POST"));
-    }
-    response
+/// A request refused before GraphQL runs (the one mapping is [`AppError::http_response`]).
+fn refuse(error: AppError) -> HttpResponse {
+    error
+        .http_response()
         .content_type("application/json")
-        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+        .json(error.body())
 }
 
 pub async fn post(state: web::Data<AppState>, request: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -56,17 +54,16 @@ pub async fn post(state: web::Data<AppState>, request: HttpRequest, body: web::B
         .unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if media_type != "application/json" {
-        return refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_USER_INPUT",
-            "send the request as `Content-Type: application/json`",
-        );
+        return refuse(AppError::WrongRequest {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE.as_u16(),
+            message: "send the request as `Content-Type: application/json`".to_owned(),
+        });
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(error) => {
             let message = format!("the body is not a GraphQL request in JSON: {error}");
-            return refuse(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
+            return refuse(AppError::BadInput(message));
         }
     };
     execute(state, &request, batch, false).await
@@ -86,13 +83,13 @@ pub async fn get(state: web::Data<AppState>, request: HttpRequest, payload: web:
     // request over HTTP; "today" is taken per operation (`cost::OperationFacts`).
     let client = match state.limiter.client(&request) {
         Ok(client) => client,
-        Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code(), &error.message()),
+        Err(error) => return refuse(error),
     };
     let connection = match state.websockets.open(&client.bucket()) {
         Ok(connection) => connection,
         Err(error) => {
             state.metrics.rate_limited.inc();
-            return refuse(StatusCode::TOO_MANY_REQUESTS, error.code(), &error.message());
+            return refuse(error);
         }
     };
     let incoming = connection.watch(payload);
@@ -108,13 +105,7 @@ pub async fn get(state: web::Data<AppState>, request: HttpRequest, payload: web:
         .with_data(data)
         .keepalive_timeout(std::time::Duration::from_secs(60))
         .start(&request, incoming)
-        .unwrap_or_else(|error| {
-            refuse(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!("cannot open a subscription: {error}"),
-            )
-        })
+        .unwrap_or_else(|error| refuse(AppError::BadInput(format!("cannot open a subscription: {error}"))))
 }
 
 async fn query(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
@@ -122,7 +113,7 @@ async fn query(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse
         Ok(parsed) => parsed,
         Err(error) => {
             let message = format!("the query string is not a GraphQL request: {error}");
-            return refuse(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
+            return refuse(AppError::BadInput(message));
         }
     };
     execute(state, &request, BatchRequest::Single(parsed), true).await
@@ -136,7 +127,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     let batched = requests.len() > 1;
     if requests.is_empty() || requests.len() > MAX_BATCH {
         let message = format!("send between 1 and {MAX_BATCH} operations in one request");
-        return refuse(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message);
+        return refuse(AppError::BadInput(message));
     }
     for request in &mut requests {
         if let Err(error) = state.persisted.resolve(request).await {
@@ -145,7 +136,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     }
     let client = match state.limiter.client(http) {
         Ok(client) => client,
-        Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code(), &error.message()),
+        Err(error) => return refuse(error),
     };
     let authorization = http
         .headers()
@@ -184,7 +175,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
     for request in &mut requests {
         match check(request, over_get) {
             Ok(operation) => reads_only &= operation == Some(OperationType::Query),
-            Err((status, code, message)) => return refuse(status, code, &message),
+            Err(error) => return refuse(error),
         }
     }
     // What a token may see is never shared.
@@ -219,11 +210,7 @@ async fn execute(state: web::Data<AppState>, http: &HttpRequest, batch: BatchReq
         Ok(body) => web::Bytes::from(body),
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error, please retry later",
-            );
+            return refuse(AppError::internal(error));
         }
     };
     // Fields marked `cache_control(no_cache)` (signed receipts: each must be a fresh check)
@@ -312,14 +299,11 @@ impl Answer {
 
     fn rate_limited(&self, decision: &Decision) -> HttpResponse {
         let error = decision.error();
-        let mut response = HttpResponse::build(StatusCode::TOO_MANY_REQUESTS);
+        let mut response = error.http_response();
         for (name, value) in decision.headers() {
             response.insert_header((name, value));
         }
-        response
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .content_type(self.content_type())
-            .json(json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] }))
+        response.content_type(self.content_type()).json(error.body())
     }
 }
 
@@ -336,40 +320,28 @@ fn if_none_match(http: &HttpRequest, etag: &str) -> bool {
     header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
 }
 
-/// The errors Apollo clients expect for automatic persisted queries, answered with 200 so the
-/// client retries with the full query.
+/// The errors Apollo clients expect for automatic persisted queries (`PERSISTED_QUERY_NOT_FOUND`
+/// is answered with 200, so the client retries with the full query).
 fn persisted_query_refusal(error: PersistedQueryError) -> HttpResponse {
-    let (message, code) = match error {
-        PersistedQueryError::NotFound => ("PersistedQueryNotFound".to_owned(), "PERSISTED_QUERY_NOT_FOUND"),
-        PersistedQueryError::HashMismatch => (
-            "provided sha does not match query: send the SHA-256 of the exact query text".to_owned(),
-            "BAD_USER_INPUT",
-        ),
-        PersistedQueryError::Unsupported(message) => (message, "BAD_USER_INPUT"),
-    };
-    let status = if code == "BAD_USER_INPUT" {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    HttpResponse::build(status)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .content_type("application/json")
-        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+    refuse(match error {
+        PersistedQueryError::NotFound => AppError::PersistedQueryNotFound,
+        PersistedQueryError::HashMismatch => {
+            AppError::bad_input("provided sha does not match query: send the SHA-256 of the exact query text")
+        }
+        PersistedQueryError::Unsupported(message) => AppError::BadInput(message),
+    })
 }
 
 /// Checks a request's shape before it runs. The document parsed here stays in the request, so
 /// the schema does not parse it again.
-fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>, (StatusCode, &'static str, String)> {
-    let bad = |message: String| (StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message);
+fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>, AppError> {
     // Before anything recurses through the document (see `graphql::limits`).
-    let refused = |(code, message)| (StatusCode::BAD_REQUEST, code, message);
-    limits::check_nesting(&request.query).map_err(refused)?;
+    limits::check_nesting(&request.query)?;
     let operation_name = request.operation_name.clone();
     let document = request
         .parsed_query()
-        .map_err(|error| bad(format!("the query does not parse: {}", error.message)))?;
-    limits::check_document(&document).map_err(refused)?;
+        .map_err(|error| AppError::BadInput(format!("the query does not parse: {}", error.message)))?;
+    limits::check_document(document)?;
     let operations: Vec<_> = document.operations.iter().collect();
     let chosen = match &operation_name {
         Some(name) => operations
@@ -379,11 +351,10 @@ fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>,
     };
     if let Some((_, operation)) = chosen {
         if over_get && operation.node.ty == OperationType::Mutation {
-            return Err((
-                StatusCode::METHOD_NOT_ALLOWED,
-                "BAD_USER_INPUT",
-                "mutations are only accepted over POST".to_owned(),
-            ));
+            return Err(AppError::WrongRequest {
+                status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
+                message: "mutations are only accepted over POST".to_owned(),
+            });
         }
     }
     Ok(chosen.map(|(_, operation)| operation.node.ty))

@@ -29,6 +29,7 @@ use futures_util::{FutureExt, StreamExt};
 use tracing::Instrument;
 
 use super::AppState;
+use crate::error::{AppError, ErrorCode};
 
 /// The header that carries the id, both ways.
 pub const HEADER: &str = "x-request-id";
@@ -172,8 +173,7 @@ pub async fn middleware(
                 answer.append_header((name.clone(), value.clone()));
             }
         }
-        let body =
-            serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] });
+        let body = AppError::BadInput(message).body();
         response = response.into_response(answer.json(body)).map_into_boxed_body();
     }
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -192,11 +192,12 @@ pub async fn middleware(
     Ok(response)
 }
 
-fn error_with(message: String, code: &str, request_id: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", code);
-    extensions.set("requestId", request_id);
+fn error_with(error: AppError, request_id: &str) -> ServerError {
+    let mut error = ServerError::from(error);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("requestId", request_id);
     error
 }
 
@@ -246,10 +247,13 @@ fn finish_errors(response: &mut BatchResponse, request_id: &str) {
         let outside_resolvers = error.path.is_empty();
         let extensions = error.extensions.get_or_insert_with(Default::default);
         match extensions.get("code") {
-            Some(code) if *code == Value::from("INTERNAL") || *code == Value::from("TIMEOUT") => {
+            Some(code)
+                if *code == Value::from(ErrorCode::Internal.as_str())
+                    || *code == Value::from(ErrorCode::Timeout.as_str()) =>
+            {
                 extensions.set("requestId", request_id)
             }
-            None if outside_resolvers => extensions.set("code", "BAD_USER_INPUT"),
+            None if outside_resolvers => extensions.set("code", ErrorCode::BadUserInput.as_str()),
             _ => {}
         }
     }
@@ -275,8 +279,8 @@ pub async fn execute(state: &AppState, http: &HttpRequest, mut prepared: Vec<Req
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         tracing::error!(panic = %what, "a GraphQL request panicked");
-        let message = "internal error, please retry later".to_owned();
-        refusal(count, batched, error_with(message, "INTERNAL", &request_id))
+        let error = AppError::internal(anyhow::anyhow!("a GraphQL request panicked: {what}"));
+        refusal(count, batched, error_with(error, &request_id))
     });
     finish_errors(&mut response, &request_id);
     response

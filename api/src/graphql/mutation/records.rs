@@ -164,7 +164,7 @@ impl RecordMutation {
                     "the import has {total} errors and changed nothing; first: {first}"
                 ))
                 .extend_with(|_, extensions| {
-                    extensions.set("code", "BAD_USER_INPUT");
+                    extensions.set("code", crate::error::ErrorCode::BadUserInput.as_str());
                     extensions.set("lines", async_graphql::Value::List(lines.clone()));
                     extensions.set("total", total as u64);
                 }))
