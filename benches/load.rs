@@ -13,9 +13,11 @@
 //!
 //! Needs `wrk` (`apt-get install wrk`). wrk is closed-loop: a connection sends its next request
 //! only once the previous answer arrived, so a stall delays requests instead of being measured
-//! (coordinated omission) and its percentiles understate the tail; the report says so. When
-//! `wrk2` is installed (or `wrk` is wrk2), latency comes instead from a second, open-loop run at
-//! 75 % of the throughput the first run reached (10 s longer: wrk2 calibrates first).
+//! (coordinated omission) and its percentiles understate the tail; the report says so. When an
+//! open-loop generator is installed (oha, `cargo install oha`, or wrk2), latency comes instead
+//! from a second run at a fixed rate, half the throughput the first run reached, over the same
+//! varied requests, counting each latency from when its request was due (wrk2 runs 10 s longer:
+//! it calibrates first). A row whose rate was not sustained is marked `(q)`.
 //!
 //! Three request shapes, each a `GET /graphql?query=...`, each a list of distinct requests drawn
 //! from the generated directory with a fixed seed (the same requests on every run):
@@ -86,8 +88,11 @@ const CHECKED_PATHS: usize = 20;
 /// `TYPO_MIN_CHARS`.
 const MIN_WORD_CHARS: usize = 3;
 const TYPO_MIN_CHARS: usize = 5;
-/// wrk2 measures latency at this share of the throughput the closed-loop run reached.
-const OPEN_LOOP_SHARE: f64 = 0.75;
+/// The open-loop run measures latency at this share of the throughput the closed-loop run
+/// reached: a server at half its capacity, with room for bursts, as one would run it.
+const OPEN_LOOP_SHARE: f64 = 0.5;
+/// An open-loop run that sent less than this share of its rate did not sustain it.
+const SUSTAINED: f64 = 0.95;
 /// wrk2 spends its first 10 s calibrating and records no latency then.
 const WRK2_CALIBRATION_SECONDS: u64 = 10;
 /// A rate no server here reaches: a wrk2 used for throughput then sends as fast as answers come.
@@ -985,6 +990,8 @@ struct Measured {
     /// Server rows only.
     cpu_ms_per_request: Option<f64>,
     rss_mb: Option<f64>,
+    /// The open-loop rate was not sustained: the latency includes the queue that built up.
+    unsustained: bool,
 }
 
 /// One measurement: a closed-loop run for throughput, with the server's CPU time around it and
@@ -1009,6 +1016,7 @@ fn measure(load: &Load, target: &Target, seconds: u64, server: Option<&Probe>) -
         timeouts: run.socket.timeout,
         cpu_ms_per_request,
         rss_mb,
+        unsustained: false,
     };
     let rate = ((run.rps * OPEN_LOOP_SHARE).round() as u64).max(1);
     match &load.open_loop {
@@ -1024,6 +1032,7 @@ fn measure(load: &Load, target: &Target, seconds: u64, server: Option<&Probe>) -
             measured.p50_ms = paced.p50_ms;
             measured.p99_ms = paced.p99_ms;
             measured.errors += paced.errors;
+            measured.unsustained = paced.sent_rps < rate as f64 * SUSTAINED;
         }
         None => {}
     }
@@ -1034,6 +1043,10 @@ fn measure(load: &Load, target: &Target, seconds: u64, server: Option<&Probe>) -
 struct OhaRun {
     p50_ms: f64,
     p99_ms: f64,
+    /// Requests per second oha sent: below the rate asked for, the server and the generator
+    /// together (sharing the cores, at most `CONNECTIONS` requests in flight) could not sustain
+    /// it, and the latency includes the queue that built up.
+    sent_rps: f64,
     /// Answers of 400 or more, and requests that failed (connection errors, timeouts).
     errors: u64,
 }
@@ -1105,6 +1118,7 @@ fn run_oha(target: &Target, seconds: u64, rate: u64) -> anyhow::Result<OhaRun> {
     Ok(OhaRun {
         p50_ms: seconds_to_ms("p50")?,
         p99_ms: seconds_to_ms("p99")?,
+        sent_rps: report["summary"]["requestsPerSec"].as_f64().unwrap_or(0.0),
         errors: failed_answers + failed_requests,
     })
 }
@@ -1200,6 +1214,7 @@ struct Summary {
     timeouts: u64,
     cpu_ms_per_request: Option<f64>,
     rss_mb: Option<f64>,
+    unsustained: bool,
 }
 
 impl Summary {
@@ -1215,6 +1230,7 @@ impl Summary {
             timeouts: runs.iter().map(|run| run.timeouts).sum(),
             cpu_ms_per_request: median_of(runs.iter().filter_map(|run| run.cpu_ms_per_request)),
             rss_mb: median_of(runs.iter().filter_map(|run| run.rss_mb)),
+            unsustained: runs.iter().any(|run| run.unsustained),
         }
     }
 }
@@ -1259,18 +1275,21 @@ fn print_report(options: &Options, load: &Load, shapes: &[Shape], rows: &[Row]) 
     );
     println!("|---|---|---:|{range_align}---:|---:|---:|---:|---:|---:|");
     let mut unclean = 0;
+    let mut bound = 0;
     for row in rows {
         let summary = Summary::of(&row.runs);
         let failed = summary.errors + summary.timeouts > 0;
         unclean += usize::from(failed);
         let mark = if failed { " (!)" } else { "" };
+        bound += usize::from(summary.unsustained);
+        let latency_mark = if summary.unsustained { " (q)" } else { "" };
         let range = if ranged {
             format!(" {:.0}–{:.0} |", summary.rps_min, summary.rps_max)
         } else {
             String::new()
         };
         println!(
-            "| {} | {} | {:.0}{mark} |{range} {:.2} | {:.2} | {} | {} | {} | {} |",
+            "| {} | {} | {:.0}{mark} |{range} {:.2}{latency_mark} | {:.2}{latency_mark} | {} | {} | {} | {} |",
             row.shape,
             row.setup,
             summary.rps,
@@ -1285,6 +1304,15 @@ fn print_report(options: &Options, load: &Load, shapes: &[Shape], rows: &[Row]) 
     println!();
     if ranged {
         println!("requests/s, latency, CPU and RSS: median of the runs; errors and timeouts: sum of the runs.");
+    }
+    if bound > 0 {
+        println!(
+            "(q) {bound} row(s): the open-loop rate ({:.0} % of the closed-loop throughput) was not sustained (under \
+             {:.0} % of it was sent): the server and the generator, sharing the cores, fell behind, and the latency \
+             includes the queue that built up.",
+            OPEN_LOOP_SHARE * 100.0,
+            SUSTAINED * 100.0
+        );
     }
     if unclean > 0 {
         println!(
