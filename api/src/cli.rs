@@ -254,6 +254,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         secret_keys.clone(),
         feed.subscribe(),
     );
+    let open_data = crate::open_data::OpenData::open(db.clone(), &config.data_dir, &config.open_data_licence)?;
+    open_data.spawn(&feed, config.open_data_interval);
     let metrics = Metrics::new();
     let store = match &config.redis_url {
         Some(url) if !url.trim().is_empty() => {
@@ -282,6 +284,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         verifier: crate::auth::Verifier::from_config(&config)?,
         cache: ResponseCache::new(store.clone(), Duration::from_secs(config.cache_ttl)),
         feed,
+        open_data,
         persisted: PersistedQueries::new(if store.is_redis() {
             store.clone()
         } else {

@@ -82,6 +82,13 @@ pub struct Config {
     /// Subscriptions one client may run at once on a server, over all its connections.
     #[arg(long, global = true, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 64)]
     pub ws_max_subscriptions: usize,
+    /// The licence the open-data download is published under (in its metadata document).
+    #[arg(long, global = true, env = "OPEN_DATA_LICENCE", default_value = "CC-BY-4.0")]
+    pub open_data_licence: String,
+    /// The shortest time between two open-data downloads: after a change, a new one is written
+    /// at most this long after the last, e.g. `60s`.
+    #[arg(long, global = true, env = "OPEN_DATA_INTERVAL", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub open_data_interval: std::time::Duration,
     /// How often a server reads the change log for writes made elsewhere (other servers, the
     /// `directory` command); its own writes it applies before answering them, e.g. `500ms`.
     #[arg(long, global = true, env = "FOLLOW_INTERVAL", default_value = "500ms", value_parser = humantime::parse_duration)]

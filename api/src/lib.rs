@@ -14,6 +14,7 @@ pub mod http;
 pub mod ids;
 pub mod interchange;
 pub mod metrics;
+pub mod open_data;
 pub mod progress;
 pub mod ratelimit;
 pub mod receipt;

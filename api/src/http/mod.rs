@@ -4,6 +4,7 @@ mod assets;
 mod embed;
 mod graphiql;
 mod graphql;
+mod open_data;
 pub mod request_id;
 pub mod websocket;
 mod wellknown;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub cache: crate::cache::ResponseCache,
     /// This server's follower of the change log; its position is the cache generation.
     pub feed: crate::changes::Feed,
+    /// The open-data download this server keeps current.
+    pub open_data: crate::open_data::OpenData,
     pub persisted: crate::cache::PersistedQueries,
     pub limiter: crate::ratelimit::RateLimiter,
     /// What each client holds open over WebSocket.
@@ -45,6 +48,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(metrics)
         .service(embed::script)
         .service(wellknown::jwks)
+        .configure(open_data::routes)
         .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
         .route("/graphql", web::post().to(graphql::post))
         .route("/graphql", web::get().to(graphql::get));

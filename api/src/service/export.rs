@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// Database id -> external id of the live records of one table.
-type ExternalIds = HashMap<i64, String>;
+pub type ExternalIds = HashMap<i64, String>;
 
 /// Every live (archived_at IS NULL) record of the directory as interchange records, in the order
 /// of interchange.md (recruiters, certifications, trademark rights, organisations, commitments,
@@ -142,6 +142,253 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
     Ok(out)
 }
 
+/// A record of the directory named by its table (`change_log.entity_type`) and database id.
+pub type RecordKey = (&'static str, i64);
+
+/// The interchange tables, as `change_log.entity_type` names them: the public records.
+pub const PUBLIC_TABLES: [&str; 7] = [
+    "recruiter",
+    "certification",
+    "trademark_right",
+    "organisation",
+    "commitment",
+    "training_provider",
+    "training_listing",
+];
+
+/// The live records among `wanted`, as [`export`] writes them (a record that refers to an
+/// archived one is left out, as there); archived, missing and non-public ones are absent.
+pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppResult<HashMap<RecordKey, Record>> {
+    let ids = |table: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = wanted
+            .iter()
+            .filter(|(kind, _)| *kind == table)
+            .map(|(_, id)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let mut out = HashMap::new();
+
+    let recruiter_ids = ids("recruiter");
+    let recruiters: Vec<RecruiterRow> =
+        live_among::<recruiter::Entity, _>(db, recruiter::Column::ArchivedAt, recruiter::Column::Id, &recruiter_ids)
+            .await?;
+    let partner_rows: Vec<recruiter_partner::Model> =
+        among::<recruiter_partner::Entity, _, _, _>(recruiter_partner::Column::RecruiterId, &recruiter_ids, |query| {
+            query.all(db)
+        })
+        .await?;
+    let licence_rows: Vec<LicenceRow> =
+        among::<licence::Entity, _, _, _>(licence::Column::RecruiterId, &recruiter_ids, |query| {
+            query.into_partial_model().all(db)
+        })
+        .await?;
+    let mut named: Vec<i64> = recruiter_ids.clone();
+    named.extend(partner_rows.iter().map(|row| row.partner_id));
+    let names = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &named).await?;
+    let mut partners = partners_by_recruiter(partner_rows, &names);
+    let mut licences = licences_by_recruiter(licence_rows, &names);
+    for row in recruiters {
+        let id = row.id;
+        let record = recruiter_record(
+            row,
+            partners.remove(&id).unwrap_or_default(),
+            licences.remove(&id).unwrap_or_default(),
+        )?;
+        out.insert(("recruiter", id), Record::Recruiter(record));
+    }
+
+    let certification_ids = ids("certification");
+    let certifications: Vec<CertificationRow> = live_among::<certification::Entity, _>(
+        db,
+        certification::Column::ArchivedAt,
+        certification::Column::Id,
+        &certification_ids,
+    )
+    .await?;
+    let owners: Vec<i64> = certifications.iter().map(|row| row.recruiter_id).collect();
+    let owners = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &owners).await?;
+    let history_rows: Vec<StatusChangeRow> =
+        among::<status_change::Entity, _, _, _>(status_change::Column::CertificationId, &certification_ids, |query| {
+            query.into_partial_model().all(db)
+        })
+        .await?;
+    let mut history = history_by_certification(history_rows, &certification_ids.iter().copied().collect());
+    for row in certifications {
+        let Some(recruiter) = owners.get(&row.recruiter_id).cloned() else {
+            continue;
+        };
+        let id = row.id;
+        let record = certification_record(row, recruiter, history.remove(&id).unwrap_or_default())?;
+        out.insert(("certification", id), Record::Certification(record));
+    }
+
+    let rights: Vec<TrademarkRightRow> = live_among::<trademark_right::Entity, _>(
+        db,
+        trademark_right::Column::ArchivedAt,
+        trademark_right::Column::Id,
+        &ids("trademark_right"),
+    )
+    .await?;
+    let owners: Vec<i64> = rights.iter().map(|row| row.recruiter_id).collect();
+    let owners = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &owners).await?;
+    for row in rights {
+        if let Some(recruiter) = owners.get(&row.recruiter_id).cloned() {
+            let id = row.id;
+            out.insert(
+                ("trademark_right", id),
+                Record::TrademarkRight(trademark_right_record(row, recruiter)?),
+            );
+        }
+    }
+
+    let organisations: Vec<OrganisationRow> = live_among::<organisation::Entity, _>(
+        db,
+        organisation::Column::ArchivedAt,
+        organisation::Column::Id,
+        &ids("organisation"),
+    )
+    .await?;
+    for row in organisations {
+        out.insert(("organisation", row.id), Record::Organisation(organisation_record(row)));
+    }
+    let commitments: Vec<CommitmentRow> = live_among::<commitment::Entity, _>(
+        db,
+        commitment::Column::ArchivedAt,
+        commitment::Column::Id,
+        &ids("commitment"),
+    )
+    .await?;
+    let owners: Vec<i64> = commitments.iter().map(|row| row.organisation_id).collect();
+    let owners = live_external_ids::<organisation::Entity>(db, organisation::Column::ArchivedAt, &owners).await?;
+    for row in commitments {
+        if let Some(organisation) = owners.get(&row.organisation_id).cloned() {
+            let id = row.id;
+            out.insert(
+                ("commitment", id),
+                Record::Commitment(commitment_record(row, organisation)?),
+            );
+        }
+    }
+
+    let providers: Vec<ProviderRow> = live_among::<training_provider::Entity, _>(
+        db,
+        training_provider::Column::ArchivedAt,
+        training_provider::Column::Id,
+        &ids("training_provider"),
+    )
+    .await?;
+    for row in providers {
+        let id = row.id;
+        out.insert(
+            ("training_provider", id),
+            Record::TrainingProvider(provider_record(row)?),
+        );
+    }
+    let listings: Vec<ListingRow> = live_among::<training_listing::Entity, _>(
+        db,
+        training_listing::Column::ArchivedAt,
+        training_listing::Column::Id,
+        &ids("training_listing"),
+    )
+    .await?;
+    let owners: Vec<i64> = listings.iter().map(|row| row.provider_id).collect();
+    let owners =
+        live_external_ids::<training_provider::Entity>(db, training_provider::Column::ArchivedAt, &owners).await?;
+    for row in listings {
+        if let Some(provider) = owners.get(&row.provider_id).cloned() {
+            let id = row.id;
+            out.insert(
+                ("training_listing", id),
+                Record::TrainingListing(listing_record(row, provider)?),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// How many ids go into one `IN (...)` list.
+const IDS_PER_QUERY: usize = 500;
+
+/// The rows of `E` whose `column` is one of `ids`, a bounded list at a time.
+async fn among<E, T, F, Fut>(column: E::Column, ids: &[i64], run: F) -> Result<Vec<T>, DbErr>
+where
+    E: EntityTrait,
+    F: Fn(sea_orm::Select<E>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, DbErr>>,
+{
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        rows.extend(run(E::find().filter(column.is_in(chunk.iter().copied()))).await?);
+    }
+    Ok(rows)
+}
+
+/// The live rows of `E` among `ids`, as the partial model `M`.
+async fn live_among<E, M>(
+    db: &impl ConnectionTrait,
+    archived_at: E::Column,
+    id: E::Column,
+    ids: &[i64],
+) -> Result<Vec<M>, DbErr>
+where
+    E: EntityTrait,
+    M: PartialModelTrait + Send + Sync,
+{
+    among::<E, _, _, _>(id, ids, |query| {
+        query.filter(archived_at.is_null()).into_partial_model::<M>().all(db)
+    })
+    .await
+}
+
+/// Database id -> external id of the live rows of `E` among `ids`.
+async fn live_external_ids<E>(
+    db: &impl ConnectionTrait,
+    archived_at: E::Column,
+    ids: &[i64],
+) -> Result<ExternalIds, DbErr>
+where
+    E: EntityTrait,
+{
+    use sea_orm::QuerySelect;
+    let id = column_named::<E>("id")?;
+    let external_id = column_named::<E>("external_id")?;
+    let rows: Vec<(i64, String)> = among::<E, _, _, _>(id, ids, |query| {
+        query
+            .select_only()
+            .column(id)
+            .column(external_id)
+            .filter(archived_at.is_null())
+            .into_tuple()
+            .all(db)
+    })
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Database id -> external id of the rows of `E` among `ids`, archived ones included (a change
+/// feed names an archived record too).
+pub async fn external_ids_of<E>(db: &impl ConnectionTrait, ids: &[i64]) -> Result<ExternalIds, DbErr>
+where
+    E: EntityTrait,
+{
+    use sea_orm::QuerySelect;
+    let id = column_named::<E>("id")?;
+    let external_id = column_named::<E>("external_id")?;
+    let rows: Vec<(i64, String)> = among::<E, _, _, _>(id, ids, |query| {
+        query.select_only().column(id).column(external_id).into_tuple().all(db)
+    })
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+fn column_named<E: EntityTrait>(name: &str) -> Result<E::Column, DbErr> {
+    use std::str::FromStr;
+    E::Column::from_str(name).map_err(|_| DbErr::Custom(format!("no column {name}")))
+}
+
 /// The live rows of a table, only the columns the interchange format needs.
 async fn live<E, M>(db: &impl ConnectionTrait, archived_at: E::Column) -> Result<Vec<M>, DbErr>
 where
@@ -222,6 +469,7 @@ struct StatusChangeRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "trademark_right::Entity")]
 struct TrademarkRightRow {
+    id: i64,
     external_id: String,
     recruiter_id: i64,
     licence_number: String,
@@ -248,6 +496,7 @@ struct OrganisationRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "commitment::Entity")]
 struct CommitmentRow {
+    id: i64,
     external_id: String,
     organisation_id: i64,
     framework: String,
@@ -274,6 +523,7 @@ struct ProviderRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "training_listing::Entity")]
 struct ListingRow {
+    id: i64,
     external_id: String,
     provider_id: i64,
     title: String,
