@@ -1159,15 +1159,7 @@ impl<'a> Writer<'a> {
         rows: &[(&'static str, i64)],
     ) -> Result<HashMap<(&'static str, i64), String>, ImportError> {
         let mut images = HashMap::new();
-        for kind in [
-            "recruiter",
-            "certification",
-            "trademark_right",
-            "organisation",
-            "commitment",
-            "training_provider",
-            "training_listing",
-        ] {
+        for kind in super::export::PUBLIC_TABLES {
             let ids: Vec<i64> = rows
                 .iter()
                 .filter(|(row_kind, _)| *row_kind == kind)
