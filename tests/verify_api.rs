@@ -306,55 +306,6 @@ async fn bulk_checks_cost_a_bounded_number_of_statements() {
     }
 }
 
-/// The example's executable: the one `cargo test` built beside this test (it builds examples
-/// to check they compile) when it is newer than the example's source, else one built now with
-/// the same cargo, profile and target directory (cargo names the executable it made).
-fn brand_check_binary() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok();
-    let this_test = std::env::current_exe().expect("the test's own path");
-    // target/<profile>/deps/verify_api-<hash> -> target/<profile>/examples/brand_check
-    if let Some(profile_dir) = this_test.parent().and_then(std::path::Path::parent) {
-        let built = profile_dir
-            .join("examples")
-            .join(format!("brand_check{}", std::env::consts::EXE_SUFFIX));
-        let newest_source = [root.join("examples/brand_check.rs"), root.join("Cargo.toml")]
-            .iter()
-            .filter_map(|path| modified(path))
-            .max();
-        if let (Some(built_at), Some(source_at)) = (modified(&built), newest_source)
-            && built_at > source_at
-        {
-            return built;
-        }
-    }
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args([
-            "build",
-            "--example",
-            "brand_check",
-            "--message-format=json-render-diagnostics",
-        ])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"));
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    let output = command.output().expect("run cargo");
-    assert!(
-        output.status.success(),
-        "cargo build --example brand_check failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "brand_check")
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the example's executable")
-}
-
 /// The lines of one section of the report (after its heading, up to the blank line).
 fn section<'a>(report: &'a str, heading: &str) -> Vec<&'a str> {
     report
@@ -369,7 +320,7 @@ fn section<'a>(report: &'a str, heading: &str) -> Vec<&'a str> {
 /// with the reason, and the receipts are saved and verify with the published key.
 #[tokio::test]
 async fn the_brand_example_reports_who_is_certified_today() {
-    let binary = brand_check_binary();
+    let binary = common::example_binary("brand_check");
     let server = Server::start();
     let client = server.client();
     let suppliers = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/suppliers.csv");

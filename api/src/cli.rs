@@ -285,6 +285,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         cache: ResponseCache::new(store.clone(), Duration::from_secs(config.cache_ttl)),
         feed,
         open_data,
+        public_url: config.public_url.clone(),
         persisted: PersistedQueries::new(if store.is_redis() {
             store.clone()
         } else {

@@ -82,6 +82,10 @@ pub struct Config {
     /// Subscriptions one client may run at once on a server, over all its connections.
     #[arg(long, global = true, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 64)]
     pub ws_max_subscriptions: usize,
+    /// The address the directory is reached at from outside (e.g. `https://directory.example`),
+    /// for the identifiers in credentials; unset: the scheme and host each request arrived with.
+    #[arg(long, global = true, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// The licence the open-data download is published under (in its metadata document).
     #[arg(long, global = true, env = "OPEN_DATA_LICENCE", default_value = "CC-BY-4.0")]
     pub open_data_licence: String,

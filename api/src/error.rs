@@ -16,6 +16,9 @@ pub enum AppError {
     BadInput(String),
     /// A record that was asked for by identifier does not exist.
     NotFound(String),
+    /// What was asked for existed and no longer does: a withdrawn, refused or expired
+    /// certificate's credential (HTTP 410).
+    Gone(String),
     /// The request contradicts the current state (lifecycle, uniqueness, stale version).
     Conflict(String),
     Unauthenticated(String),
@@ -62,6 +65,7 @@ impl AppError {
         match self {
             Self::BadInput(_) | Self::WrongRequest { .. } => ErrorCode::BadUserInput,
             Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Gone(_) => ErrorCode::Gone,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
@@ -87,6 +91,7 @@ impl AppError {
             Self::WrongRequest { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             Self::BadInput(_) | Self::QueryTooComplex(_) | Self::FellBehind(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Gone(_) => StatusCode::GONE,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -132,6 +137,7 @@ impl AppError {
         match self {
             Self::BadInput(message)
             | Self::NotFound(message)
+            | Self::Gone(message)
             | Self::Conflict(message)
             | Self::Unauthenticated(message)
             | Self::Forbidden(message)
@@ -200,6 +206,7 @@ pub type AppResult<T> = Result<T, AppError>;
 pub enum ErrorCode {
     BadUserInput,
     NotFound,
+    Gone,
     Conflict,
     Unauthenticated,
     Forbidden,
@@ -217,6 +224,7 @@ impl ErrorCode {
         match self {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::NotFound => "NOT_FOUND",
+            Self::Gone => "GONE",
             Self::Conflict => "CONFLICT",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",

@@ -473,3 +473,48 @@ pub async fn wait_until(seconds: u64, mut check: impl AsyncFnMut() -> bool) -> b
     }
     true
 }
+
+/// An example's executable (`examples/<name>.rs`): the one `cargo test` built beside this test (it builds examples
+/// to check they compile) when it is newer than the example's source, else one built now with
+/// the same cargo, profile and target directory (cargo names the executable it made).
+pub fn example_binary(name: &str) -> std::path::PathBuf {
+    use std::path::PathBuf;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok();
+    let this_test = std::env::current_exe().expect("the test's own path");
+    // target/<profile>/deps/<test>-<hash> -> target/<profile>/examples/<name>
+    if let Some(profile_dir) = this_test.parent().and_then(std::path::Path::parent) {
+        let built = profile_dir
+            .join("examples")
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        let newest_source = [root.join(format!("examples/{name}.rs")), root.join("Cargo.toml")]
+            .iter()
+            .filter_map(|path| modified(path))
+            .max();
+        if let (Some(built_at), Some(source_at)) = (modified(&built), newest_source)
+            && built_at > source_at
+        {
+            return built;
+        }
+    }
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["build", "--example", name, "--message-format=json-render-diagnostics"])
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"));
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    let output = command.output().expect("run cargo");
+    assert!(
+        output.status.success(),
+        "cargo build --example {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the example's executable")
+}

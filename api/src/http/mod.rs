@@ -1,6 +1,7 @@
 //! The HTTP front door: GraphQL, GraphiQL and health endpoints.
 
 mod assets;
+mod credentials;
 mod embed;
 mod graphiql;
 mod graphql;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub cache: crate::cache::ResponseCache,
     /// This server's follower of the change log; its position is the cache generation.
     pub feed: crate::changes::Feed,
+    /// `PUBLIC_URL`: the directory's address from outside, for credentials' identifiers.
+    pub public_url: Option<String>,
     /// The open-data download this server keeps current.
     pub open_data: crate::open_data::OpenData,
     pub persisted: crate::cache::PersistedQueries,
@@ -49,6 +52,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(embed::script)
         .service(wellknown::jwks)
         .configure(open_data::routes)
+        .configure(credentials::routes)
         .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
         .route("/graphql", web::post().to(graphql::post))
         .route("/graphql", web::get().to(graphql::get));
