@@ -7,10 +7,11 @@
 use std::time::Instant;
 
 use directory_api::{
+    changes::Actor,
     db,
     interchange::Record,
     sample,
-    service::{changes::Actor, export, import},
+    service::{export, import},
 };
 
 fn main() -> anyhow::Result<()> {
