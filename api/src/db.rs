@@ -120,9 +120,13 @@ pub fn to_json_text<T: serde::Serialize>(values: &[T]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// ...and read here (a value the service layer did not write reads as empty).
+/// ...and read here. A value the service layer did not write (a corrupt row) is logged as an
+/// error and reads as empty: never silently, and never as something it did not say.
 pub fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
-    serde_json::from_str(text).unwrap_or_default()
+    serde_json::from_str(text).unwrap_or_else(|error| {
+        tracing::error!(%error, value = %text.chars().take(200).collect::<String>(), "corrupt list column read as empty");
+        Vec::new()
+    })
 }
 
 #[cfg(test)]

@@ -127,7 +127,36 @@ pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     out.extend(commitments.into_iter().map(Record::Commitment));
     out.extend(providers.into_iter().map(Record::TrainingProvider));
     out.extend(listings.into_iter().map(Record::TrainingListing));
+    mutual_partners(&mut out);
     out
+}
+
+/// Partnerships are mutual: the generator links each recruiter to earlier ones, and here each
+/// link is written on both sides, sorted, as the directory stores and exports them, so that
+/// importing an export of the sample changes nothing.
+fn mutual_partners(records: &mut [Record]) {
+    let mut links: HashMap<String, Vec<String>> = HashMap::new();
+    for recruiter in recruiters_in(records) {
+        for partner in &recruiter.partners {
+            links
+                .entry(recruiter.external_id.clone())
+                .or_default()
+                .push(partner.clone());
+            links
+                .entry(partner.clone())
+                .or_default()
+                .push(recruiter.external_id.clone());
+        }
+    }
+    for record in records.iter_mut() {
+        let Record::Recruiter(recruiter) = record else {
+            break;
+        };
+        let mut partners = links.remove(&recruiter.external_id).unwrap_or_default();
+        partners.sort_unstable();
+        partners.dedup();
+        recruiter.partners = partners;
+    }
 }
 
 /// The recruiters at the start of the output.
@@ -4721,11 +4750,21 @@ mod tests {
             assert_eq!(id, serial_id(prefix, counters[r], digits), "ids are numbered in order");
         }
 
-        // References only point backwards.
+        // References only point backwards, but for partnerships: they are mutual, written on
+        // both sides as an export writes them.
+        let partnerships: HashSet<(&str, &str)> = recruiters_in(records)
+            .flat_map(|r| r.partners.iter().map(move |p| (r.external_id.as_str(), p.as_str())))
+            .collect();
+        for (recruiter, partner) in &partnerships {
+            assert!(
+                partnerships.contains(&(*partner, *recruiter)),
+                "{recruiter} lists {partner} as a partner, but not the other way round"
+            );
+        }
         let mut seen: HashSet<&str> = HashSet::new();
         for record in records {
             let refs: Vec<&str> = match record {
-                Record::Recruiter(r) => r.partners.iter().map(String::as_str).collect(),
+                Record::Recruiter(_) => vec![],
                 Record::Certification(c) => vec![&c.recruiter],
                 Record::TrademarkRight(t) => vec![&t.recruiter],
                 Record::Commitment(c) => vec![&c.organisation],

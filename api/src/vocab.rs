@@ -21,8 +21,22 @@ macro_rules! vocabulary {
             pub fn parse(text: &str) -> Option<Self> {
                 match text { $($text => Some(Self::$variant),)+ _ => None }
             }
+
+            /// A value read back from the database, whose column only ever holds values
+            /// written by `as_str`: anything else is a corrupt row, answered `INTERNAL` (and
+            /// logged with the column) rather than shown as some other value.
+            pub fn stored(text: &str, column: &'static str) -> crate::error::AppResult<Self> {
+                Self::parse(text).ok_or_else(|| crate::vocab::corrupt(column, text, Self::VALUES))
+            }
         }
     };
+}
+
+/// The error for a stored value outside its vocabulary (see `stored` in `vocabulary!`).
+pub fn corrupt(column: &'static str, text: &str, allowed: &[&str]) -> crate::error::AppError {
+    crate::error::AppError::internal(anyhow::anyhow!(
+        "corrupt row: `{column}` holds `{text}`, which is none of {allowed:?}"
+    ))
 }
 
 vocabulary!(
@@ -283,6 +297,24 @@ fn shorten(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stored_value_outside_its_vocabulary_is_an_internal_error_naming_the_column() {
+        assert_eq!(
+            CbpLevel::stored("level_1", "recruiter.cbp_level").ok(),
+            Some(CbpLevel::Level1)
+        );
+        let error = CbpLevel::stored("levle_1", "recruiter.cbp_level").expect_err("corrupt");
+        assert_eq!(error.code(), "INTERNAL");
+        let crate::error::AppError::Internal(cause) = error else {
+            panic!("an internal error")
+        };
+        let said = cause.to_string();
+        assert!(
+            said.contains("recruiter.cbp_level") && said.contains("levle_1"),
+            "{said}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -11,7 +11,10 @@ use sea_orm::{
     sea_query::{Query, SelectStatement},
 };
 
-use crate::{error::AppResult, vocab::Violation};
+use crate::{
+    error::{AppError, AppResult},
+    vocab::Violation,
+};
 
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CertificationStatus {
@@ -49,6 +52,11 @@ impl CertificationStatus {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
+    /// See `stored` in `vocab::vocabulary!`.
+    pub fn stored(text: &str, column: &'static str) -> AppResult<Self> {
+        Self::parse(text).ok_or_else(|| crate::vocab::corrupt(column, text, &Self::ALL.map(Self::as_str)))
     }
 
     /// The statuses this one may move to (`Certified -> Certified` is a recertification).
@@ -99,9 +107,17 @@ pub fn effective_status(
     stored
 }
 
+/// The status the certification's row records. The column only ever holds values written
+/// through `CertificationStatus::as_str`; a corrupt one is logged as an error and read as
+/// `APPLICANT`, the one status that certifies nothing, so a damaged row can never make a
+/// recruiter certified.
 pub fn stored_status(model: &certification::Model) -> CertificationStatus {
-    // The column only ever holds values written through `CertificationStatus::as_str`.
-    CertificationStatus::parse(&model.status).unwrap_or(CertificationStatus::Applicant)
+    CertificationStatus::stored(&model.status, "certification.status").unwrap_or_else(|error| {
+        if let AppError::Internal(cause) = &error {
+            tracing::error!(certification = model.id, error = %cause, "read as APPLICANT");
+        }
+        CertificationStatus::Applicant
+    })
 }
 
 pub fn status_today(model: &certification::Model, today: NaiveDate) -> CertificationStatus {

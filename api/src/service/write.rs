@@ -278,7 +278,8 @@ async fn authorise_save(txn: &DatabaseTransaction, identity: &Identity, record: 
         .await?;
     if let Some(stored) = &stored {
         authorise_recruiter_for_certifier(txn, identity, stored.recruiter_id).await?;
-        let from = MarkRightStatus::parse(&stored.status).unwrap_or(MarkRightStatus::Revoked);
+        // A corrupt stored status refuses the write (`INTERNAL`) rather than guessing.
+        let from = MarkRightStatus::stored(&stored.status, "trademark_right.status")?;
         if let Some(to) = MarkRightStatus::parse(&right.status)
             && to != from
         {
@@ -318,7 +319,7 @@ pub async fn change_mark_right(
     }
     let mut updated: trademark_right::ActiveModel = current.clone().into();
     if let Some(status) = status {
-        let from = MarkRightStatus::parse(&current.status).unwrap_or(MarkRightStatus::Revoked);
+        let from = MarkRightStatus::stored(&current.status, "trademark_right.status")?;
         check_right_transition(from, status)?;
         updated.status = Set(status.as_str().to_owned());
     }

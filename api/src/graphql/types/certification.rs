@@ -36,15 +36,22 @@ pub struct StatusChange {
     pub recorded_by: String,
 }
 
-impl From<status_change::Model> for StatusChange {
-    fn from(model: status_change::Model) -> Self {
-        Self {
-            from_status: model.from_status.as_deref().and_then(CertificationStatus::parse),
-            to_status: CertificationStatus::parse(&model.to_status).unwrap_or(CertificationStatus::Applicant),
+impl TryFrom<status_change::Model> for StatusChange {
+    type Error = crate::error::AppError;
+
+    /// A corrupt status in the history is an `INTERNAL` error, never a made-up transition.
+    fn try_from(model: status_change::Model) -> Result<Self, Self::Error> {
+        let from_status = match model.from_status.as_deref() {
+            Some(from) => Some(CertificationStatus::stored(from, "status_change.from_status")?),
+            None => None,
+        };
+        Ok(Self {
+            from_status,
+            to_status: CertificationStatus::stored(&model.to_status, "status_change.to_status")?,
             at: model.at,
             reason_category: model.reason,
             recorded_by: model.recorded_by,
-        }
+        })
     }
 }
 
@@ -70,12 +77,19 @@ impl Certification {
 
     /// Status today: a `CERTIFIED` record past its expiry date shows as `EXPIRED`.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CertificationStatus> {
-        Ok(lifecycle::status_today(&self.0, graphql::facts(ctx)?.today))
+        // Shown: a corrupt stored value is an error here, not the conservative reading the
+        // checks use (`stored_status`).
+        let recorded = CertificationStatus::stored(&self.0.status, "certification.status")?;
+        Ok(lifecycle::effective_status(
+            recorded,
+            self.0.expires_on,
+            graphql::facts(ctx)?.today,
+        ))
     }
 
     /// The last status recorded in the lifecycle, before dates are taken into account.
-    async fn recorded_status(&self) -> CertificationStatus {
-        lifecycle::stored_status(&self.0)
+    async fn recorded_status(&self) -> async_graphql::Result<CertificationStatus> {
+        Ok(CertificationStatus::stored(&self.0.status, "certification.status")?)
     }
 
     /// Certified today.
@@ -139,7 +153,10 @@ impl Certification {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(history.into_iter().map(StatusChange::from).collect())
+        Ok(history
+            .into_iter()
+            .map(StatusChange::try_from)
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {

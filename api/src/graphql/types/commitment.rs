@@ -34,8 +34,8 @@ impl Organisation {
         &self.0.name
     }
 
-    async fn kind(&self) -> OrganisationKind {
-        OrganisationKind::parse(&self.0.kind).unwrap_or(OrganisationKind::Employer)
+    async fn kind(&self) -> async_graphql::Result<OrganisationKind> {
+        Ok(OrganisationKind::stored(&self.0.kind, "organisation.kind")?)
     }
 
     async fn country(&self) -> &str {
@@ -88,8 +88,8 @@ impl Commitment {
         &self.0.framework
     }
 
-    async fn scope(&self) -> CommitmentScope {
-        CommitmentScope::parse(&self.0.scope).unwrap_or(CommitmentScope::OwnOperations)
+    async fn scope(&self) -> async_graphql::Result<CommitmentScope> {
+        Ok(CommitmentScope::stored(&self.0.scope, "commitment.scope")?)
     }
 
     async fn sectors(&self) -> Vec<String> {
@@ -112,8 +112,8 @@ impl Commitment {
         self.0.statement_url.as_deref()
     }
 
-    async fn status(&self) -> CommitmentStatus {
-        CommitmentStatus::parse(&self.0.status).unwrap_or(CommitmentStatus::Lapsed)
+    async fn status(&self) -> async_graphql::Result<CommitmentStatus> {
+        Ok(CommitmentStatus::stored(&self.0.status, "commitment.status")?)
     }
 
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {

@@ -113,8 +113,8 @@ impl Recruiter {
     }
 
     /// Capacity-building level reached; independent of certification.
-    async fn cbp_level(&self) -> CbpLevel {
-        CbpLevel::parse(&self.0.cbp_level).unwrap_or(CbpLevel::None)
+    async fn cbp_level(&self) -> async_graphql::Result<CbpLevel> {
+        Ok(CbpLevel::stored(&self.0.cbp_level, "recruiter.cbp_level")?)
     }
 
     /// Certified today: a certification is `CERTIFIED` and not past its expiry date.
@@ -206,8 +206,8 @@ impl Licence {
         &self.0.licence_number
     }
 
-    async fn status(&self) -> LicenceStatus {
-        LicenceStatus::parse(&self.0.status).unwrap_or(LicenceStatus::Expired)
+    async fn status(&self) -> async_graphql::Result<LicenceStatus> {
+        Ok(LicenceStatus::stored(&self.0.status, "licence.status")?)
     }
 
     async fn valid_from(&self) -> Option<NaiveDate> {

@@ -61,8 +61,8 @@ impl MarkRight {
     }
 
     /// The recorded status; see `inForce` for whether the right applies today.
-    async fn status(&self) -> MarkRightStatus {
-        MarkRightStatus::parse(&self.0.status).unwrap_or(MarkRightStatus::Revoked)
+    async fn status(&self) -> async_graphql::Result<MarkRightStatus> {
+        Ok(MarkRightStatus::stored(&self.0.status, "trademark_right.status")?)
     }
 
     /// Active, within its dates, and its recruiter certified today.

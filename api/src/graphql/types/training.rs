@@ -33,8 +33,8 @@ impl TrainingProvider {
         &self.0.name
     }
 
-    async fn kind(&self) -> ProviderKind {
-        ProviderKind::parse(&self.0.kind).unwrap_or(ProviderKind::TrainingInstitute)
+    async fn kind(&self) -> async_graphql::Result<ProviderKind> {
+        Ok(ProviderKind::stored(&self.0.kind, "training_provider.kind")?)
     }
 
     async fn countries(&self) -> Vec<String> {
@@ -94,16 +94,16 @@ impl TrainingListing {
         &self.0.title
     }
 
-    async fn programme(&self) -> Programme {
-        Programme::parse(&self.0.programme).unwrap_or(Programme::CbpEntry)
+    async fn programme(&self) -> async_graphql::Result<Programme> {
+        Ok(Programme::stored(&self.0.programme, "training_listing.programme")?)
     }
 
-    async fn audience(&self) -> Audience {
-        Audience::parse(&self.0.audience).unwrap_or(Audience::Recruiters)
+    async fn audience(&self) -> async_graphql::Result<Audience> {
+        Ok(Audience::stored(&self.0.audience, "training_listing.audience")?)
     }
 
-    async fn delivery(&self) -> Delivery {
-        Delivery::parse(&self.0.delivery).unwrap_or(Delivery::Online)
+    async fn delivery(&self) -> async_graphql::Result<Delivery> {
+        Ok(Delivery::stored(&self.0.delivery, "training_listing.delivery")?)
     }
 
     /// Where it is held; absent for online-only listings.
