@@ -220,15 +220,17 @@ return {
 };
 "#;
 
-async fn snapshot(browser: &Client) -> Value {
-    browser.execute(SNAPSHOT, vec![]).await.expect("read the page")
+/// Waits until `ready` holds for the partner page, or fails saying what was expected and what
+/// was seen.
+async fn eventually(browser: &Client, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    eventually_seen(browser, SNAPSHOT, what, ready).await
 }
 
-/// Waits until `ready` holds for the page, or fails saying what was expected and what was seen.
-async fn eventually(browser: &Client, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+/// Waits until `ready` holds for what `script` reads of the page.
+async fn eventually_seen(browser: &Client, script: &str, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
     let started = Instant::now();
     loop {
-        let page = snapshot(browser).await;
+        let page = browser.execute(script, vec![]).await.expect("read the page");
         if ready(&page) {
             return page;
         }
@@ -708,18 +710,7 @@ return {
 "#;
 
 async fn graphiql_until(browser: &Client, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
-    let started = Instant::now();
-    loop {
-        let page = browser.execute(GRAPHIQL_SNAPSHOT, vec![]).await.expect("read the page");
-        if ready(&page) {
-            return page;
-        }
-        assert!(
-            started.elapsed() < PATIENCE,
-            "{what}: not within {PATIENCE:?}; the page shows {page:#}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually_seen(browser, GRAPHIQL_SNAPSHOT, what, ready).await
 }
 
 /// A person opens GraphiQL: it loads the schema (the Docs panel lists the queries) and runs a
