@@ -1,5 +1,10 @@
 //! The directory's API: configuration, database, services and the GraphQL/HTTP front door.
 
+// No `unwrap()` on a request path: a bad value is an error with a code, never a panic. Tests
+// may unwrap.
+#![warn(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod auth;
 pub mod backup;
 pub mod cache;
