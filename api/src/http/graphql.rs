@@ -349,13 +349,14 @@ fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>,
             .find(|(operation_name, _)| operation_name.map(|n| n.as_str()) == Some(name.as_str())),
         None => operations.first(),
     };
-    if let Some((_, operation)) = chosen {
-        if over_get && operation.node.ty == OperationType::Mutation {
-            return Err(AppError::WrongRequest {
-                status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
-                message: "mutations are only accepted over POST".to_owned(),
-            });
-        }
+    if let Some((_, operation)) = chosen
+        && over_get
+        && operation.node.ty == OperationType::Mutation
+    {
+        return Err(AppError::WrongRequest {
+            status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
+            message: "mutations are only accepted over POST".to_owned(),
+        });
     }
     Ok(chosen.map(|(_, operation)| operation.node.ty))
 }

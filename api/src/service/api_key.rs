@@ -78,7 +78,7 @@ pub async fn revoke(
         }))
         .ok(),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     tracing::info!(key = %saved.key_id, by = %saved.revoked_by, "API key revoked");
     Ok(saved)

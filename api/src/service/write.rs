@@ -79,8 +79,8 @@ pub async fn save(
         return Err(AppError::BadInput(violations.join("; ")));
     }
     let txn = begin(db).await?;
-    authorise_save(&*txn, identity, &record).await?;
-    let current = import::current_version(&*txn, &record).await?;
+    authorise_save(&txn, identity, &record).await?;
+    let current = import::current_version(&txn, &record).await?;
     match (current, expected_version) {
         (Some(_), None) => {
             return Err(AppError::Conflict(format!(
@@ -99,7 +99,7 @@ pub async fn save(
         }
         _ => {}
     }
-    let outcome = import::write_records(&*txn, &[(1, record)], &Actor::from(identity))
+    let outcome = import::write_records(&txn, &[(1, record)], &Actor::from(identity))
         .await
         .map_err(import_error)?;
     txn.commit().await?;
@@ -137,7 +137,7 @@ pub async fn decide(
         ));
     }
     let txn = begin(db).await?;
-    let current = live_certification(&*txn, certification_id).await?;
+    let current = live_certification(&txn, certification_id).await?;
     authorise_certification(identity, &current)?;
     if current.version != expected_version {
         return Err(stale("certification", current.version, expected_version));
@@ -187,7 +187,7 @@ pub async fn decide(
         before: serde_json::to_string(&current).ok(),
         after: serde_json::to_string(&saved).ok(),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -357,7 +357,7 @@ pub async fn change_mark_right(
         before: serde_json::to_string(&current).ok(),
         after: serde_json::to_string(&saved).ok(),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     // Recording the change moved the right's standing: answer with it.
     let saved = trademark_right::Entity::find_by_id(right_id)
         .one(&*txn)
@@ -405,7 +405,7 @@ pub async fn archive(
     }
     let change = match kind {
         Kind::Certification => {
-            let current = live_certification(&*txn, id).await?;
+            let current = live_certification(&txn, id).await?;
             authorise_certification(identity, &current)?;
             archive_row!(certification, "certification")
         }
@@ -421,7 +421,7 @@ pub async fn archive(
         Kind::TrainingProvider => archive_row!(training_provider, "training_provider"),
         Kind::TrainingListing => archive_row!(training_listing, "training_listing"),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -259,7 +259,7 @@ pub async fn register(
         before: None,
         after: audit_image(&saved),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     tracing::info!(webhook = saved.id, owner = %saved.owner_sub, "webhook registered");
     Ok(Registration { webhook: saved, secret })
@@ -336,7 +336,7 @@ pub async fn delete(
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -377,7 +377,7 @@ pub async fn disable(db: &DatabaseConnection, id: i64, reason: String, now: Date
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&*txn, &Actor::system("webhook-worker"), now, vec![change]).await?;
+    changes::record(&txn, &Actor::system("webhook-worker"), now, vec![change]).await?;
     txn.commit().await?;
     tracing::warn!(webhook = id, owner = %saved.owner_sub, %reason, "webhook disabled");
     Ok(())
@@ -418,7 +418,7 @@ pub async fn enable(
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     tracing::info!(webhook = id, owner = %saved.owner_sub, "webhook enabled again");
     Ok(saved)
@@ -456,7 +456,7 @@ pub async fn rotate_secret(
         before: audit_image(&current),
         after: audit_image(&saved),
     };
-    changes::record(&*txn, &Actor::from(identity), now, vec![change]).await?;
+    changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
     txn.commit().await?;
     Ok(Registration { webhook: saved, secret })
 }

@@ -109,9 +109,7 @@ impl SecretKeys {
         let id = format!("k{}-{}", chrono::Utc::now().format("%Y%m%d"), &hex[..6]);
         crate::auth::write_private(
             path,
-            &format!(
-                "# Keys sealing webhook secrets (the first seals; all open). Keep this file secret.\n{id}:{hex}\n"
-            ),
+            format!("# Keys sealing webhook secrets (the first seals; all open). Keep this file secret.\n{id}:{hex}\n"),
         )?;
         tracing::info!(path = %path.display(), "generated a key for webhook secrets");
         Self::parse(&format!("{id}:{hex}"))

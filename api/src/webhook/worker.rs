@@ -224,7 +224,7 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
         .collect();
     let mut queued = 0;
     if !watchers.is_empty() {
-        queued = queue_changes(&*txn, &watchers, &cursor, latest, newest_change, now).await?;
+        queued = queue_changes(&txn, &watchers, &cursor, latest, newest_change, now).await?;
     }
     webhook_cursor::Entity::update_many()
         .col_expr(webhook_cursor::Column::Seq, Expr::value(latest))
