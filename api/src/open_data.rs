@@ -305,13 +305,13 @@ pub async fn changes_since(db: &DatabaseConnection, since: u64, limit: u64) -> A
 async fn external_ids(db: &DatabaseConnection, table: &str, ids: &[i64]) -> AppResult<export::ExternalIds> {
     use entity::*;
     Ok(match table {
-        "recruiter" => export::external_ids_of::<recruiter::Entity>(db, ids).await?,
-        "certification" => export::external_ids_of::<certification::Entity>(db, ids).await?,
-        "trademark_right" => export::external_ids_of::<trademark_right::Entity>(db, ids).await?,
-        "organisation" => export::external_ids_of::<organisation::Entity>(db, ids).await?,
-        "commitment" => export::external_ids_of::<commitment::Entity>(db, ids).await?,
-        "training_provider" => export::external_ids_of::<training_provider::Entity>(db, ids).await?,
-        "training_listing" => export::external_ids_of::<training_listing::Entity>(db, ids).await?,
+        "recruiter" => export::external_ids_of::<recruiter::Entity>(db, ids, false).await?,
+        "certification" => export::external_ids_of::<certification::Entity>(db, ids, false).await?,
+        "trademark_right" => export::external_ids_of::<trademark_right::Entity>(db, ids, false).await?,
+        "organisation" => export::external_ids_of::<organisation::Entity>(db, ids, false).await?,
+        "commitment" => export::external_ids_of::<commitment::Entity>(db, ids, false).await?,
+        "training_provider" => export::external_ids_of::<training_provider::Entity>(db, ids, false).await?,
+        "training_listing" => export::external_ids_of::<training_listing::Entity>(db, ids, false).await?,
         _ => export::ExternalIds::new(),
     })
 }

@@ -50,3 +50,17 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
 pub fn facts(ctx: &Context<'_>) -> AppResult<RequestFacts> {
     data::<RequestFacts>(ctx).copied()
 }
+
+/// The type of the operation a request runs: the one it names, or its only (first) one. `None`
+/// when the document has no such operation (the execution reports that).
+pub fn chosen_operation(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<async_graphql::parser::types::OperationType> {
+    let mut operations = document.operations.iter();
+    let chosen = match name {
+        Some(name) => operations.find(|(operation_name, _)| operation_name.map(|n| n.as_str()) == Some(name)),
+        None => operations.next(),
+    };
+    chosen.map(|(_, operation)| operation.node.ty)
+}

@@ -31,19 +31,13 @@ struct SettleWritesExtension {
     mutation: AtomicBool,
 }
 
-/// Whether the operation the request names (or its only one) is a mutation. A document that
-/// does not parse is left to the execution to report.
+/// Whether the operation the request runs is a mutation (the same choice as the HTTP layer's,
+/// `graphql::chosen_operation`). A document that does not parse is left to the execution.
 fn is_mutation(request: &mut Request) -> bool {
     let wanted = request.operation_name.clone();
-    let Ok(document) = request.parsed_query() else {
-        return false;
-    };
-    document.operations.iter().any(|(name, operation)| {
-        operation.node.ty == OperationType::Mutation
-            && wanted
-                .as_deref()
-                .is_none_or(|wanted| name.is_some_and(|name| name.as_str() == wanted))
-    })
+    request
+        .parsed_query()
+        .is_ok_and(|document| super::chosen_operation(document, wanted.as_deref()) == Some(OperationType::Mutation))
 }
 
 #[async_graphql::async_trait::async_trait]

@@ -342,21 +342,12 @@ fn check(request: &mut Request, over_get: bool) -> Result<Option<OperationType>,
         .parsed_query()
         .map_err(|error| AppError::BadInput(format!("the query does not parse: {}", error.message)))?;
     limits::check_document(document)?;
-    let operations: Vec<_> = document.operations.iter().collect();
-    let chosen = match &operation_name {
-        Some(name) => operations
-            .iter()
-            .find(|(operation_name, _)| operation_name.map(|n| n.as_str()) == Some(name.as_str())),
-        None => operations.first(),
-    };
-    if let Some((_, operation)) = chosen
-        && over_get
-        && operation.node.ty == OperationType::Mutation
-    {
+    let chosen = crate::graphql::chosen_operation(document, operation_name.as_deref());
+    if over_get && chosen == Some(OperationType::Mutation) {
         return Err(AppError::WrongRequest {
             status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
             message: "mutations are only accepted over POST".to_owned(),
         });
     }
-    Ok(chosen.map(|(_, operation)| operation.node.ty))
+    Ok(chosen)
 }

@@ -187,7 +187,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
         .await?;
     let mut named: Vec<i64> = recruiter_ids.clone();
     named.extend(partner_rows.iter().map(|row| row.partner_id));
-    let names = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &named).await?;
+    let names = external_ids_of::<recruiter::Entity>(db, &named, true).await?;
     let mut partners = partners_by_recruiter(partner_rows, &names);
     let mut licences = licences_by_recruiter(licence_rows, &names);
     for row in recruiters {
@@ -209,7 +209,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     )
     .await?;
     let owners: Vec<i64> = certifications.iter().map(|row| row.recruiter_id).collect();
-    let owners = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &owners).await?;
+    let owners = external_ids_of::<recruiter::Entity>(db, &owners, true).await?;
     let history_rows: Vec<StatusChangeRow> =
         among::<status_change::Entity, _, _, _>(status_change::Column::CertificationId, &certification_ids, |query| {
             query.into_partial_model().all(db)
@@ -233,7 +233,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     )
     .await?;
     let owners: Vec<i64> = rights.iter().map(|row| row.recruiter_id).collect();
-    let owners = live_external_ids::<recruiter::Entity>(db, recruiter::Column::ArchivedAt, &owners).await?;
+    let owners = external_ids_of::<recruiter::Entity>(db, &owners, true).await?;
     for row in rights {
         if let Some(recruiter) = owners.get(&row.recruiter_id).cloned() {
             let id = row.id;
@@ -262,7 +262,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     )
     .await?;
     let owners: Vec<i64> = commitments.iter().map(|row| row.organisation_id).collect();
-    let owners = live_external_ids::<organisation::Entity>(db, organisation::Column::ArchivedAt, &owners).await?;
+    let owners = external_ids_of::<organisation::Entity>(db, &owners, true).await?;
     for row in commitments {
         if let Some(organisation) = owners.get(&row.organisation_id).cloned() {
             let id = row.id;
@@ -295,8 +295,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     )
     .await?;
     let owners: Vec<i64> = listings.iter().map(|row| row.provider_id).collect();
-    let owners =
-        live_external_ids::<training_provider::Entity>(db, training_provider::Column::ArchivedAt, &owners).await?;
+    let owners = external_ids_of::<training_provider::Entity>(db, &owners, true).await?;
     for row in listings {
         if let Some(provider) = owners.get(&row.provider_id).cloned() {
             let id = row.id;
@@ -343,42 +342,24 @@ where
     .await
 }
 
-/// Database id -> external id of the live rows of `E` among `ids`.
-async fn live_external_ids<E>(
-    db: &impl ConnectionTrait,
-    archived_at: E::Column,
-    ids: &[i64],
-) -> Result<ExternalIds, DbErr>
+/// Database id -> external id of the rows of `E` among `ids`: only the live ones, or archived
+/// ones too (a change feed names an archived record).
+pub async fn external_ids_of<E>(db: &impl ConnectionTrait, ids: &[i64], live_only: bool) -> Result<ExternalIds, DbErr>
 where
     E: EntityTrait,
 {
     use sea_orm::QuerySelect;
     let id = column_named::<E>("id")?;
     let external_id = column_named::<E>("external_id")?;
+    let archived_at = column_named::<E>("archived_at")?;
     let rows: Vec<(i64, String)> = among::<E, _, _, _>(id, ids, |query| {
-        query
-            .select_only()
-            .column(id)
-            .column(external_id)
-            .filter(archived_at.is_null())
-            .into_tuple()
-            .all(db)
-    })
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Database id -> external id of the rows of `E` among `ids`, archived ones included (a change
-/// feed names an archived record too).
-pub async fn external_ids_of<E>(db: &impl ConnectionTrait, ids: &[i64]) -> Result<ExternalIds, DbErr>
-where
-    E: EntityTrait,
-{
-    use sea_orm::QuerySelect;
-    let id = column_named::<E>("id")?;
-    let external_id = column_named::<E>("external_id")?;
-    let rows: Vec<(i64, String)> = among::<E, _, _, _>(id, ids, |query| {
-        query.select_only().column(id).column(external_id).into_tuple().all(db)
+        let query = query.select_only().column(id).column(external_id);
+        let query = if live_only {
+            query.filter(archived_at.is_null())
+        } else {
+            query
+        };
+        query.into_tuple().all(db)
     })
     .await?;
     Ok(rows.into_iter().collect())
