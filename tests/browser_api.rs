@@ -469,7 +469,7 @@ async fn visit(browser: Client, partner_origin: String, api: String, certificate
             && text(&page["status"]).contains("found")
     })
     .await;
-    assert!(text(&page["status"]).contains("recruiter"), "{page}");
+    assert!(text(&page["status"]).contains("Recruiters found: "), "{page}");
     let first = &page["results"][0];
     assert_eq!(first["name"], legal_name, "the exact trading name ranks first: {page}");
     assert_eq!(first["dir"], "auto");
@@ -798,4 +798,170 @@ async fn graphiql_loads_the_schema_and_runs_a_query_with_nothing_from_elsewhere(
     if let Err(failure) = outcome {
         std::panic::resume_unwind(failure.into_panic());
     }
+}
+
+/// The messages of one language, as the repository holds them.
+fn messages(code: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("api/assets/i18n/{code}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("read the messages")).expect("JSON")
+}
+
+/// What the language test looks at on the partner page.
+const LANGUAGE_SNAPSHOT: &str = r#"
+const badge = (id) => {
+  const element = document.getElementById(id);
+  const shown = element && element.shadowRoot && element.shadowRoot.querySelector('.badge');
+  return shown ? { text: shown.textContent, direction: getComputedStyle(shown).direction, lang: element.lang } : null;
+};
+const card = document.getElementById('card');
+const article = card && card.shadowRoot && card.shadowRoot.querySelector('article');
+const ld = card && card.querySelector(':scope > script[type="application/ld+json"]');
+const directory = document.querySelector('recruitment-directory');
+const label = directory && directory.shadowRoot && directory.shadowRoot.querySelector('label[for=q]');
+return {
+  ar: badge('ar'), ne: badge('ne'),
+  card: article ? { text: article.textContent, direction: getComputedStyle(article).direction } : null,
+  jsonLd: ld ? JSON.parse(ld.textContent) : null,
+  label: label ? label.textContent : null,
+};
+"#;
+
+/// What the test reads of the verification page.
+const VERIFY_SNAPSHOT: &str = r#"
+const answer = document.querySelector('.answer');
+return {
+  lang: document.documentElement.lang, direction: getComputedStyle(document.body).direction,
+  status: answer ? answer.dataset.status : null, text: document.body.innerText,
+  scripts: document.scripts.length, url: location.href,
+};
+"#;
+
+/// The widget in the visitor's language: on an Arabic page it reads right to left, in a
+/// Nepali section (Devanagari, a Brahmic script) it speaks Nepali; the card carries the
+/// recruiter's JSON-LD; and the no-script verification page works in Chromium, its form
+/// keeping the visitor's language.
+#[tokio::test]
+async fn the_widget_and_the_verification_page_speak_arabic_right_to_left_and_nepali() {
+    let Some(chromium) = Browser::start() else {
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the partner site");
+    let partner_origin = format!("http://{}", listener.local_addr().expect("address"));
+    let server = Server::start_with(&[("CORS_ORIGINS", &partner_origin)]);
+    let found = server
+        .client()
+        .data(
+            "{ recruiters(filter: { certified: true }, first: 1) { nodes { slug legalName
+                 certifications { certificateNumber status } } } }",
+            json!({}),
+        )
+        .await;
+    let recruiter = found["recruiters"]["nodes"][0].clone();
+    let number = recruiter["certifications"]
+        .as_array()
+        .expect("certifications")
+        .iter()
+        .find(|certification| certification["status"] == "CERTIFIED")
+        .map(|certification| text(&certification["certificateNumber"]).to_owned())
+        .expect("a certified certificate");
+    let page = format!(
+        r#"<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>شريك</title>
+<script src="{api}/embed.js" defer></script></head><body>
+<recruiter-card id="card" slug="{slug}"></recruiter-card>
+<certificate-badge id="ar" number="{number}"></certificate-badge>
+<section lang="ne-NP"><certificate-badge id="ne" number="{number}"></certificate-badge>
+<recruitment-directory></recruitment-directory></section>
+</body></html>"#,
+        api = server.url,
+        slug = text(&recruiter["slug"]),
+    );
+    serve_partner_page(listener, page);
+
+    let browser = chromium.session().await;
+    let visit = tokio::spawn(visit_in_languages(
+        browser.clone(),
+        partner_origin,
+        server.url.clone(),
+        number,
+        recruiter,
+    ));
+    let outcome = visit.await;
+    let _ = browser.close().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+async fn visit_in_languages(browser: Client, partner_origin: String, api: String, number: String, recruiter: Value) {
+    let browser = &browser;
+    let (arabic, nepali, hindi) = (messages("ar"), messages("ne"), messages("hi"));
+    let said = |messages: &Value, key: &str| text(&messages[key]).to_owned();
+    browser.goto(&partner_origin).await.expect("open the partner page");
+    let page = eventually_seen(
+        browser,
+        LANGUAGE_SNAPSHOT,
+        "the widgets speak Arabic and Nepali",
+        |page| {
+            text(&page["ar"]["text"]).contains(&said(&arabic, "status.CERTIFIED"))
+                && text(&page["ne"]["text"]).contains(&said(&nepali, "status.CERTIFIED"))
+                && text(&page["card"]["text"]).contains(&said(&arabic, "card.basedIn"))
+                && page["jsonLd"].is_object()
+                && page["label"] == said(&nepali, "search.label").as_str()
+        },
+    )
+    .await;
+    assert_eq!(page["ar"]["direction"], "rtl", "{page:#}");
+    assert_eq!(page["ar"]["lang"], "ar");
+    assert_eq!(page["card"]["direction"], "rtl");
+    assert_eq!(page["ne"]["direction"], "ltr");
+    assert!(text(&page["ar"]["text"]).contains(&number));
+    // The card's JSON-LD is the directory's own document for the recruiter.
+    let ld = &page["jsonLd"];
+    assert_eq!(ld["@type"], "Organization");
+    assert_eq!(ld["name"], recruiter["legalName"]);
+    assert!(
+        ld["hasCertification"].as_array().is_some_and(|nodes| nodes
+            .iter()
+            .any(|node| node["certificationIdentification"] == number.as_str())),
+        "{ld:#}"
+    );
+
+    // The verification page, in Arabic: right to left, no script, the answer in Arabic.
+    browser
+        .goto(&format!("{api}/verify?number={number}&lang=ar"))
+        .await
+        .expect("open the verification page");
+    let page = eventually_seen(browser, VERIFY_SNAPSHOT, "the Arabic verification page", |page| {
+        page["status"] == "CERTIFIED"
+    })
+    .await;
+    assert_eq!(page["lang"], "ar");
+    assert_eq!(page["direction"], "rtl");
+    assert_eq!(page["scripts"], 0);
+    assert!(
+        text(&page["text"]).contains(&said(&arabic, "verify.certifiedToday")),
+        "{page:#}"
+    );
+
+    // In Hindi, the form asks about another number and the answer stays in Hindi.
+    browser
+        .goto(&format!("{api}/verify?lang=hi"))
+        .await
+        .expect("open the form");
+    let input = browser.find(Locator::Css("#n")).await.expect("the number field");
+    input.send_keys("ERS-ZZ-1999-0000000").await.expect("type");
+    input.send_keys(&Key::Enter.to_string()).await.expect("submit");
+    let page = eventually_seen(
+        browser,
+        VERIFY_SNAPSHOT,
+        "the Hindi answer for an unknown number",
+        |page| page["status"] == "NOT_FOUND",
+    )
+    .await;
+    assert_eq!(page["lang"], "hi");
+    assert_eq!(page["direction"], "ltr");
+    assert!(
+        text(&page["text"]).contains(&said(&hindi, "verify.notFound").replace("{number}", "ERS-ZZ-1999-0000000")),
+        "{page:#}"
+    );
 }

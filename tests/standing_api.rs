@@ -179,6 +179,36 @@ fn receipt_claims(receipt: &Value) -> Value {
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
+/// What the pages for people say of `NUMBER` and its holder: the verification page's status
+/// and answer, whether the SMS line says certified, the QR code's and the JSON-LD's statuses.
+async fn pages_for_people(client: &Client) -> (u16, String, bool, u16, u16) {
+    let page = client.get(&format!("/verify?number={NUMBER}&lang=en")).await;
+    let page_status = page.status().as_u16();
+    let body = page.text().await.expect("a page");
+    let shown = body
+        .split("data-status=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let line = client
+        .get(&format!("/v/{NUMBER}?lang=en"))
+        .await
+        .text()
+        .await
+        .expect("a line");
+    let qr = client.get(&format!("/verify/{NUMBER}/qr.svg")).await.status().as_u16();
+    let json_ld = reqwest::Client::new()
+        .get(format!("{}/recruiters/standing-test-manpower", client.url))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .expect("GET")
+        .status()
+        .as_u16();
+    (page_status, shown, line.contains("CERTIFIED until"), qr, json_ld)
+}
+
 #[tokio::test]
 async fn an_archived_recruiter_is_gone_from_every_answer() {
     let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
@@ -187,6 +217,10 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
     let before = every_answer(&client).await;
     assert_eq!(before["verifyCertificate"]["certified"], true, "{before:#}");
     assert_eq!(before["verifyMarkUse"]["allowed"], true);
+    assert_eq!(
+        pages_for_people(&client).await,
+        (200, "CERTIFIED".to_owned(), true, 200, 200)
+    );
 
     let target = client
         .data(
@@ -265,6 +299,13 @@ async fn an_archived_recruiter_is_gone_from_every_answer() {
         assert_eq!(stated["certified"], false, "{answer}: {claims}");
         assert_eq!(stated["found"], false, "{answer}: {claims}");
     }
+
+    // The pages for people say the same: the verification page, the SMS line, the QR code and
+    // the recruiter's JSON-LD.
+    assert_eq!(
+        pages_for_people(&client).await,
+        (404, "NOT_FOUND".to_owned(), false, 404, 404)
+    );
 }
 
 #[tokio::test]

@@ -9,17 +9,6 @@ use crate::{
     error::AppError,
 };
 
-/// The directory's address: `PUBLIC_URL`, or the scheme and host the request arrived with.
-fn base(state: &AppState, request: &HttpRequest) -> String {
-    match &state.public_url {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => {
-            let info = request.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        }
-    }
-}
-
 fn signed(token: String, cache_control: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(credentials::MEDIA_TYPE)
@@ -39,7 +28,7 @@ async fn status_list(state: web::Data<AppState>, request: HttpRequest, purpose: 
             "the status lists are `/credentials/status/suspension` and `/credentials/status/revocation`".to_owned(),
         ));
     };
-    let base = base(&state, &request);
+    let base = super::public_base(&state, &request);
     match credentials::status_list(&state.db, &state.receipts, &base, purpose, crate::clock::now()).await {
         // A change shows to verifiers within a minute.
         Ok(token) => signed(token, "public, max-age=60"),
@@ -55,7 +44,7 @@ async fn credential(state: web::Data<AppState>, request: HttpRequest, number: we
     if number.trim().is_empty() || number.chars().count() > 100 {
         return refused(AppError::bad_input("a certificate number has 1 to 100 characters"));
     }
-    let base = base(&state, &request);
+    let base = super::public_base(&state, &request);
     match credentials::credential(&state.db, &state.receipts, &base, &number, crate::clock::now()).await {
         // Issued afresh each time (`iat`): never shared by caches.
         Ok(token) => signed(token, "no-store"),

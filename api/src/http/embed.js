@@ -7,7 +7,8 @@
  *   <certificate-badge></certificate-badge>                  a "verify a certificate" form
  *
  * Every element takes `api` (the directory's base URL; by default where this script came
- * from). No framework, no dependencies. Data is only ever put into the page as text nodes
+ * from) and speaks the language of its `lang` attribute (its own or its nearest ancestor's),
+ * else the browser's, when the directory has it (English otherwise). No framework, no dependencies. Data is only ever put into the page as text nodes
  * (never innerHTML), inside shadow roots so the partner's CSS and ours do not mix. */
 (() => {
   'use strict';
@@ -40,15 +41,58 @@
     for (const [re, lang] of SCRIPTS) if (re.test(text)) return typeof lang === 'function' ? lang(country) : lang;
   };
   const txt = (tag, text, country, props) => h(tag, { dir: 'auto', lang: langOf(text, country), ...props }, text);
-  const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-  const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-  const name = (names, code) => { try { return names.of(code) || code; } catch { return code; } };
-  const country = (code) => name(regionNames, code);
   const words = (code) => code.replace(/_/g, ' ');
-  const STATUS = {
-    CERTIFIED: ['Certified', 'ok'], SUSPENDED: ['Suspended', 'warn'], EXPIRED: ['Expired', 'bad'],
-    WITHDRAWN: ['Withdrawn', 'bad'], REJECTED: ['Rejected', 'bad'], APPLICANT: ['Applicant', 'info'],
-    DEFERRED: ['Deferred', 'info'], NOT_FOUND: ['Not found', 'bad'], ERROR: ['Unavailable', 'info'],
+  const TONE = {
+    CERTIFIED: 'ok', SUSPENDED: 'warn', EXPIRED: 'bad', WITHDRAWN: 'bad', REJECTED: 'bad',
+    APPLICANT: 'info', DEFERRED: 'info', NOT_FOUND: 'bad', ERROR: 'info',
+  };
+
+  /* ---- the visitor's language: the directory's message files (GET /embed/messages/{code}.json),
+   * English compiled in, the others loaded once per page when first needed ---- */
+  const ENGLISH = /*ENGLISH*/{};
+  const LANGUAGES = /*LANGUAGES*/[];
+  const catalogs = new Map([['en', Promise.resolve(ENGLISH)]]);
+  const languageOf = (el) => {
+    const marked = el.closest('[lang]');
+    const asked = [marked && marked.getAttribute('lang'), ...(navigator.languages || [navigator.language])];
+    for (const tag of asked.filter(Boolean)) {
+      const primary = tag.toLowerCase().split(/[-_]/)[0];
+      const code = primary === 'fil' ? 'tl' : primary;
+      if (LANGUAGES.includes(code)) return code;
+    }
+    return 'en';
+  };
+  const display = (code, type) => { try { return new Intl.DisplayNames([code, 'en'], { type }); } catch { return null; } };
+  const translator = (code, messages) => {
+    const raw = (key) => messages[key] || ENGLISH[key] || key;
+    /* `t(key, values)`: the message with its {placeholders} filled; `t.nodes` keeps values that
+     * are DOM nodes (a name with its own `lang`) as nodes. */
+    const t = (key, values) => raw(key).replace(/\{(\w+)\}/g, (whole, name) => (values && name in values ? values[name] : whole));
+    t.nodes = (key, values) => raw(key).split(/(\{\w+\})/).filter(Boolean)
+      .map((part) => { const name = part.slice(1, -1); return part[0] === '{' && name in values ? values[name] : part; });
+    t.code = code;
+    t.dir = messages['language.dir'] === 'rtl' ? 'rtl' : 'ltr';
+    const regions = display(code, 'region'), languages = display(code, 'language');
+    const named = (names, value) => { try { return (names && names.of(value)) || value; } catch { return value; } };
+    t.country = (value) => named(regions, value);
+    t.language = (value) => named(languages, value);
+    t.date = (iso) => { try { return new Intl.DateTimeFormat(code, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)); } catch { return iso; } };
+    t.time = (iso) => { try { return new Date(iso).toLocaleString(code); } catch { return iso; } };
+    return t;
+  };
+  /* The element's words; its host gets the language and direction unless the page set them. */
+  const speak = (el) => {
+    const code = languageOf(el);
+    if (!catalogs.has(code)) {
+      const url = new URL(`embed/messages/${code}.json`, apiOf(el));
+      catalogs.set(code, fetch(url, { credentials: 'omit' }).then((r) => (r.ok ? r.json() : ENGLISH)).catch(() => ENGLISH));
+    }
+    return catalogs.get(code).then((messages) => {
+      const t = translator(code, messages);
+      if (!el.hasAttribute('lang')) el.setAttribute('lang', code);
+      if (!el.hasAttribute('dir')) el.setAttribute('dir', t.dir);
+      return t;
+    });
   };
 
   /* Search highlights come HTML-escaped with matches in <mark>; rebuilt as nodes, never parsed. */
@@ -154,7 +198,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:.5r
 dt{font-weight:600}dd{margin:0}
 a{color:var(--a)}
 .badge{display:inline-flex;flex-wrap:wrap;gap:.25rem .5rem;align-items:baseline;border:2px solid;border-radius:6px;padding:.4rem .6rem}
-.badge strong{text-transform:uppercase;letter-spacing:.03em}
+.badge strong{text-transform:uppercase}
 .ok{color:#0d5c2e;background:#e6f4ea}.warn{color:#6b3900;background:#fff4e5}
 .bad{color:#8b1a1a;background:#fdecec}.info{color:#333;background:#f0f0f0}
 .small{font-size:.9em}
@@ -172,10 +216,10 @@ a{color:var(--a)}
     static observedAttributes = ['number'];
     connectedCallback() {
       this.root = this.root || shadow(this);
-      this.render();
+      speak(this).then((t) => { this.t = t; if (this.isConnected) this.render(); });
     }
     disconnectedCallback() { this.stop(); }
-    attributeChangedCallback() { if (this.root) this.render(); }
+    attributeChangedCallback() { if (this.t) this.render(); }
     stop() {
       clearInterval(this.timer); this.timer = null;
       if (this.unsubscribe) this.unsubscribe();
@@ -196,7 +240,7 @@ a{color:var(--a)}
       const seconds = Math.max(15, Number(this.getAttribute('refresh')) || 300);
       this.timer = setInterval(() => this.current && this.check(this.current), seconds * 1000);
       if (!number) return;
-      this.out.append(h('span', { class: 'small' }, `Checking certificate ${number}…`));
+      this.out.append(h('span', { class: 'small' }, this.t('verify.checking', { number })));
       this.check(number);
     }
     form() {
@@ -207,8 +251,8 @@ a{color:var(--a)}
           this.current = input.value.trim();
           if (this.current) this.check(this.current);
         },
-      }, h('div', { class: 'grow' }, h('label', { for: 'n' }, 'Verify a certificate number'), input),
-      h('div', {}, h('button', { type: 'submit' }, 'Verify')));
+      }, h('div', { class: 'grow' }, h('label', { for: 'n' }, this.t('verify.label')), input),
+      h('div', {}, h('button', { type: 'submit' }, this.t('verify.button'))));
     }
     async check(number) {
       if (this.abort) this.abort.abort();
@@ -234,22 +278,24 @@ a{color:var(--a)}
       const key = JSON.stringify([status, v.number, v.certification && v.certification.expiresOn, v.error]);
       if (key === this.shown) return; // unchanged: do not make screen readers announce it again
       this.shown = key;
-      const [label, tone] = STATUS[status] || [status, 'info'];
+      const t = this.t;
+      const tone = TONE[status] || 'info';
+      const label = t(`status.${status}`);
       const c = v.certification || {};
       const holder = v.recruiter;
       const detail = v.error
-        ? `Could not check ${v.number}: ${v.error}`
+        ? t('verify.failed', { number: v.number, error: v.error })
         : !v.found
-          ? `No certificate numbered ${v.number} is in the directory`
-          : [`Certificate ${c.certificateNumber || v.number}`, c.scheme && ` (${c.scheme})`,
-            c.expiresOn && `, ${v.certified ? 'valid until' : 'expiry'} ${c.expiresOn}`].filter(Boolean).join('');
+          ? t('verify.notFound', { number: v.number })
+          : [t('verify.certificate', { number: c.certificateNumber || v.number }), c.scheme && ` (${c.scheme})`,
+            c.expiresOn && `, ${t(v.certified ? 'verify.validUntil' : 'verify.expiry', { date: t.date(c.expiresOn) })}`].filter(Boolean).join('');
       this.out.replaceChildren(h('p', { class: `badge ${tone}`, part: 'badge', 'data-status': status },
         h('span', { 'aria-hidden': 'true' }, tone === 'ok' ? '✓' : tone === 'bad' ? '✗' : '•'),
         h('strong', {}, label), h('span', { class: 'small' }, detail),
-        holder && !this.hasAttribute('compact') && h('span', { class: 'small' }, 'held by ',
-          txt('span', holder.legalName, holder.country)),
-        c.certificationBody && h('span', { class: 'small' }, `audited by ${c.certificationBody}`),
-        v.checkedAt && h('span', { class: 'small' }, `checked ${new Date(v.checkedAt).toLocaleString()}`)));
+        holder && !this.hasAttribute('compact') && h('span', { class: 'small' },
+          t.nodes('verify.heldBy', { name: txt('span', holder.legalName, holder.country) })),
+        c.certificationBody && h('span', { class: 'small' }, t('verify.auditedBy', { body: c.certificationBody })),
+        v.checkedAt && h('span', { class: 'small' }, t('verify.checkedAt', { time: t.time(v.checkedAt) }))));
     }
   }
 
@@ -259,29 +305,50 @@ a{color:var(--a)}
     certifications{certificateNumber status}}}`;
   class RecruiterCard extends HTMLElement {
     static observedAttributes = ['recruiter-id', 'slug'];
-    connectedCallback() { this.root = this.root || shadow(this); this.load(); }
+    connectedCallback() {
+      this.root = this.root || shadow(this);
+      speak(this).then((t) => { this.t = t; if (this.isConnected) this.load(); });
+    }
     disconnectedCallback() { if (this.abort) this.abort.abort(); }
-    attributeChangedCallback() { if (this.root) this.load(); }
+    attributeChangedCallback() { if (this.t) this.load(); }
     async load() {
       if (this.abort) this.abort.abort();
       const abort = (this.abort = new AbortController());
       const id = this.getAttribute('recruiter-id');
       const slug = this.getAttribute('slug');
-      const status = h('p', { role: 'status', class: 'status' }, 'Loading the recruiter…');
+      const t = this.t;
+      const status = h('p', { role: 'status', class: 'status' }, t('card.loading'));
       this.root.replaceChildren(h('style', {}, CSS), status);
-      if (!id && !slug) return status.replaceChildren('Set recruiter-id or slug on <recruiter-card>.');
+      if (!id && !slug) return status.replaceChildren(t('card.needId'));
       try {
         const { recruiter } = await gql(this, RECRUITER, { id, slug }, abort.signal);
-        if (!recruiter) return status.replaceChildren('This recruiter is not in the directory.');
+        if (!recruiter) return status.replaceChildren(t('card.notFound'));
         this.root.replaceChildren(h('style', {}, CSS), this.card(recruiter));
+        this.describe(recruiter.slug, abort.signal);
         this.dispatchEvent(new CustomEvent('recruiter-loaded', { detail: { id: recruiter.id }, bubbles: true, composed: true }));
       } catch (error) {
-        if (!aborted(error)) status.replaceChildren(error.code === 'NOT_FOUND' ? 'This recruiter is not in the directory.' : `Could not load the recruiter: ${error.message}`);
+        if (!aborted(error)) status.replaceChildren(error.code === 'NOT_FOUND' ? t('card.notFound') : t('card.failed', { error: error.message }));
       }
+    }
+    /* The recruiter as schema.org JSON-LD (GET /recruiters/{slug}), in the page itself (not the
+     * shadow root) so search engines that run scripts read it. Best effort: the card stands
+     * without it. Set as text of a script element, never parsed as HTML. */
+    async describe(slug, signal) {
+      try {
+        const response = await fetch(new URL(`recruiters/${encodeURIComponent(slug)}`, apiOf(this)),
+          { headers: { accept: 'application/ld+json' }, credentials: 'omit', signal });
+        if (!response.ok) return;
+        const document_ = await response.json();
+        const old = this.querySelector(':scope > script[type="application/ld+json"]');
+        const script = h('script', { type: 'application/ld+json' });
+        script.textContent = JSON.stringify(document_);
+        if (old) old.replaceWith(script); else this.append(script);
+      } catch { /* no JSON-LD this time */ }
     }
     /* Focus the card's heading, so keyboard and screen-reader users land on what they opened. */
     focus() { const heading = this.root && this.root.querySelector('h3'); if (heading) heading.focus(); }
     card(r) {
+      const t = this.t;
       const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
       const list = (items) => h('ul', {}, items.map((item) => h('li', {}, item)));
       let website = null;
@@ -292,18 +359,18 @@ a{color:var(--a)}
       } catch { website = r.website || null; }
       return h('article', { class: 'box', 'aria-labelledby': 'name' },
         txt('h3', r.legalName, r.country, { id: 'name', tabindex: '-1' }),
-        r.tradingNames.length > 0 && h('p', {}, 'Trading as ', r.tradingNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
-        r.formerNames.length > 0 && h('p', { class: 'small' }, 'Formerly ', r.formerNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
+        r.tradingNames.length > 0 && h('p', {}, `${t('card.tradingAs')} `, r.tradingNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
+        r.formerNames.length > 0 && h('p', { class: 'small' }, `${t('card.formerly')} `, r.formerNames.map((n, i) => [i ? ', ' : '', txt('span', n, r.country)])),
         h('dl', {},
-          row('Based in', r.city ? [txt('span', r.city, r.country), ', '] : '', country(r.country)),
-          row('Corridors', r.corridors.length ? h('ul', { class: 'corridors' }, r.corridors.map((c) =>
-            h('li', { 'data-corridor': `${c.origin}-${c.destination}` }, `${country(c.origin)} → ${country(c.destination)}`))) : 'none listed'),
-          row('Sectors', r.sectors.map(words).join(', ') || 'none listed'),
-          row('Languages', r.languages.map((l) => name(languageNames, l)).join(', ') || 'none listed'),
-          row('Capacity building', words(r.cbpLevel.toLowerCase())),
-          website && row('Website', website)),
-        h('h4', {}, 'Certification'),
-        h('p', { 'data-certified': String(r.certified) }, r.certified ? 'Certified today.' : 'Not certified today.'),
+          row(t('card.basedIn'), r.city ? [txt('span', r.city, r.country), ', '] : '', t.country(r.country)),
+          row(t('card.corridors'), r.corridors.length ? h('ul', { class: 'corridors' }, r.corridors.map((c) =>
+            h('li', { 'data-corridor': `${c.origin}-${c.destination}` }, `${t.country(c.origin)} ${t.dir === 'rtl' ? '←' : '→'} ${t.country(c.destination)}`))) : t('card.noneListed')),
+          row(t('card.sectors'), r.sectors.map(words).join(', ') || t('card.noneListed')),
+          row(t('card.languages'), r.languages.map(t.language).join(', ') || t('card.noneListed')),
+          row(t('card.capacity'), words(r.cbpLevel.toLowerCase())),
+          website && row(t('card.website'), website)),
+        h('h4', {}, t('card.certification')),
+        h('p', { 'data-certified': String(r.certified) }, t(r.certified ? 'verify.certifiedToday' : 'verify.notCertifiedToday')),
         r.certifications.length > 0 && list(r.certifications.map((c) =>
           h('certificate-badge', { number: c.certificateNumber, compact: true, api: this.getAttribute('api') }))));
     }
@@ -318,8 +385,12 @@ a{color:var(--a)}
     connectedCallback() {
       if (this.root) return;
       this.root = shadow(this);
+      speak(this).then((t) => { this.t = t; if (this.isConnected) this.build(); });
+    }
+    build() {
+      const t = this.t;
       const select = (id, label) => h('div', {}, h('label', { for: id }, label),
-        h('select', { id, onchange: () => this.search() }, h('option', { value: '' }, 'Any country')));
+        h('select', { id, onchange: () => this.search() }, h('option', { value: '' }, t('search.anyCountry'))));
       this.input = h('input', {
         id: 'q', type: 'search', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'hint',
         'aria-controls': 'results', value: this.getAttribute('query') || '',
@@ -328,16 +399,16 @@ a{color:var(--a)}
       });
       this.certifiedOnly = h('input', { id: 'c', type: 'checkbox', onchange: () => this.search() });
       this.status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'status' });
-      this.results = h('ul', { class: 'results', id: 'results', 'aria-label': 'Recruiters found', onkeydown: (event) => this.keys(event) });
-      this.more = h('button', { type: 'button', hidden: true, onclick: () => this.search(true) }, 'More results');
+      this.results = h('ul', { class: 'results', id: 'results', 'aria-label': t('search.results'), onkeydown: (event) => this.keys(event) });
+      this.more = h('button', { type: 'button', hidden: true, onclick: () => this.search(true) }, t('search.more'));
       this.detail = h('div', { id: 'detail' });
       this.root.append(h('div', { class: 'box' },
         h('form', { role: 'search', onsubmit: (event) => { event.preventDefault(); this.search(); } },
           h('div', { class: 'row' },
-            h('div', { class: 'grow' }, h('label', { for: 'q' }, 'Search recruiters'), this.input,
-              h('span', { id: 'hint', class: 'small' }, 'Name, licence or certificate number, in any script. Arrow keys move through results.')),
-            h('fieldset', {}, h('legend', {}, 'Corridor'), select('o', 'From'), select('d', 'To'))),
-          h('div', { class: 'row' }, h('label', { class: 'check' }, this.certifiedOnly, 'Certified today only'))),
+            h('div', { class: 'grow' }, h('label', { for: 'q' }, t('search.label')), this.input,
+              h('span', { id: 'hint', class: 'small' }, t('search.hint'))),
+            h('fieldset', {}, h('legend', {}, t('search.corridor')), select('o', t('search.from')), select('d', t('search.to')))),
+          h('div', { class: 'row' }, h('label', { class: 'check' }, this.certifiedOnly, t('search.certifiedOnly')))),
         this.status, this.results, this.more, this.detail));
       this.origin = this.root.getElementById('o');
       this.destination = this.root.getElementById('d');
@@ -356,7 +427,7 @@ a{color:var(--a)}
       } catch { /* the filter keeps its presets; the search reports the error */ }
       [this.origin, this.destination].forEach((select, i) => {
         const chosen = select.value || (preset[i] || '').toUpperCase();
-        const options = [...codes[i]].map((code) => [country(code), code]).sort((a, b) => a[0].localeCompare(b[0]));
+        const options = [...codes[i]].map((code) => [this.t.country(code), code]).sort((a, b) => a[0].localeCompare(b[0], this.t.code));
         select.append(...options.map(([label, code]) => h('option', { value: code }, label)));
         select.value = chosen;
       });
@@ -376,7 +447,7 @@ a{color:var(--a)}
       if (!query && !filter.corridor && !filter.certified) {
         if (this.abort) this.abort.abort();
         this.results.replaceChildren(); this.more.hidden = true;
-        this.status.textContent = 'Type a name or choose a corridor to find recruiters.';
+        this.status.textContent = this.t('search.prompt');
         return;
       }
       if (this.abort) this.abort.abort(); // a newer search makes the older answer useless
@@ -392,19 +463,21 @@ a{color:var(--a)}
         const shown = this.results.children.length;
         this.more.hidden = !search.pageInfo.hasNextPage;
         const total = search.totalCount;
+        const t = this.t;
         this.status.textContent = total === 0
-          ? `No recruiters found${query ? ` for “${query}”` : ''}.`
-          : `${total} recruiter${total === 1 ? '' : 's'} found${shown < total ? `, showing ${shown}` : ''}.`;
+          ? (query ? t('search.noneFor', { query }) : t('search.none'))
+          : t(shown < total ? 'search.showing' : 'search.found', { count: total.toLocaleString(t.code), shown: shown.toLocaleString(t.code) });
         if (more && this.results.children[start]) this.move(start);
       } catch (error) {
         if (aborted(error)) return;
-        this.status.textContent = `The search failed: ${error.message}`;
+        this.status.textContent = this.t('search.failed', { error: error.message });
       } finally {
         if (this.abort === abort) this.removeAttribute('aria-busy');
       }
     }
     item({ node: r, highlights }) {
-      const place = [r.city, country(r.country)].filter(Boolean).join(', ');
+      const t = this.t;
+      const place = [r.city, t.country(r.country)].filter(Boolean).join(', ');
       const corridors = r.corridors.slice(0, 3).map((c) => `${c.origin}→${c.destination}`).join(' ');
       /* Why it matched, when not by its name: a trading or former name, a number, the description. */
     const extra = highlights.find((snippet) => ![r.legalName, r.slug].includes(unescape(snippet.replace(/<\/?mark>/g, ''))));
@@ -412,7 +485,7 @@ a{color:var(--a)}
         type: 'button', tabindex: this.results.children.length ? '-1' : '0', 'data-id': r.id,
         onclick: (event) => this.open(r.id, event.currentTarget),
       }, txt('span', r.legalName, r.country, { class: 'name' }),
-      h('span', { class: 'meta' }, `${place} · ${r.certified ? 'Certified' : 'Not certified'}${corridors ? ` · ${corridors}` : ''}`),
+      h('span', { class: 'meta' }, `${place} · ${t(r.certified ? 'search.certified' : 'search.notCertified')}${corridors ? ` · ${corridors}` : ''}`),
       extra && highlight(extra, r.country)));
     }
     buttons() { return [...this.results.querySelectorAll('button')]; }

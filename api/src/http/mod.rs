@@ -5,8 +5,10 @@ mod credentials;
 mod embed;
 mod graphiql;
 mod graphql;
+mod json_ld;
 mod open_data;
 pub mod request_id;
+mod verify;
 pub mod websocket;
 mod wellknown;
 
@@ -50,6 +52,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(readyz)
         .service(metrics)
         .service(embed::script)
+        .service(embed::message_file)
+        .service(json_ld::recruiter_document)
+        .configure(verify::routes)
         .service(wellknown::jwks)
         .configure(open_data::routes)
         .configure(credentials::routes)
@@ -59,6 +64,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 pub use graphiql::warm as warm_assets;
+pub use verify::{TEXT_LINE_CHARS, text_line};
+
+/// The directory's address: `PUBLIC_URL`, or the scheme and host the request arrived with.
+fn public_base(state: &AppState, request: &actix_web::HttpRequest) -> String {
+    match &state.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let info = request.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
+}
 
 /// The process is alive.
 #[get("/healthz")]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{certification, licence};
+use entity::{certification, licence, recruiter};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
@@ -50,6 +50,51 @@ fn key_chunks(numbers: &[String]) -> Vec<Vec<String>> {
     keys.sort_unstable();
     keys.dedup();
     keys.chunks(CHUNK).map(<[String]>::to_vec).collect()
+}
+
+/// One certificate number checked for a person (the `/verify` page, the SMS line): what the
+/// number names, as `verifyCertificate` answers it.
+#[derive(Debug)]
+pub struct CertificateCheck {
+    /// The number as asked.
+    pub number: String,
+    /// The live certification and its listed holder; `None` for an unknown number.
+    pub found: Option<(certification::Model, recruiter::Model)>,
+    pub today: NaiveDate,
+}
+
+impl CertificateCheck {
+    /// The certification's status today; `None` when the number is unknown.
+    pub fn status(&self) -> Option<CertificationStatus> {
+        self.found
+            .as_ref()
+            .map(|(certification, _)| status_today(certification, self.today))
+    }
+
+    /// The `status.*` message key of the answer (`NOT_FOUND` for an unknown number).
+    pub fn status_key(&self) -> String {
+        match self.status() {
+            Some(status) => format!("status.{}", status.as_str().to_ascii_uppercase()),
+            None => "status.NOT_FOUND".to_owned(),
+        }
+    }
+}
+
+/// Checks one certificate number as `verifyCertificate` does (archived records and holders
+/// are unknown).
+pub async fn check_certificate(db: &DatabaseConnection, number: &str, today: NaiveDate) -> AppResult<CertificateCheck> {
+    let certification = super::certification::find_by_number(db, number).await?;
+    let found = match certification {
+        Some(certification) => super::recruiter::find_by_id(db, certification.recruiter_id)
+            .await?
+            .map(|holder| (certification, holder)),
+        None => None,
+    };
+    Ok(CertificateCheck {
+        number: number.trim().to_owned(),
+        found,
+        today,
+    })
 }
 
 /// For each asked number, in order (duplicates included), the live certification it names.
