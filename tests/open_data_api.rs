@@ -319,3 +319,129 @@ async fn the_change_feed_is_the_public_part_of_the_log() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
     }
 }
+
+const IMPORT: &str = "mutation($l: String!) { importRecords(jsonLines: $l) { recruiters organisations normalised } }";
+
+fn recruiter_line(external_id: &str, slug: &str, identifiers: Value) -> String {
+    json!({"type":"recruiter","external_id":external_id,"legal_name":format!("{slug} Pvt. Ltd."),"slug":slug,
+           "country":"NP","languages":["ne"],"sectors":["construction"],
+           "corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none","identifiers":identifiers})
+    .to_string()
+}
+
+/// Recruiters and organisations carry scheme-qualified identifiers (org-id.guide style), so
+/// other datasets can join: stored canonically, unique, found by lookup and by search, and
+/// carried by the export, the open-data download and the JSON-LD.
+#[tokio::test]
+async fn scheme_qualified_identifiers_join_the_directory_to_other_registers() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let admin = token("admin", "secretariat", None);
+    let lines = [
+        recruiter_line(
+            "rec-id-1",
+            "kathmandu-joiners",
+            json!(["np-cro-45995", " XI-LEI-5493001KJTIIGC8Y1R12 "]),
+        ),
+        json!({"type":"organisation","external_id":"org-id-1","name":"Joinable Retail plc","kind":"brand",
+               "country":"GB","identifiers":["GB-COH-01234567"]})
+        .to_string(),
+    ]
+    .join("\n");
+    let imported = client.data_as(Some(&admin), IMPORT, json!({ "l": lines })).await;
+    assert_eq!(
+        imported["importRecords"],
+        json!({ "recruiters": 1, "organisations": 1, "normalised": 2 })
+    );
+
+    // Looked up by identifier, in any case of its list code; shown canonically.
+    let found = client
+        .data(
+            r#"{ recruiter(identifier: "NP-cro-45995") { slug identifiers }
+                 organisations(filter: { identifier: "gb-coh-01234567" }) { nodes { name identifiers } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["recruiter"]["slug"], "kathmandu-joiners");
+    assert_eq!(
+        found["recruiter"]["identifiers"],
+        json!(["NP-CRO-45995", "XI-LEI-5493001KJTIIGC8Y1R12"])
+    );
+    assert_eq!(
+        found["organisations"]["nodes"][0]["identifiers"],
+        json!(["GB-COH-01234567"])
+    );
+    let (code, message) = client
+        .error(r#"{ recruiter(identifier: "NP-CRO-1") { slug } }"#, json!({}))
+        .await;
+    assert_eq!(code, "NOT_FOUND", "{message}");
+
+    // Found by search, once the index has the write.
+    let searched = wait_until(10, async || {
+        let found = client
+            .data(
+                r#"{ search(query: "NP-CRO-45995") { edges { node { ... on Recruiter { slug } } } } }"#,
+                json!({}),
+            )
+            .await;
+        found["search"]["edges"][0]["node"]["slug"] == "kathmandu-joiners"
+    })
+    .await;
+    assert!(searched, "search finds a recruiter by its register number");
+
+    // One identifier, one record; and the form is checked, naming what to write.
+    for (line, expected) in [
+        (
+            recruiter_line("rec-id-2", "another-joiner", json!(["NP-CRO-45995"])),
+            "recruiter identifier `NP-CRO-45995` is already used in the directory",
+        ),
+        (
+            recruiter_line("rec-id-2", "another-joiner", json!(["ZZ-CRO-1"])),
+            "`ZZ` is not an ISO 3166-1 alpha-2 country",
+        ),
+        (
+            recruiter_line("rec-id-2", "another-joiner", json!(["NPCRO45995"])),
+            "use the org-id.guide form",
+        ),
+    ] {
+        let (code, message) = client.error_as(Some(&admin), IMPORT, json!({ "l": line })).await;
+        assert!(message.contains(expected), "{code}: {message}");
+    }
+    let twice = [
+        recruiter_line("rec-id-2", "another-joiner", json!(["NP-CRO-777"])),
+        recruiter_line("rec-id-3", "a-third-joiner", json!(["np-cro-777"])),
+    ]
+    .join("\n");
+    let (_, message) = client.error_as(Some(&admin), IMPORT, json!({ "l": twice })).await;
+    assert!(message.contains("already used on line 1"), "{message}");
+
+    // The export, the open-data download and the JSON-LD carry them.
+    let exported = export(&server);
+    assert!(
+        exported.contains(r#""identifiers":["NP-CRO-45995","XI-LEI-5493001KJTIIGC8Y1R12"]"#),
+        "{exported}"
+    );
+    assert!(exported.contains(r#""identifiers":["GB-COH-01234567"]"#), "{exported}");
+    let downloaded = wait_until(10, async || {
+        let response = client.get("/open-data/directory.jsonl.gz").await;
+        response.status() == 200 && gunzip(&response.bytes().await.expect("a body")).contains("NP-CRO-45995")
+    })
+    .await;
+    assert!(downloaded, "the download carries the identifiers");
+    let json_ld: Value = reqwest::Client::new()
+        .get(format!("{}/recruiters/kathmandu-joiners", server.url))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let register = json_ld["identifier"]
+        .as_array()
+        .expect("identifiers")
+        .iter()
+        .find(|node| node["propertyID"] == "NP-CRO")
+        .cloned();
+    assert_eq!(register.map(|node| node["value"].clone()), Some(json!("45995")));
+}

@@ -118,6 +118,11 @@ pub struct RecruiterRecord {
     #[serde(default)]
     #[graphql(default)]
     pub partners: Vec<String>,
+    /// Scheme-qualified identifiers in the org-id.guide style (`NP-CRO-45995`: a register's
+    /// list code, then the identifier in it), so other datasets can join.
+    #[serde(default)]
+    #[graphql(default)]
+    pub identifiers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
@@ -202,6 +207,10 @@ pub struct OrganisationRecord {
     #[serde(default)]
     #[graphql(default)]
     pub website: Option<String>,
+    /// Scheme-qualified identifiers in the org-id.guide style (`GB-COH-01234567`).
+    #[serde(default)]
+    #[graphql(default)]
+    pub identifiers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]

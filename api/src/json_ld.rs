@@ -73,6 +73,19 @@ pub fn organisation(
         "propertyID": "directory",
         "value": recruiter.external_id,
     })];
+    identifiers.extend(
+        json_list::<String>(&recruiter.identifiers)
+            .into_iter()
+            .map(|identifier| {
+                let (list, local) = crate::vocab::split_org_identifier(&identifier).unwrap_or_default();
+                json!({
+                    "@type": "PropertyValue",
+                    "propertyID": list,
+                    "value": local,
+                    "identifier": identifier,
+                })
+            }),
+    );
     identifiers.extend(licences.iter().map(|licence| {
         json!({
             "@type": "PropertyValue",
@@ -187,6 +200,7 @@ pub(crate) mod tests {
             sectors: "[]".to_owned(),
             corridors: "[]".to_owned(),
             cbp_level: "none".to_owned(),
+            identifiers: r#"["NP-CRO-45995"]"#.to_owned(),
             version: 1,
             content_hash: None,
             certified_until: Some(day(30)),
@@ -232,6 +246,10 @@ pub(crate) mod tests {
         assert_eq!(document["address"]["addressCountry"], "NP");
         assert_eq!(document["telephone"], "+9771234567");
         assert!(document.get("email").is_none(), "no empty contact is invented");
+        assert_eq!(
+            document["identifier"][1],
+            json!({ "@type": "PropertyValue", "propertyID": "NP-CRO", "value": "45995", "identifier": "NP-CRO-45995" })
+        );
         let first = &document["hasCertification"][0];
         assert_eq!(first["certificationIdentification"], "ERS NP/1");
         assert_eq!(first["certificationStatus"], "https://schema.org/CertificationActive");

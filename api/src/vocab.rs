@@ -213,6 +213,61 @@ pub fn check_slug(slug: &str) -> Result<(), Violation> {
     ))
 }
 
+/// A scheme-qualified identifier in its canonical spelling: trimmed, the list code (the first
+/// two parts, `NP-CRO`) in upper case, the identifier within the list as written.
+pub fn normalise_org_identifier(identifier: &str) -> String {
+    let trimmed = identifier.trim();
+    let mut parts = trimmed.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(country), Some(register), Some(local)) => {
+            format!(
+                "{}-{}-{local}",
+                country.to_ascii_uppercase(),
+                register.to_ascii_uppercase()
+            )
+        }
+        _ => trimmed.to_owned(),
+    }
+}
+
+/// The list code (`NP-CRO`) and the identifier within it (`45995`) of a canonical identifier.
+pub fn split_org_identifier(identifier: &str) -> Option<(&str, &str)> {
+    let register_end = identifier.match_indices('-').nth(1)?.0;
+    Some((&identifier[..register_end], &identifier[register_end + 1..]))
+}
+
+/// A scheme-qualified identifier in the org-id.guide style: `{country}-{register}-{identifier}`
+/// (`NP-CRO-45995`, `GB-COH-01234567`, `XI-LEI-…`). The country is ISO 3166-1 alpha-2, or `XI`
+/// (international) or `XM` (multilateral); the register code 2 to 12 letters or digits; the
+/// identifier 1 to 100 visible characters.
+pub fn check_org_identifier(identifier: &str) -> Result<(), Violation> {
+    let advice = "use the org-id.guide form `{country}-{register}-{identifier}`, e.g. `NP-CRO-45995`";
+    let Some((list, local)) = split_org_identifier(identifier) else {
+        return Err(format!("invalid identifier `{}`: {advice}", shorten(identifier)));
+    };
+    let (country, register) = list.split_once('-').unwrap_or_default();
+    let country_known = matches!(country, "XI" | "XM") || rust_iso3166::from_alpha2(country).is_some();
+    if !country_known || country.len() != 2 {
+        return Err(format!(
+            "invalid identifier `{}`: `{country}` is not an ISO 3166-1 alpha-2 country (nor XI or XM); {advice}",
+            shorten(identifier)
+        ));
+    }
+    let register_valid = (2..=12).contains(&register.len())
+        && register
+            .bytes()
+            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
+    let local_valid = !local.is_empty()
+        && local.chars().count() <= 100
+        && !local
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control());
+    if register_valid && local_valid {
+        return Ok(());
+    }
+    Err(format!("invalid identifier `{}`: {advice}", shorten(identifier)))
+}
+
 /// An absolute `http(s)` address.
 pub fn check_url(url: &str, what: &str) -> Result<(), Violation> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
@@ -297,6 +352,39 @@ fn shorten(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn org_identifiers_are_checked_and_spelled_canonically() {
+        use super::{check_org_identifier, normalise_org_identifier, split_org_identifier};
+        assert_eq!(
+            normalise_org_identifier(" np-cro-45995-063-064 "),
+            "NP-CRO-45995-063-064"
+        );
+        assert_eq!(
+            split_org_identifier("NP-CRO-45995-063-064"),
+            Some(("NP-CRO", "45995-063-064"))
+        );
+        for valid in [
+            "NP-CRO-45995",
+            "GB-COH-01234567",
+            "XI-LEI-5493001KJTIIGC8Y1R12",
+            "XM-DAC-41114",
+        ] {
+            assert!(check_org_identifier(valid).is_ok(), "{valid}");
+        }
+        for (invalid, why) in [
+            ("NPCRO45995", "org-id.guide form"),
+            ("NP-CRO-", "org-id.guide form"),
+            ("NP-CRO-45 995", "org-id.guide form"),
+            ("NP-C-1", "org-id.guide form"),
+            ("np-CRO-1", "not an ISO 3166-1"),
+            ("ZZ-CRO-1", "not an ISO 3166-1"),
+            ("NEP-CRO-1", "not an ISO 3166-1"),
+        ] {
+            let message = check_org_identifier(invalid).expect_err(invalid);
+            assert!(message.contains(why), "{invalid}: {message}");
+        }
+    }
+
     #[test]
     fn a_stored_value_outside_its_vocabulary_is_an_internal_error_naming_the_column() {
         assert_eq!(

@@ -237,8 +237,9 @@ proptest! {
         country in "[A-Z]{2}",
         sector in proptest::option::of("[a-z_]{1,12}"),
         website in proptest::option::of("[^\\x00]{0,30}"),
+        identifiers in proptest::collection::vec("[^\\x00]{0,30}", 0..3),
     ) {
-        let record = Record::Organisation(OrganisationRecord { external_id, name, kind, country, sector, website });
+        let record = Record::Organisation(OrganisationRecord { external_id, name, kind, country, sector, website, identifiers });
         let line = serde_json::to_string(&record).unwrap();
         prop_assert_eq!(import::parse_line(&line).unwrap(), record);
     }

@@ -13,6 +13,9 @@ pub struct Model {
     pub country: String,
     pub sector: Option<String>,
     pub website: Option<String>,
+    /// Scheme-qualified identifiers (`NP-CRO-45995`), a JSON array in the order given.
+    #[sea_orm(column_type = "Text")]
+    pub identifiers: String,
     pub version: i32,
     pub content_hash: Option<String>,
     pub archived_at: Option<DateTimeUtc>,

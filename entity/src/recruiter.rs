@@ -30,6 +30,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub corridors: String,
     pub cbp_level: String,
+    /// Scheme-qualified identifiers (`NP-CRO-45995`), a JSON array in the order given.
+    #[sea_orm(column_type = "Text")]
+    pub identifiers: String,
     pub version: i32,
     pub content_hash: Option<String>,
     /// The last day the recruiter is certified (see `service/standing.rs`); `None`: not certified.

@@ -8,6 +8,7 @@ mod m20261130_000001_standing;
 mod m20261130_000002_corridor_page;
 mod m20261130_000003_keys_and_secrets;
 mod m20261130_000004_list_indexes;
+mod m20261201_000001_identifiers;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_corridor_page::Migration),
             Box::new(m20261130_000003_keys_and_secrets::Migration),
             Box::new(m20261130_000004_list_indexes::Migration),
+            Box::new(m20261201_000001_identifiers::Migration),
         ]
     }
 }

@@ -81,6 +81,7 @@ pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec
                         .map(|certification| certification.certificate_number.clone()),
                 )
                 .chain(licences.remove(&row.id).unwrap_or_default())
+                .chain(json_list::<String>(&row.identifiers))
                 .collect();
             document.body = [row.city.clone(), row.description.clone()]
                 .into_iter()
@@ -137,6 +138,7 @@ pub async fn organisations(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<
                 row.name.clone(),
             );
             document.body = held.iter().map(|commitment| commitment.framework.clone()).collect();
+            document.identifiers = json_list(&row.identifiers);
             document.country = Some(row.country.clone());
             document.sectors = row
                 .sector

@@ -1,6 +1,6 @@
 //! Organisations and their public Employer Pays commitments.
 
-use entity::{commitment, commitment_corridor, commitment_sector, organisation};
+use entity::{commitment, commitment_corridor, commitment_sector, organisation, organisation_identifier};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, Query},
@@ -21,6 +21,9 @@ pub struct OrganisationFilter {
     pub country: Option<String>,
     pub kind: Option<Vec<OrganisationKind>>,
     pub sector: Option<String>,
+    /// The organisation with this scheme-qualified identifier (`GB-COH-01234567`; the list
+    /// code's case and surrounding spaces do not matter).
+    pub identifier: Option<String>,
 }
 
 #[derive(async_graphql::InputObject, Debug, Clone, Default)]
@@ -51,6 +54,15 @@ pub async fn organisations(
     if let Some(sector) = &filter.sector {
         vocab::check_vocab(sector, "sector", vocab::SECTORS).map_err(AppError::BadInput)?;
         condition = condition.add(organisation::Column::Sector.eq(sector.as_str()));
+    }
+    if let Some(identifier) = &filter.identifier {
+        let key = vocab::normalise_key(&vocab::normalise_org_identifier(identifier));
+        let holders = Query::select()
+            .column(organisation_identifier::Column::OrganisationId)
+            .from(organisation_identifier::Entity)
+            .and_where(organisation_identifier::Column::IdentifierKey.eq(key))
+            .to_owned();
+        condition = condition.add(organisation::Column::Id.in_subquery(holders));
     }
     let ordering = page::by_text_then_id(
         "organisation_name",

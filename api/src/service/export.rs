@@ -120,7 +120,9 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         .iter()
         .map(|row| (row.id, row.external_id.clone()))
         .collect();
-    out.extend(sorted(organisations, |row| &row.external_id).map(|row| Record::Organisation(organisation_record(row))));
+    for row in sorted(organisations, |row| &row.external_id) {
+        out.push(Record::Organisation(organisation_record(row)?));
+    }
     let commitments = commitments
         .into_iter()
         .filter_map(|row| Some((organisation_ids.get(&row.organisation_id)?.clone(), row)));
@@ -252,7 +254,10 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     )
     .await?;
     for row in organisations {
-        out.insert(("organisation", row.id), Record::Organisation(organisation_record(row)));
+        out.insert(
+            ("organisation", row.id),
+            Record::Organisation(organisation_record(row)?),
+        );
     }
     let commitments: Vec<CommitmentRow> = live_among::<commitment::Entity, _>(
         db,
@@ -403,6 +408,7 @@ struct RecruiterRow {
     sectors: String,
     corridors: String,
     cbp_level: String,
+    identifiers: String,
 }
 
 #[derive(DerivePartialModel)]
@@ -472,6 +478,7 @@ struct OrganisationRow {
     country: String,
     sector: Option<String>,
     website: Option<String>,
+    identifiers: String,
 }
 
 #[derive(DerivePartialModel)]
@@ -620,6 +627,7 @@ fn recruiter_record(row: RecruiterRow, partners: Vec<String>, licences: Vec<Lice
         languages: json_list(&row.languages, "languages", id)?,
         sectors: json_list(&row.sectors, "sectors", id)?,
         corridors: json_list::<CorridorRecord>(&row.corridors, "corridors", id)?,
+        identifiers: json_list(&row.identifiers, "identifiers", id)?,
         external_id: row.external_id,
         legal_name: row.legal_name,
         slug: row.slug,
@@ -691,15 +699,16 @@ fn trademark_right_record(row: TrademarkRightRow, recruiter: String) -> AppResul
     })
 }
 
-fn organisation_record(row: OrganisationRow) -> OrganisationRecord {
-    OrganisationRecord {
+fn organisation_record(row: OrganisationRow) -> AppResult<OrganisationRecord> {
+    Ok(OrganisationRecord {
+        identifiers: json_list(&row.identifiers, "identifiers", &row.external_id)?,
         external_id: row.external_id,
         name: row.name,
         kind: row.kind,
         country: row.country,
         sector: row.sector,
         website: row.website,
-    }
+    })
 }
 
 fn commitment_record(row: CommitmentRow, organisation: String) -> AppResult<CommitmentRecord> {

@@ -18,10 +18,10 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use entity::{
-    certification, commitment, commitment_corridor, commitment_sector, licence, organisation, recruiter,
-    recruiter_corridor, recruiter_language, recruiter_partner, recruiter_sector, status_change, trademark_domain,
-    trademark_right, training_listing, training_listing_language, training_provider, training_provider_country,
-    training_provider_language,
+    certification, commitment, commitment_corridor, commitment_sector, licence, organisation, organisation_identifier,
+    recruiter, recruiter_corridor, recruiter_identifier, recruiter_language, recruiter_partner, recruiter_sector,
+    status_change, trademark_domain, trademark_right, training_listing, training_listing_language, training_provider,
+    training_provider_country, training_provider_language,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
@@ -166,6 +166,22 @@ pub fn parse_line(line: &str) -> Result<Record, String> {
 /// listed is dropped; the same host written twice the same way is left for validation to
 /// report. Returns how many values changed.
 pub fn normalise(record: &mut Record) -> usize {
+    let identifiers = match record {
+        Record::Recruiter(recruiter) => Some(&mut recruiter.identifiers),
+        Record::Organisation(organisation) => Some(&mut organisation.identifiers),
+        _ => None,
+    };
+    if let Some(identifiers) = identifiers {
+        let mut changed = 0;
+        for identifier in identifiers.iter_mut() {
+            let canonical = vocab::normalise_org_identifier(identifier);
+            if canonical != *identifier {
+                *identifier = canonical;
+                changed += 1;
+            }
+        }
+        return changed;
+    }
     let Record::TrademarkRight(right) = record else {
         return 0;
     };
@@ -403,6 +419,12 @@ impl Outline {
         match record {
             Record::Recruiter(recruiter) => {
                 keys.push(key("slug", &recruiter.slug));
+                for identifier in &recruiter.identifiers {
+                    keys.push(key(
+                        "recruiter identifier",
+                        &vocab::normalise_org_identifier(identifier),
+                    ));
+                }
                 for licence in &recruiter.licences {
                     keys.push(key("licence number", &licence.licence_number));
                 }
@@ -420,7 +442,15 @@ impl Outline {
             }
             Record::Commitment(commitment) => self.want("organisation", &commitment.organisation),
             Record::TrainingListing(listing) => self.want("training_provider", &listing.provider),
-            Record::Organisation(_) | Record::TrainingProvider(_) => {}
+            Record::Organisation(organisation) => {
+                for identifier in &organisation.identifiers {
+                    keys.push(key(
+                        "organisation identifier",
+                        &vocab::normalise_org_identifier(identifier),
+                    ));
+                }
+            }
+            Record::TrainingProvider(_) => {}
         }
         self.keys.extend(keys);
     }
@@ -576,6 +606,7 @@ pub fn validate(record: &Record) -> Vec<Violation> {
                 check.run(vocab::check_vocab(sector, "sector", vocab::SECTORS));
             }
             check.optional_url(organisation.website.as_deref(), "website");
+            check.identifiers(&organisation.identifiers);
         }
         Record::Commitment(commitment) => {
             check.run(vocab::check_not_blank(&commitment.framework, "framework"));
@@ -690,6 +721,16 @@ impl Checker {
         }
     }
 
+    fn identifiers(&mut self, identifiers: &[String]) {
+        if identifiers.len() > 20 {
+            self.violations
+                .push(format!("{} identifiers; at most 20 may be listed", identifiers.len()));
+        }
+        for identifier in identifiers {
+            self.run(vocab::check_org_identifier(identifier));
+        }
+    }
+
     fn recruiter(&mut self, recruiter: &RecruiterRecord) {
         self.run(vocab::check_not_blank(&recruiter.legal_name, "legal_name"));
         for name in recruiter.trading_names.iter().chain(&recruiter.former_names) {
@@ -697,6 +738,7 @@ impl Checker {
         }
         self.run(vocab::check_slug(&recruiter.slug));
         self.run(vocab::check_country(&recruiter.country));
+        self.identifiers(&recruiter.identifiers);
         self.optional_text(recruiter.city.as_deref(), "city");
         self.optional_text(recruiter.address.as_deref(), "address");
         self.optional_text(recruiter.phone.as_deref(), "phone");
@@ -957,6 +999,7 @@ struct Writer<'a> {
 #[derive(Default)]
 struct Batch {
     recruiters: Vec<recruiter::ActiveModel>,
+    recruiter_identifiers: Vec<recruiter_identifier::ActiveModel>,
     languages: Vec<recruiter_language::ActiveModel>,
     sectors: Vec<recruiter_sector::ActiveModel>,
     corridors: Vec<recruiter_corridor::ActiveModel>,
@@ -967,6 +1010,7 @@ struct Batch {
     rights: Vec<trademark_right::ActiveModel>,
     domains: Vec<trademark_domain::ActiveModel>,
     organisations: Vec<organisation::ActiveModel>,
+    organisation_identifiers: Vec<organisation_identifier::ActiveModel>,
     commitments: Vec<commitment::ActiveModel>,
     commitment_corridors: Vec<commitment_corridor::ActiveModel>,
     commitment_sectors: Vec<commitment_sector::ActiveModel>,
@@ -1274,6 +1318,8 @@ impl<'a> Writer<'a> {
             "licence number",
             "certificate number",
             "trademark licence number",
+            "recruiter identifier",
+            "organisation identifier",
         ] {
             let of_kind: Vec<String> = keys
                 .iter()
@@ -1296,6 +1342,24 @@ impl<'a> Writer<'a> {
                             self.txn,
                             licence::Column::NumberKey,
                             licence::Column::RecruiterId,
+                            chunk,
+                        )
+                        .await?
+                    }
+                    "recruiter identifier" => {
+                        select_keys::<recruiter_identifier::Entity>(
+                            self.txn,
+                            recruiter_identifier::Column::IdentifierKey,
+                            recruiter_identifier::Column::RecruiterId,
+                            chunk,
+                        )
+                        .await?
+                    }
+                    "organisation identifier" => {
+                        select_keys::<organisation_identifier::Entity>(
+                            self.txn,
+                            organisation_identifier::Column::IdentifierKey,
+                            organisation_identifier::Column::OrganisationId,
                             chunk,
                         )
                         .await?
@@ -1390,12 +1454,19 @@ impl<'a> Writer<'a> {
                 sectors: Set(crate::db::to_json_text(&record.sectors)),
                 corridors: Set(crate::db::to_json_text(&record.corridors)),
                 cbp_level: Set(record.cbp_level.clone()),
+                identifiers: Set(crate::db::to_json_text(&record.identifiers)),
                 ..Default::default()
             },
             existing,
             hash,
             now
         ));
+        for identifier in &record.identifiers {
+            batch.recruiter_identifiers.push(recruiter_identifier::ActiveModel {
+                recruiter_id: Set(id),
+                identifier_key: Set(normalise_key(identifier)),
+            });
+        }
         for language in &record.languages {
             batch.languages.push(recruiter_language::ActiveModel {
                 recruiter_id: Set(id),
@@ -1559,6 +1630,7 @@ impl<'a> Writer<'a> {
         now: DateTime<Utc>,
         batch: &mut Batch,
     ) -> i64 {
+        use sea_orm::ActiveValue::Set;
         let id = self.id_for("organisation", existing);
         batch.organisations.push(record_columns!(
             organisation::ActiveModel {
@@ -1569,12 +1641,21 @@ impl<'a> Writer<'a> {
                 country: Set(record.country.clone()),
                 sector: Set(record.sector.clone()),
                 website: Set(record.website.clone()),
+                identifiers: Set(crate::db::to_json_text(&record.identifiers)),
                 ..Default::default()
             },
             existing,
             hash,
             now
         ));
+        for identifier in &record.identifiers {
+            batch
+                .organisation_identifiers
+                .push(organisation_identifier::ActiveModel {
+                    organisation_id: Set(id),
+                    identifier_key: Set(normalise_key(identifier)),
+                });
+        }
         id
     }
 
@@ -1714,6 +1795,10 @@ impl<'a> Writer<'a> {
         // Replaced records lose their dependent rows; the batch holds their new ones.
         for ids in updated_of("recruiter").chunks(500) {
             let ids = || ids.iter().copied();
+            recruiter_identifier::Entity::delete_many()
+                .filter(recruiter_identifier::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
             recruiter_language::Entity::delete_many()
                 .filter(recruiter_language::Column::RecruiterId.is_in(ids()))
                 .exec(self.txn)
@@ -1732,6 +1817,12 @@ impl<'a> Writer<'a> {
                 .await?;
             recruiter_partner::Entity::delete_many()
                 .filter(recruiter_partner::Column::RecruiterId.is_in(ids()))
+                .exec(self.txn)
+                .await?;
+        }
+        for ids in updated_of("organisation").chunks(500) {
+            organisation_identifier::Entity::delete_many()
+                .filter(organisation_identifier::Column::OrganisationId.is_in(ids.iter().copied()))
                 .exec(self.txn)
                 .await?;
         }
@@ -1771,6 +1862,7 @@ impl<'a> Writer<'a> {
             row.id.clone().unwrap()
         })
         .await?;
+        insert_all(self.txn, batch.recruiter_identifiers).await?;
         insert_all(self.txn, batch.languages).await?;
         insert_all(self.txn, batch.sectors).await?;
         insert_all(self.txn, batch.corridors).await?;
@@ -1790,6 +1882,7 @@ impl<'a> Writer<'a> {
             row.id.clone().unwrap()
         })
         .await?;
+        insert_all(self.txn, batch.organisation_identifiers).await?;
         upsert_all(self.txn, batch.commitments, &updated_of("commitment"), |row| {
             row.id.clone().unwrap()
         })

@@ -1,7 +1,7 @@
 //! Finding recruiters: filters, orderings and lookups by id or slug.
 
 use chrono::NaiveDate;
-use entity::{recruiter, recruiter_corridor, recruiter_language, recruiter_sector};
+use entity::{recruiter, recruiter_corridor, recruiter_identifier, recruiter_language, recruiter_sector};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, Query},
@@ -279,6 +279,22 @@ pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<re
 pub async fn find_by_external_id(db: &DatabaseConnection, external_id: &str) -> AppResult<Option<recruiter::Model>> {
     Ok(recruiter::Entity::find()
         .filter(recruiter::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?)
+}
+
+/// The listed recruiter with a scheme-qualified identifier (`NP-CRO-45995`), compared as
+/// import stores it (list code in any case, spaces ignored).
+pub async fn find_by_identifier(db: &DatabaseConnection, identifier: &str) -> AppResult<Option<recruiter::Model>> {
+    let key = vocab::normalise_key(&vocab::normalise_org_identifier(identifier));
+    let holders = sea_orm::sea_query::Query::select()
+        .column(recruiter_identifier::Column::RecruiterId)
+        .from(recruiter_identifier::Entity)
+        .and_where(recruiter_identifier::Column::IdentifierKey.eq(key))
+        .to_owned();
+    Ok(recruiter::Entity::find()
+        .filter(recruiter::Column::Id.in_subquery(holders))
+        .filter(recruiter::Column::ArchivedAt.is_null())
         .one(db)
         .await?)
 }

@@ -73,23 +73,27 @@ impl RecruiterQuery {
         Ok(node)
     }
 
-    /// One recruiter, by `id` or by `slug` (case-insensitive). Unknown ones are `NOT_FOUND`.
+    /// One recruiter, by `id`, by `slug` (case-insensitive) or by a scheme-qualified
+    /// `identifier` such as a company-register number (`NP-CRO-45995`). Unknown ones are
+    /// `NOT_FOUND`.
     async fn recruiter(
         &self,
         ctx: &Context<'_>,
         id: Option<ID>,
         slug: Option<String>,
+        identifier: Option<String>,
     ) -> async_graphql::Result<Option<Recruiter>> {
         let db = graphql::db(ctx)?;
-        let found = match (id, slug) {
-            (Some(id), None) => recruiter::find_by_id(db, ids::decode_id_of(Kind::Recruiter, &id)?).await?,
-            (None, Some(slug)) => recruiter::find_by_slug(db, &slug).await?,
-            _ => return Err(AppError::bad_input("pass exactly one of `id` or `slug`").into()),
+        let found = match (id, slug, identifier) {
+            (Some(id), None, None) => recruiter::find_by_id(db, ids::decode_id_of(Kind::Recruiter, &id)?).await?,
+            (None, Some(slug), None) => recruiter::find_by_slug(db, &slug).await?,
+            (None, None, Some(identifier)) => recruiter::find_by_identifier(db, &identifier).await?,
+            _ => return Err(AppError::bad_input("pass exactly one of `id`, `slug` or `identifier`").into()),
         };
         match found {
             Some(row) => Ok(Some(Recruiter(row))),
             None => Err(AppError::NotFound(
-                "no recruiter with that id or slug: check it, or search by name".to_owned(),
+                "no recruiter with that id, slug or identifier: check it, or search by name".to_owned(),
             )
             .into()),
         }

@@ -50,6 +50,12 @@ impl Organisation {
         self.0.website.as_deref()
     }
 
+    /// Scheme-qualified identifiers in the org-id.guide style (`GB-COH-01234567`), so other
+    /// datasets can join. Empty where none is known.
+    async fn identifiers(&self) -> Vec<String> {
+        json_list(&self.0.identifiers)
+    }
+
     /// Its public Employer Pays commitments, oldest first.
     #[graphql(
         complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::COMMITMENTS, child_complexity)"

@@ -96,6 +96,13 @@ impl Recruiter {
         self.0.description.as_deref()
     }
 
+    /// Scheme-qualified identifiers in the org-id.guide style, such as its company-register
+    /// number (`NP-CRO-45995`: the register's list code, then the number in it), so other
+    /// datasets can join. Empty where none is known.
+    async fn identifiers(&self) -> Vec<String> {
+        json_list(&self.0.identifiers)
+    }
+
     /// Languages served (ISO 639-1).
     async fn languages(&self) -> Vec<String> {
         json_list(&self.0.languages)

@@ -1,0 +1,18 @@
+//! Index of a recruiter's scheme-qualified identifiers, normalised (see `vocab::normalise_key`):
+//! for lookups, and unique, so no two recruiters claim one identifier.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "recruiter_identifier")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub recruiter_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub identifier_key: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
