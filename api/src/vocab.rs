@@ -111,29 +111,9 @@ vocabulary!(Audience {
 });
 vocabulary!(Delivery { Online = "online", InPerson = "in_person", Blended = "blended" });
 
-/// Sectors stay strings in the API (the list grows with the scheme) but are checked here.
-pub const SECTORS: &[&str] = &[
-    "agriculture",
-    "apparel",
-    "automotive",
-    "cleaning_facilities",
-    "construction",
-    "domestic_work",
-    "electronics",
-    "facilities_management",
-    "fishing",
-    "food_beverage",
-    "health_care",
-    "hospitality",
-    "logistics",
-    "manufacturing",
-    "oil_gas",
-    "retail",
-    "seafood",
-    "security",
-    "transport_logistics",
-    "other",
-];
+/// Sectors stay strings in the API (the list grows with the scheme) but are checked here, against
+/// the interchange format's list.
+pub use interchange::SECTORS;
 
 /// A message about a value that broke a rule.
 pub type Violation = String;

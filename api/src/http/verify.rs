@@ -274,6 +274,16 @@ fn fitted(t: &Messages, key: &str, values: &mut [(&str, String)]) -> String {
 
 /// The answer in one line of at most [`TEXT_LINE_CHARS`] characters.
 pub fn text_line(t: &Messages, check: &CertificateCheck) -> String {
+    // A name that ends the sentence loses its own full stop (`Pvt. Ltd.` + `.`).
+    let name = |key: &str, holder: &entity::recruiter::Model| {
+        let name = holder.legal_name.as_str();
+        if t.text(key).contains("{name}.") {
+            name.trim_end_matches('.')
+        } else {
+            name
+        }
+        .to_owned()
+    };
     match (&check.found, check.status()) {
         (Some((certification, holder)), Some(CertificationStatus::Certified)) => fitted(
             t,
@@ -296,7 +306,7 @@ pub fn text_line(t: &Messages, check: &CertificateCheck) -> String {
             &mut [
                 ("number", certification.certificate_number.clone()),
                 ("status", t.text(&check.status_key()).to_owned()),
-                ("name", holder.legal_name.clone()),
+                ("name", name("sms.notCertified", holder)),
             ],
         ),
         (None, _) => fitted(t, "sms.notFound", &mut [("number", check.number.clone())]),
@@ -399,7 +409,7 @@ mod tests {
                         "sms.certified",
                     ),
                     (
-                        Some((certification(number, "suspended", 30), holder("Short Ltd"))),
+                        Some((certification(number, "suspended", 30), holder("Short Ltd."))),
                         "sms.notCertified",
                     ),
                     (None, "sms.notFound"),
@@ -442,11 +452,12 @@ mod tests {
                     if key == "sms.certified" {
                         assert!(line.contains("2026-11-30"), "{}: {line}", t.code());
                     }
+                    assert!(!line.contains(".."), "{}: one full stop: {line}", t.code());
                     if key == "sms.notCertified" {
                         assert!(line.contains(t.text("status.SUSPENDED")), "{}: {line}", t.code());
                         if number.len() < 30 {
                             assert!(
-                                line.contains(holder_name.as_deref().unwrap_or_default()),
+                                line.contains(holder_name.as_deref().unwrap_or_default().trim_end_matches('.')),
                                 "{}: {line}",
                                 t.code()
                             );

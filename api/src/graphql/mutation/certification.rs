@@ -10,7 +10,7 @@ use crate::{
         types::{Certification, MarkRight},
     },
     ids::{self, Kind},
-    interchange::{CertificationRecord, CorridorRecord, Record, StatusChangeRecord},
+    interchange::{CertificationRecord, Record, StatusChangeRecord},
     service::{
         certification::CertificationStatus,
         write::{self, Decision},
@@ -32,7 +32,7 @@ pub struct NewCertificationInput {
     /// A certifier may only name its own certification body (the default for it).
     pub certification_body: Option<String>,
     #[graphql(default)]
-    pub scope_corridors: Vec<CorridorRecord>,
+    pub scope_corridors: Vec<super::inputs::CorridorPairInput>,
     #[graphql(default)]
     pub scope_sectors: Vec<String>,
 }
@@ -63,7 +63,7 @@ impl CertificationMutation {
             status: CertificationStatus::Applicant.as_str().to_owned(),
             issued_on: None,
             expires_on: None,
-            scope_corridors: input.scope_corridors,
+            scope_corridors: input.scope_corridors.into_iter().map(Into::into).collect(),
             scope_sectors: input.scope_sectors,
             status_history: vec![StatusChangeRecord {
                 from: None,

@@ -3,6 +3,7 @@
 //! the audit trail.
 
 mod certification;
+mod inputs;
 mod records;
 mod webhook;
 

@@ -1,7 +1,12 @@
 use async_graphql::{Context, ErrorExtensions, Object};
 use sea_orm::EntityTrait;
 
-use super::require;
+use super::{
+    inputs::{
+        CommitmentInput, MarkRightInput, OrganisationInput, RecruiterInput, TrainingListingInput, TrainingProviderInput,
+    },
+    require,
+};
 use crate::{
     auth::Role,
     changes::Actor,
@@ -10,10 +15,7 @@ use crate::{
         self,
         types::{Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider},
     },
-    interchange::{
-        CommitmentRecord, OrganisationRecord, Record, RecruiterRecord, TrademarkRightRecord, TrainingListingRecord,
-        TrainingProviderRecord,
-    },
+    interchange::Record,
     service::{
         import::{self, ImportError, ImportSummary},
         write,
@@ -42,25 +44,31 @@ impl RecordMutation {
     async fn save_recruiter(
         &self,
         ctx: &Context<'_>,
-        input: RecruiterRecord,
+        input: RecruiterInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Recruiter> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::Recruiter(input), expected_version).await?;
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Recruiter(input.into()),
+            expected_version,
+        )
+        .await?;
         Ok(Recruiter(reload::<entity::recruiter::Entity>(ctx, id).await?))
     }
 
     async fn save_organisation(
         &self,
         ctx: &Context<'_>,
-        input: OrganisationRecord,
+        input: OrganisationInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Organisation> {
         let identity = require(ctx, &[Role::Editor])?;
         let id = write::save(
             graphql::db(ctx)?,
             identity,
-            Record::Organisation(input),
+            Record::Organisation(input.into()),
             expected_version,
         )
         .await?;
@@ -71,25 +79,31 @@ impl RecordMutation {
     async fn save_commitment(
         &self,
         ctx: &Context<'_>,
-        input: CommitmentRecord,
+        input: CommitmentInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Commitment> {
         let identity = require(ctx, &[Role::Editor])?;
-        let id = write::save(graphql::db(ctx)?, identity, Record::Commitment(input), expected_version).await?;
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::Commitment(input.into()),
+            expected_version,
+        )
+        .await?;
         Ok(Commitment(reload::<entity::commitment::Entity>(ctx, id).await?))
     }
 
     async fn save_training_provider(
         &self,
         ctx: &Context<'_>,
-        input: TrainingProviderRecord,
+        input: TrainingProviderInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<TrainingProvider> {
         let identity = require(ctx, &[Role::Editor])?;
         let id = write::save(
             graphql::db(ctx)?,
             identity,
-            Record::TrainingProvider(input),
+            Record::TrainingProvider(input.into()),
             expected_version,
         )
         .await?;
@@ -102,14 +116,14 @@ impl RecordMutation {
     async fn save_training_listing(
         &self,
         ctx: &Context<'_>,
-        input: TrainingListingRecord,
+        input: TrainingListingInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<TrainingListing> {
         let identity = require(ctx, &[Role::Editor])?;
         let id = write::save(
             graphql::db(ctx)?,
             identity,
-            Record::TrainingListing(input),
+            Record::TrainingListing(input.into()),
             expected_version,
         )
         .await?;
@@ -123,7 +137,7 @@ impl RecordMutation {
     async fn save_mark_right(
         &self,
         ctx: &Context<'_>,
-        input: TrademarkRightRecord,
+        input: MarkRightInput,
         expected_version: Option<i32>,
     ) -> async_graphql::Result<MarkRight> {
         let identity = require(ctx, &[Role::Certifier])?;
@@ -131,7 +145,7 @@ impl RecordMutation {
         let id = write::save(
             graphql::db(ctx)?,
             identity,
-            Record::TrademarkRight(input),
+            Record::TrademarkRight(input.into()),
             expected_version,
         )
         .await?;

@@ -8,6 +8,32 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The sector vocabulary of `sectors` (recruiters, commitments, scopes) and an organisation's
+/// `sector`. Sectors stay strings in the API (the list grows with the scheme) and are checked
+/// on import against this list.
+pub const SECTORS: &[&str] = &[
+    "agriculture",
+    "apparel",
+    "automotive",
+    "cleaning_facilities",
+    "construction",
+    "domestic_work",
+    "electronics",
+    "facilities_management",
+    "fishing",
+    "food_beverage",
+    "health_care",
+    "hospitality",
+    "logistics",
+    "manufacturing",
+    "oil_gas",
+    "retail",
+    "seafood",
+    "security",
+    "transport_logistics",
+    "other",
+];
+
 /// One line of an interchange file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -62,47 +88,37 @@ impl Record {
 }
 
 /// An origin -> destination pair of ISO 3166-1 alpha-2 codes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "CorridorPairInput")]
 pub struct CorridorRecord {
     pub origin: String,
     pub destination: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "RecruiterInput")]
 pub struct RecruiterRecord {
     pub external_id: String,
     pub legal_name: String,
     #[serde(default)]
-    #[graphql(default)]
     pub trading_names: Vec<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub former_names: Vec<String>,
     pub slug: String,
     /// ISO 3166-1 alpha-2 country of registration.
     pub country: String,
     #[serde(default)]
-    #[graphql(default)]
     pub city: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub address: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub website: Option<String>,
     /// The organisation's public contact address (never a person's private one).
     #[serde(default)]
-    #[graphql(default)]
     pub email: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub phone: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub description: Option<String>,
     /// ISO 639-1 codes.
     pub languages: Vec<String>,
@@ -112,22 +128,18 @@ pub struct RecruiterRecord {
     /// `none`, `entry`, `level_1`, `level_2`, `level_3`.
     pub cbp_level: String,
     #[serde(default)]
-    #[graphql(default)]
     pub licences: Vec<LicenceRecord>,
     /// External ids of recruiters at the other end of its corridors.
     #[serde(default)]
-    #[graphql(default)]
     pub partners: Vec<String>,
     /// Scheme-qualified identifiers in the org-id.guide style (`NP-CRO-45995`: a register's
     /// list code, then the identifier in it), so other datasets can join.
     #[serde(default)]
-    #[graphql(default)]
     pub identifiers: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "LicenceInput")]
 pub struct LicenceRecord {
     pub issuing_authority: String,
     pub country: String,
@@ -174,9 +186,8 @@ pub struct StatusChangeRecord {
     pub recorded_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "MarkRightInput")]
 pub struct TrademarkRightRecord {
     pub external_id: String,
     pub recruiter: String,
@@ -192,9 +203,8 @@ pub struct TrademarkRightRecord {
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "OrganisationInput")]
 pub struct OrganisationRecord {
     pub external_id: String,
     pub name: String,
@@ -202,20 +212,16 @@ pub struct OrganisationRecord {
     pub kind: String,
     pub country: String,
     #[serde(default)]
-    #[graphql(default)]
     pub sector: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub website: Option<String>,
     /// Scheme-qualified identifiers in the org-id.guide style (`GB-COH-01234567`).
     #[serde(default)]
-    #[graphql(default)]
     pub identifiers: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "CommitmentInput")]
 pub struct CommitmentRecord {
     pub external_id: String,
     pub organisation: String,
@@ -223,22 +229,18 @@ pub struct CommitmentRecord {
     /// `own_operations`, `direct_suppliers`, `whole_supply_chain`.
     pub scope: String,
     #[serde(default)]
-    #[graphql(default)]
     pub sectors: Vec<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub corridors: Vec<CorridorRecord>,
     pub made_on: NaiveDate,
     #[serde(default)]
-    #[graphql(default)]
     pub statement_url: Option<String>,
     /// `active`, `lapsed`, `withdrawn`.
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "TrainingProviderInput")]
 pub struct TrainingProviderRecord {
     pub external_id: String,
     pub name: String,
@@ -248,13 +250,11 @@ pub struct TrainingProviderRecord {
     pub countries: Vec<String>,
     pub languages: Vec<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "TrainingListingInput")]
 pub struct TrainingListingRecord {
     pub external_id: String,
     pub provider: String,
@@ -265,30 +265,23 @@ pub struct TrainingListingRecord {
     /// `online`, `in_person`, `blended`.
     pub delivery: String,
     #[serde(default)]
-    #[graphql(default)]
     pub country: Option<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub city: Option<String>,
     pub languages: Vec<String>,
     #[serde(default)]
-    #[graphql(default)]
     pub starts_on: Option<NaiveDate>,
     #[serde(default)]
-    #[graphql(default)]
     pub ends_on: Option<NaiveDate>,
     /// Null when free.
     #[serde(default)]
-    #[graphql(default)]
     pub fee: Option<FeeRecord>,
     #[serde(default)]
-    #[graphql(default)]
     pub registration_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::InputObject)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[graphql(name = "FeeInput")]
 pub struct FeeRecord {
     /// Decimal string, e.g. `"50.00"`.
     pub amount: String,

@@ -17,7 +17,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::interchange::{
+use interchange::{
     CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OrganisationRecord, Record,
     RecruiterRecord, StatusChangeRecord, TrademarkRightRecord, TrainingListingRecord, TrainingProviderRecord,
 };
@@ -4557,7 +4557,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
     use std::sync::OnceLock;
 
-    const SECTORS: &[&str] = crate::vocab::SECTORS;
+    use interchange::SECTORS;
     const STATUSES: &[&str] = &[
         "applicant",
         "deferred",
