@@ -3,12 +3,12 @@
 //! The checks return a message a person can act on; callers add where it happened (an import
 //! line, a mutation argument) and turn it into a `BAD_USER_INPUT`.
 
-/// Defines a closed vocabulary once: the Rust enum, its GraphQL enum (SCREAMING_SNAKE_CASE) and
-/// its interchange spelling (lower snake_case).
+/// Defines a closed vocabulary once: the Rust enum and its interchange spelling (lower
+/// snake_case). Its GraphQL enum (SCREAMING_SNAKE_CASE) is declared in `graphql/types/vocab.rs`.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$variant_meta])* $variant),+ }
 
         impl $name {
@@ -44,11 +44,8 @@ vocabulary!(
     CbpLevel {
         None = "none",
         Entry = "entry",
-        #[graphql(name = "LEVEL_1")]
         Level1 = "level_1",
-        #[graphql(name = "LEVEL_2")]
         Level2 = "level_2",
-        #[graphql(name = "LEVEL_3")]
         Level3 = "level_3",
     }
 );
@@ -82,11 +79,8 @@ vocabulary!(ProviderKind {
 });
 vocabulary!(Programme {
     CbpEntry = "cbp_entry",
-    #[graphql(name = "CBP_LEVEL_1")]
     CbpLevel1 = "cbp_level_1",
-    #[graphql(name = "CBP_LEVEL_2")]
     CbpLevel2 = "cbp_level_2",
-    #[graphql(name = "CBP_LEVEL_3")]
     CbpLevel3 = "cbp_level_3",
     EmployerTraining = "employer_training",
     SupplierTraining = "supplier_training",

@@ -16,7 +16,7 @@ use crate::{
     vocab::Violation,
 };
 
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CertificationStatus {
     Applicant,
     Deferred,

@@ -16,7 +16,7 @@ use crate::{
     vocab::{self, CommitmentScope, CommitmentStatus, OrganisationKind},
 };
 
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct OrganisationFilter {
     pub country: Option<String>,
     pub kind: Option<Vec<OrganisationKind>>,
@@ -26,7 +26,7 @@ pub struct OrganisationFilter {
     pub identifier: Option<String>,
 }
 
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CommitmentFilter {
     /// Commitments covering this corridor.
     pub corridor: Option<CorridorInput>,

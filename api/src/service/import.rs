@@ -71,8 +71,7 @@ impl From<sea_orm::DbErr> for ImportError {
 }
 
 /// How many records of each type were created or updated (unchanged ones are not counted).
-#[derive(Debug, Default, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
-#[graphql(name = "ImportResult")]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
     /// Records identical to what the directory already holds (nothing was written for them).
     pub unchanged: usize,

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// An origin -> destination pair; either end may be left out to mean "any".
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CorridorInput {
     /// Country of origin (ISO 3166-1 alpha-2).
     pub origin: Option<String>,
@@ -65,7 +65,7 @@ pub fn check_filter_codes(
 }
 
 /// Narrows a list of recruiters; every criterion given must hold.
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RecruiterFilter {
     /// Country of registration (ISO 3166-1 alpha-2).
     pub country: Option<String>,
@@ -149,7 +149,7 @@ impl RecruiterFilter {
     }
 }
 
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RecruiterOrderField {
     /// By legal name.
     #[default]
@@ -162,18 +162,16 @@ pub enum RecruiterOrderField {
     CertifiedFirst,
 }
 
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OrderDirection {
     #[default]
     Asc,
     Desc,
 }
 
-#[derive(async_graphql::InputObject, Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RecruiterOrder {
-    #[graphql(default)]
     pub field: RecruiterOrderField,
-    #[graphql(default)]
     pub direction: OrderDirection,
 }
 

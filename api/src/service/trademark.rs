@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// Why a domain may or may not display the mark.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkUseStatus {
     /// An active right lists the domain and its recruiter is certified today.
     Allowed,

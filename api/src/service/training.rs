@@ -17,7 +17,7 @@ use crate::{
     vocab::{self, Audience, Delivery, Programme, ProviderKind},
 };
 
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TrainingProviderFilter {
     /// Providers working in this country.
     pub country: Option<String>,
@@ -26,7 +26,7 @@ pub struct TrainingProviderFilter {
     pub kind: Option<Vec<ProviderKind>>,
 }
 
-#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TrainingListingFilter {
     /// Listings held in this country.
     pub country: Option<String>,

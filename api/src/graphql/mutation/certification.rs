@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     graphql::{
         self,
-        types::{Certification, MarkRight},
+        types::{Certification, MarkRight, enums},
     },
     ids::{self, Kind},
     interchange::{CertificationRecord, Record, StatusChangeRecord},
@@ -15,7 +15,6 @@ use crate::{
         certification::CertificationStatus,
         write::{self, Decision},
     },
-    vocab::MarkRightStatus,
 };
 
 #[derive(Default)]
@@ -89,7 +88,7 @@ impl CertificationMutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: i32,
-        to: CertificationStatus,
+        to: enums::CertificationStatus,
         #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")] reason_category: String,
         issued_on: Option<NaiveDate>,
         expires_on: Option<NaiveDate>,
@@ -97,7 +96,7 @@ impl CertificationMutation {
         let identity = require(ctx, &[Role::Certifier])?;
         let certification_id = ids::decode_id_of(Kind::Certification, &id)?;
         let decision = Decision {
-            to,
+            to: to.into(),
             reason: reason_category,
             issued_on,
             expires_on,
@@ -122,7 +121,7 @@ impl CertificationMutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: i32,
-        status: Option<MarkRightStatus>,
+        status: Option<enums::MarkRightStatus>,
         domains: Option<Vec<String>>,
     ) -> async_graphql::Result<MarkRight> {
         let identity = require(ctx, &[Role::Certifier])?;
@@ -133,7 +132,7 @@ impl CertificationMutation {
             identity,
             right_id,
             expected_version,
-            status,
+            status.map(Into::into),
             domains,
             now,
         )

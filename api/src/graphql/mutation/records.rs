@@ -25,6 +25,39 @@ use crate::{
 #[derive(Default)]
 pub struct RecordMutation;
 
+/// How many records of each type were created or updated (unchanged ones are not counted).
+#[derive(async_graphql::SimpleObject)]
+pub struct ImportResult {
+    /// Records identical to what the directory already holds (nothing was written for them).
+    unchanged: usize,
+    recruiters: usize,
+    certifications: usize,
+    trademark_rights: usize,
+    organisations: usize,
+    commitments: usize,
+    training_providers: usize,
+    training_listings: usize,
+    /// Values taken in their canonical form instead of as written, such as the host names of
+    /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
+    normalised: usize,
+}
+
+impl From<ImportSummary> for ImportResult {
+    fn from(summary: ImportSummary) -> Self {
+        Self {
+            unchanged: summary.unchanged,
+            recruiters: summary.recruiters,
+            certifications: summary.certifications,
+            trademark_rights: summary.trademark_rights,
+            organisations: summary.organisations,
+            commitments: summary.commitments,
+            training_providers: summary.training_providers,
+            training_listings: summary.training_listings,
+            normalised: summary.normalised,
+        }
+    }
+}
+
 /// Loads a freshly written row for the response.
 async fn reload<E: EntityTrait>(ctx: &Context<'_>, id: i64) -> async_graphql::Result<E::Model>
 where
@@ -154,11 +187,11 @@ impl RecordMutation {
 
     /// Imports JSON Lines of the open-data format (admin only): all or nothing, and
     /// idempotent. On error nothing changes and `extensions.lines` lists the bad lines.
-    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportSummary> {
+    async fn import_records(&self, ctx: &Context<'_>, json_lines: String) -> async_graphql::Result<ImportResult> {
         let identity = require(ctx, &[Role::Admin])?;
         let imported = import::import_text(graphql::db(ctx)?, &json_lines, &Actor::from(identity)).await;
         match imported {
-            Ok(summary) => Ok(summary),
+            Ok(summary) => Ok(summary.into()),
             Err(ImportError::Failed(error)) => Err(error.into()),
             Err(ImportError::Invalid { errors, total }) => {
                 let lines: Vec<async_graphql::Value> = errors

@@ -3,12 +3,10 @@ use async_graphql::{Context, Object};
 use crate::{
     graphql::{
         self,
+        query::filters::{CommitmentFilter, OrganisationFilter},
         types::{Commitment, CountedConnection, Organisation, connection},
     },
-    service::{
-        commitment::{self, CommitmentFilter, OrganisationFilter},
-        page::PageArgs,
-    },
+    service::{commitment, page::PageArgs},
 };
 
 #[derive(Default)]
@@ -27,7 +25,7 @@ impl CommitmentQuery {
     ) -> async_graphql::Result<CountedConnection<Organisation>> {
         let listing = commitment::organisations(
             graphql::db(ctx)?,
-            &filter.unwrap_or_default(),
+            &filter.map(Into::into).unwrap_or_default(),
             &PageArgs::forward(first, after),
         )
         .await?;
@@ -45,7 +43,7 @@ impl CommitmentQuery {
     ) -> async_graphql::Result<CountedConnection<Commitment>> {
         let listing = commitment::commitments(
             graphql::db(ctx)?,
-            &filter.unwrap_or_default(),
+            &filter.map(Into::into).unwrap_or_default(),
             &PageArgs::forward(first, after),
         )
         .await?;

@@ -3,6 +3,7 @@
 mod audit;
 mod commitment;
 mod corridor;
+pub(crate) mod filters;
 mod recruiter;
 mod search;
 mod training;

@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, Object};
 use sea_orm::{EntityTrait, QueryFilter};
 
+use super::filters;
 use crate::{
     error::AppError,
     graphql::{
@@ -11,10 +12,7 @@ use crate::{
         },
     },
     ids::{self, Kind},
-    service::{
-        page::PageArgs,
-        recruiter::{self, RecruiterFilter, RecruiterOrder},
-    },
+    service::{page::PageArgs, recruiter},
 };
 
 #[derive(Default)]
@@ -105,8 +103,8 @@ impl RecruiterQuery {
     async fn recruiters(
         &self,
         ctx: &Context<'_>,
-        filter: Option<RecruiterFilter>,
-        order_by: Option<RecruiterOrder>,
+        filter: Option<filters::RecruiterFilter>,
+        order_by: Option<filters::RecruiterOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -120,8 +118,8 @@ impl RecruiterQuery {
         };
         let listing = recruiter::list(
             graphql::db(ctx)?,
-            &filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            &filter.map(Into::into).unwrap_or_default(),
+            order_by.map(Into::into).unwrap_or_default(),
             &args,
             graphql::facts(ctx)?.today,
         )

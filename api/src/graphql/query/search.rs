@@ -9,15 +9,12 @@ use crate::{
     error::AppError,
     graphql::{
         self,
-        types::{Organisation, Recruiter, TrainingListing, TrainingProvider},
+        query::filters::CorridorInput,
+        types::{Organisation, Recruiter, TrainingListing, TrainingProvider, enums::CertificationStatus},
     },
     ids,
     search::{OwnedSearchRequest, Search},
-    service::{
-        certification::CertificationStatus,
-        page::PageArgs,
-        recruiter::{self, CorridorInput},
-    },
+    service::{certification, page::PageArgs, recruiter},
 };
 
 #[derive(Default)]
@@ -61,11 +58,11 @@ impl SearchFilter {
     fn into_index_filter(self, today: chrono::NaiveDate) -> Result<search_index::Filter, AppError> {
         recruiter::check_filter_codes(
             self.country.as_deref(),
-            self.corridor.as_ref(),
+            self.corridor.clone().map(recruiter::CorridorInput::from).as_ref(),
             self.sectors.as_deref().unwrap_or_default(),
             self.languages.as_deref().unwrap_or_default(),
         )?;
-        let corridor = self.corridor.unwrap_or_default();
+        let corridor: recruiter::CorridorInput = self.corridor.map(Into::into).unwrap_or_default();
         Ok(search_index::Filter {
             record_types: self
                 .record_types
@@ -83,7 +80,7 @@ impl SearchFilter {
                 .certification_status
                 .unwrap_or_default()
                 .into_iter()
-                .map(|status| status.as_str().to_owned())
+                .map(|status| certification::CertificationStatus::from(status).as_str().to_owned())
                 .collect(),
             today: crate::search::documents::day_number(today),
         })

@@ -3,12 +3,10 @@ use async_graphql::{Context, Object};
 use crate::{
     graphql::{
         self,
+        query::filters::{TrainingListingFilter, TrainingProviderFilter},
         types::{CountedConnection, TrainingListing, TrainingProvider, connection},
     },
-    service::{
-        page::PageArgs,
-        training::{self, TrainingListingFilter, TrainingProviderFilter},
-    },
+    service::{page::PageArgs, training},
 };
 
 #[derive(Default)]
@@ -27,7 +25,7 @@ impl TrainingQuery {
     ) -> async_graphql::Result<CountedConnection<TrainingProvider>> {
         let listing = training::providers(
             graphql::db(ctx)?,
-            &filter.unwrap_or_default(),
+            &filter.map(Into::into).unwrap_or_default(),
             &PageArgs::forward(first, after),
         )
         .await?;
@@ -45,7 +43,7 @@ impl TrainingQuery {
     ) -> async_graphql::Result<CountedConnection<TrainingListing>> {
         let listing = training::listings(
             graphql::db(ctx)?,
-            &filter.unwrap_or_default(),
+            &filter.map(Into::into).unwrap_or_default(),
             &PageArgs::forward(first, after),
         )
         .await?;

@@ -13,7 +13,7 @@ use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 use crate::{
     changes::Feed,
     error::{AppError, AppResult},
-    graphql::types::{Certification, Recruiter},
+    graphql::types::{Certification, Recruiter, enums},
     ids::{self, Kind},
     service::certification::CertificationStatus,
 };
@@ -77,20 +77,22 @@ impl CertificationEvent {
     }
 
     /// The status before this transition (absent for a new application).
-    async fn from(&self) -> Option<CertificationStatus> {
+    async fn from(&self) -> Option<enums::CertificationStatus> {
         self.change
             .as_ref()
             .and_then(|change| change.from_status.as_deref())
             .and_then(CertificationStatus::parse)
+            .map(Into::into)
     }
 
     /// The status this transition moved to (not the certification's status now: a later
     /// decision may already have moved it on).
-    async fn to(&self) -> Option<CertificationStatus> {
-        match &self.change {
-            Some(change) => CertificationStatus::parse(&change.to_status),
-            None => CertificationStatus::parse(&self.certification.status),
-        }
+    async fn to(&self) -> Option<enums::CertificationStatus> {
+        let to = match &self.change {
+            Some(change) => &change.to_status,
+            None => &self.certification.status,
+        };
+        CertificationStatus::parse(to).map(Into::into)
     }
 
     async fn at(&self) -> Option<DateTime<Utc>> {

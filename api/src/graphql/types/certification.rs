@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{certification, status_change};
 
-use super::{CorridorRef, Recruiter, json_list};
+use super::{CorridorRef, Recruiter, enums, json_list};
 use crate::{
     graphql,
     ids::{self, Kind},
@@ -26,9 +26,9 @@ pub struct CertificationScope {
 pub struct StatusChange {
     /// Absent for the first entry (the application).
     #[graphql(name = "from")]
-    pub from_status: Option<CertificationStatus>,
+    pub from_status: Option<enums::CertificationStatus>,
     #[graphql(name = "to")]
-    pub to_status: CertificationStatus,
+    pub to_status: enums::CertificationStatus,
     pub at: DateTime<Utc>,
     /// Public reason category, e.g. `audit_passed`.
     pub reason_category: String,
@@ -42,12 +42,12 @@ impl TryFrom<status_change::Model> for StatusChange {
     /// A corrupt status in the history is an `INTERNAL` error, never a made-up transition.
     fn try_from(model: status_change::Model) -> Result<Self, Self::Error> {
         let from_status = match model.from_status.as_deref() {
-            Some(from) => Some(CertificationStatus::stored(from, "status_change.from_status")?),
+            Some(from) => Some(CertificationStatus::stored(from, "status_change.from_status")?.into()),
             None => None,
         };
         Ok(Self {
             from_status,
-            to_status: CertificationStatus::stored(&model.to_status, "status_change.to_status")?,
+            to_status: CertificationStatus::stored(&model.to_status, "status_change.to_status")?.into(),
             at: model.at,
             reason_category: model.reason,
             recorded_by: model.recorded_by,
@@ -76,20 +76,16 @@ impl Certification {
     }
 
     /// Status today: a `CERTIFIED` record past its expiry date shows as `EXPIRED`.
-    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CertificationStatus> {
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<enums::CertificationStatus> {
         // Shown: a corrupt stored value is an error here, not the conservative reading the
         // checks use (`stored_status`).
         let recorded = CertificationStatus::stored(&self.0.status, "certification.status")?;
-        Ok(lifecycle::effective_status(
-            recorded,
-            self.0.expires_on,
-            graphql::facts(ctx)?.today,
-        ))
+        Ok(lifecycle::effective_status(recorded, self.0.expires_on, graphql::facts(ctx)?.today).into())
     }
 
     /// The last status recorded in the lifecycle, before dates are taken into account.
-    async fn recorded_status(&self) -> async_graphql::Result<CertificationStatus> {
-        Ok(CertificationStatus::stored(&self.0.status, "certification.status")?)
+    async fn recorded_status(&self) -> async_graphql::Result<enums::CertificationStatus> {
+        Ok(CertificationStatus::stored(&self.0.status, "certification.status")?.into())
     }
 
     /// Certified today.
@@ -200,10 +196,10 @@ impl CertificateVerification {
         })
     }
 
-    async fn status(&self) -> Option<CertificationStatus> {
+    async fn status(&self) -> Option<enums::CertificationStatus> {
         self.certification
             .as_ref()
-            .map(|certification| lifecycle::status_today(certification, self.today))
+            .map(|certification| lifecycle::status_today(certification, self.today).into())
     }
 
     /// When the check was made.

@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use entity::{commitment, organisation};
 
-use super::{CorridorRef, json_list};
+use super::{CorridorRef, enums, json_list};
 use crate::{
     graphql,
     ids::{self, Kind},
@@ -34,8 +34,8 @@ impl Organisation {
         &self.0.name
     }
 
-    async fn kind(&self) -> async_graphql::Result<OrganisationKind> {
-        Ok(OrganisationKind::stored(&self.0.kind, "organisation.kind")?)
+    async fn kind(&self) -> async_graphql::Result<enums::OrganisationKind> {
+        Ok(OrganisationKind::stored(&self.0.kind, "organisation.kind")?.into())
     }
 
     async fn country(&self) -> &str {
@@ -94,8 +94,8 @@ impl Commitment {
         &self.0.framework
     }
 
-    async fn scope(&self) -> async_graphql::Result<CommitmentScope> {
-        Ok(CommitmentScope::stored(&self.0.scope, "commitment.scope")?)
+    async fn scope(&self) -> async_graphql::Result<enums::CommitmentScope> {
+        Ok(CommitmentScope::stored(&self.0.scope, "commitment.scope")?.into())
     }
 
     async fn sectors(&self) -> Vec<String> {
@@ -118,8 +118,8 @@ impl Commitment {
         self.0.statement_url.as_deref()
     }
 
-    async fn status(&self) -> async_graphql::Result<CommitmentStatus> {
-        Ok(CommitmentStatus::stored(&self.0.status, "commitment.status")?)
+    async fn status(&self) -> async_graphql::Result<enums::CommitmentStatus> {
+        Ok(CommitmentStatus::stored(&self.0.status, "commitment.status")?.into())
     }
 
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {

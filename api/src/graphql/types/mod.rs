@@ -5,6 +5,7 @@ mod certification;
 mod commitment;
 mod connection;
 mod corridor;
+pub mod enums;
 mod node;
 mod recruiter;
 mod trademark;

@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{licence, recruiter};
 
-use super::{Certification, MarkRight, json_list};
+use super::{Certification, MarkRight, enums, json_list};
 use crate::{
     graphql,
     ids::{self, Kind},
@@ -120,8 +120,8 @@ impl Recruiter {
     }
 
     /// Capacity-building level reached; independent of certification.
-    async fn cbp_level(&self) -> async_graphql::Result<CbpLevel> {
-        Ok(CbpLevel::stored(&self.0.cbp_level, "recruiter.cbp_level")?)
+    async fn cbp_level(&self) -> async_graphql::Result<enums::CbpLevel> {
+        Ok(CbpLevel::stored(&self.0.cbp_level, "recruiter.cbp_level")?.into())
     }
 
     /// Certified today: a certification is `CERTIFIED` and not past its expiry date.
@@ -213,8 +213,8 @@ impl Licence {
         &self.0.licence_number
     }
 
-    async fn status(&self) -> async_graphql::Result<LicenceStatus> {
-        Ok(LicenceStatus::stored(&self.0.status, "licence.status")?)
+    async fn status(&self) -> async_graphql::Result<enums::LicenceStatus> {
+        Ok(LicenceStatus::stored(&self.0.status, "licence.status")?.into())
     }
 
     async fn valid_from(&self) -> Option<NaiveDate> {

@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use entity::trademark_right;
 
-use super::{Recruiter, json_list};
+use super::{Recruiter, enums, json_list};
 use crate::{
     graphql,
     ids::{self, Kind},
@@ -40,10 +40,11 @@ impl MarkRight {
         &self.0.mark
     }
 
-    async fn media(&self) -> Vec<Medium> {
+    async fn media(&self) -> Vec<enums::Medium> {
         json_list::<String>(&self.0.media)
             .iter()
             .filter_map(|medium| Medium::parse(medium))
+            .map(Into::into)
             .collect()
     }
 
@@ -61,8 +62,8 @@ impl MarkRight {
     }
 
     /// The recorded status; see `inForce` for whether the right applies today.
-    async fn status(&self) -> async_graphql::Result<MarkRightStatus> {
-        Ok(MarkRightStatus::stored(&self.0.status, "trademark_right.status")?)
+    async fn status(&self) -> async_graphql::Result<enums::MarkRightStatus> {
+        Ok(MarkRightStatus::stored(&self.0.status, "trademark_right.status")?.into())
     }
 
     /// Active, within its dates, and its recruiter certified today.
@@ -93,8 +94,8 @@ impl MarkUseVerification {
         self.0.status == MarkUseStatus::Allowed
     }
 
-    async fn status(&self) -> MarkUseStatus {
-        self.0.status
+    async fn status(&self) -> enums::MarkUseStatus {
+        self.0.status.into()
     }
 
     /// A sentence a person can read.

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::{training_listing, training_provider};
 
+use super::enums;
 use super::json_list;
 use crate::{
     graphql,
@@ -33,8 +34,8 @@ impl TrainingProvider {
         &self.0.name
     }
 
-    async fn kind(&self) -> async_graphql::Result<ProviderKind> {
-        Ok(ProviderKind::stored(&self.0.kind, "training_provider.kind")?)
+    async fn kind(&self) -> async_graphql::Result<enums::ProviderKind> {
+        Ok(ProviderKind::stored(&self.0.kind, "training_provider.kind")?.into())
     }
 
     async fn countries(&self) -> Vec<String> {
@@ -94,16 +95,16 @@ impl TrainingListing {
         &self.0.title
     }
 
-    async fn programme(&self) -> async_graphql::Result<Programme> {
-        Ok(Programme::stored(&self.0.programme, "training_listing.programme")?)
+    async fn programme(&self) -> async_graphql::Result<enums::Programme> {
+        Ok(Programme::stored(&self.0.programme, "training_listing.programme")?.into())
     }
 
-    async fn audience(&self) -> async_graphql::Result<Audience> {
-        Ok(Audience::stored(&self.0.audience, "training_listing.audience")?)
+    async fn audience(&self) -> async_graphql::Result<enums::Audience> {
+        Ok(Audience::stored(&self.0.audience, "training_listing.audience")?.into())
     }
 
-    async fn delivery(&self) -> async_graphql::Result<Delivery> {
-        Ok(Delivery::stored(&self.0.delivery, "training_listing.delivery")?)
+    async fn delivery(&self) -> async_graphql::Result<enums::Delivery> {
+        Ok(Delivery::stored(&self.0.delivery, "training_listing.delivery")?.into())
     }
 
     /// Where it is held; absent for online-only listings.
