@@ -8,6 +8,7 @@ pub mod corridor;
 pub mod export;
 pub mod import;
 pub mod page;
+pub mod records;
 pub mod recruiter;
 pub mod standing;
 pub mod trademark;

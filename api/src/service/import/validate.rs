@@ -1,0 +1,485 @@
+//! The rules a record obeys on its own (`validate`), and the outline of a file the write pass
+//! checks references and unique keys against.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Errors, record_type};
+use crate::service::certification::{CertificationStatus, check_transition};
+use crate::{
+    interchange::*,
+    vocab::{self, Violation, normalise_domain, normalise_key},
+};
+
+/// What the first pass keeps of every record: enough to resolve references and check unique
+/// keys against the whole file and the database before anything is written.
+#[derive(Default)]
+pub(super) struct Outline {
+    /// Where each record (type, external id) is first defined.
+    pub(super) defined: HashMap<(&'static str, String), usize>,
+    /// External ids looked up in the directory, by type: the records themselves (to update
+    /// them) and every record they refer to.
+    pub(super) wanted: HashMap<&'static str, HashSet<String>>,
+    /// Public identifiers that must be unique.
+    pub(super) keys: Vec<UniqueKey>,
+    /// Values the source spelled otherwise than canonically ([`normalise`]).
+    pub(super) normalised: usize,
+}
+
+/// A public identifier of a record in the input.
+pub(super) struct UniqueKey {
+    pub(super) line: usize,
+    /// Which identifier: slug, licence number, certificate number, trademark licence number.
+    pub(super) kind: &'static str,
+    pub(super) normalised: String,
+    /// As written, for the error message.
+    pub(super) shown: String,
+    /// The record that carries it.
+    pub(super) record: (&'static str, String),
+}
+
+impl Outline {
+    pub(super) fn add(&mut self, line: usize, record: &Record, errors: &mut Errors) {
+        let kind = record_type(record);
+        let external_id = record.external_id();
+        if let Some(first) = self.defined.get(&(kind, external_id.to_owned())) {
+            errors.push(
+                line,
+                format!("{kind} `{external_id}` is already defined on line {first}"),
+            );
+        } else {
+            self.defined.insert((kind, external_id.to_owned()), line);
+        }
+        self.want(kind, external_id);
+        let key = |kind: &'static str, value: &str| UniqueKey {
+            line,
+            kind,
+            normalised: normalise_key(value),
+            shown: value.to_owned(),
+            record: (record_type(record), external_id.to_owned()),
+        };
+        let mut keys = Vec::new();
+        match record {
+            Record::Recruiter(recruiter) => {
+                keys.push(key("slug", &recruiter.slug));
+                for identifier in &recruiter.identifiers {
+                    keys.push(key(
+                        "recruiter identifier",
+                        &vocab::normalise_org_identifier(identifier),
+                    ));
+                }
+                for licence in &recruiter.licences {
+                    keys.push(key("licence number", &licence.licence_number));
+                }
+                for partner in &recruiter.partners {
+                    self.want("recruiter", partner);
+                }
+            }
+            Record::Certification(certification) => {
+                keys.push(key("certificate number", &certification.certificate_number));
+                self.want("recruiter", &certification.recruiter);
+            }
+            Record::TrademarkRight(right) => {
+                keys.push(key("trademark licence number", &right.licence_number));
+                self.want("recruiter", &right.recruiter);
+            }
+            Record::Commitment(commitment) => self.want("organisation", &commitment.organisation),
+            Record::TrainingListing(listing) => self.want("training_provider", &listing.provider),
+            Record::Organisation(organisation) => {
+                for identifier in &organisation.identifiers {
+                    keys.push(key(
+                        "organisation identifier",
+                        &vocab::normalise_org_identifier(identifier),
+                    ));
+                }
+            }
+            Record::TrainingProvider(_) => {}
+        }
+        self.keys.extend(keys);
+    }
+
+    pub(super) fn want(&mut self, kind: &'static str, external_id: &str) {
+        let wanted = self.wanted.entry(kind).or_default();
+        if !wanted.contains(external_id) {
+            wanted.insert(external_id.to_owned());
+        }
+    }
+}
+
+/// Every rule a record obeys on its own (references and uniqueness are checked when writing).
+pub fn validate(record: &Record) -> Vec<Violation> {
+    let mut check = Checker::default();
+    check.run(vocab::check_not_blank(record.external_id(), "external_id"));
+    match record {
+        Record::Recruiter(recruiter) => check.recruiter(recruiter),
+        Record::Certification(certification) => check.certification(certification),
+        Record::TrademarkRight(right) => check.trademark_right(right),
+        Record::Organisation(organisation) => {
+            check.run(vocab::check_not_blank(&organisation.name, "name"));
+            check.run(vocab::check_vocab(
+                &organisation.kind,
+                "organisation kind",
+                vocab::OrganisationKind::VALUES,
+            ));
+            check.run(vocab::check_country(&organisation.country));
+            if let Some(sector) = &organisation.sector {
+                check.run(vocab::check_vocab(sector, "sector", vocab::SECTORS));
+            }
+            check.optional_url(organisation.website.as_deref(), "website");
+            check.identifiers(&organisation.identifiers);
+        }
+        Record::Commitment(commitment) => {
+            check.run(vocab::check_not_blank(&commitment.framework, "framework"));
+            check.run(vocab::check_vocab(
+                &commitment.scope,
+                "commitment scope",
+                vocab::CommitmentScope::VALUES,
+            ));
+            check.run(vocab::check_vocab(
+                &commitment.status,
+                "commitment status",
+                vocab::CommitmentStatus::VALUES,
+            ));
+            check.sectors(&commitment.sectors, false);
+            check.corridors(&commitment.corridors, false);
+            check.optional_url(commitment.statement_url.as_deref(), "statement_url");
+        }
+        Record::TrainingProvider(provider) => {
+            check.run(vocab::check_not_blank(&provider.name, "name"));
+            check.run(vocab::check_vocab(
+                &provider.kind,
+                "provider kind",
+                vocab::ProviderKind::VALUES,
+            ));
+            check.countries(&provider.countries);
+            check.languages(&provider.languages, true);
+            check.optional_url(provider.website.as_deref(), "website");
+        }
+        Record::TrainingListing(listing) => check.training_listing(listing),
+    }
+    check.violations
+}
+
+#[derive(Default)]
+pub(super) struct Checker {
+    pub(super) violations: Vec<Violation>,
+}
+
+impl Checker {
+    pub(super) fn run(&mut self, result: Result<(), Violation>) {
+        if let Err(violation) = result {
+            self.violations.push(violation);
+        }
+    }
+
+    pub(super) fn optional_url(&mut self, url: Option<&str>, what: &str) {
+        if let Some(url) = url {
+            self.run(vocab::check_url(url, what));
+        }
+    }
+
+    pub(super) fn optional_text(&mut self, text: Option<&str>, what: &str) {
+        if let Some(text) = text {
+            self.run(vocab::check_not_blank(text, what));
+        }
+    }
+
+    pub(super) fn languages(&mut self, languages: &[String], required: bool) {
+        if required && languages.is_empty() {
+            self.violations
+                .push("languages must name at least one ISO 639-1 code".to_owned());
+        }
+        for language in languages {
+            self.run(vocab::check_language(language));
+        }
+        self.no_duplicates(languages, "languages");
+    }
+
+    pub(super) fn countries(&mut self, countries: &[String]) {
+        for country in countries {
+            self.run(vocab::check_country(country));
+        }
+        self.no_duplicates(countries, "countries");
+    }
+
+    pub(super) fn sectors(&mut self, sectors: &[String], required: bool) {
+        if required && sectors.is_empty() {
+            self.violations.push("sectors must name at least one sector".to_owned());
+        }
+        for sector in sectors {
+            self.run(vocab::check_vocab(sector, "sector", vocab::SECTORS));
+        }
+        self.no_duplicates(sectors, "sectors");
+    }
+
+    pub(super) fn corridors(&mut self, corridors: &[CorridorRecord], required: bool) {
+        if required && corridors.is_empty() {
+            self.violations
+                .push("corridors must name at least one origin -> destination pair".to_owned());
+        }
+        for corridor in corridors {
+            self.run(vocab::check_country(&corridor.origin));
+            self.run(vocab::check_country(&corridor.destination));
+            if corridor.origin == corridor.destination {
+                self.violations.push(format!(
+                    "corridor {0} -> {0} has the same origin and destination",
+                    corridor.origin
+                ));
+            }
+        }
+        let unique: HashSet<&CorridorRecord> = corridors.iter().collect();
+        if unique.len() != corridors.len() {
+            self.violations
+                .push("corridors lists the same corridor twice".to_owned());
+        }
+    }
+
+    pub(super) fn no_duplicates(&mut self, values: &[String], what: &str) {
+        let unique: HashSet<&String> = values.iter().collect();
+        if unique.len() != values.len() {
+            self.violations.push(format!("{what} lists the same value twice"));
+        }
+    }
+
+    pub(super) fn identifiers(&mut self, identifiers: &[String]) {
+        if identifiers.len() > 20 {
+            self.violations
+                .push(format!("{} identifiers; at most 20 may be listed", identifiers.len()));
+        }
+        for identifier in identifiers {
+            self.run(vocab::check_org_identifier(identifier));
+        }
+    }
+
+    pub(super) fn recruiter(&mut self, recruiter: &RecruiterRecord) {
+        self.run(vocab::check_not_blank(&recruiter.legal_name, "legal_name"));
+        for name in recruiter.trading_names.iter().chain(&recruiter.former_names) {
+            self.run(vocab::check_not_blank(name, "a trading or former name"));
+        }
+        self.run(vocab::check_slug(&recruiter.slug));
+        self.run(vocab::check_country(&recruiter.country));
+        self.identifiers(&recruiter.identifiers);
+        self.optional_text(recruiter.city.as_deref(), "city");
+        self.optional_text(recruiter.address.as_deref(), "address");
+        self.optional_text(recruiter.phone.as_deref(), "phone");
+        self.optional_url(recruiter.website.as_deref(), "website");
+        if let Some(email) = &recruiter.email {
+            let valid = email
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+            if !valid {
+                self.violations
+                    .push(format!("email `{email}` is not an e-mail address"));
+            }
+        }
+        if let Some(description) = &recruiter.description
+            && description.chars().count() > 5_000
+        {
+            self.violations
+                .push("description is longer than 5000 characters".to_owned());
+        }
+        self.languages(&recruiter.languages, true);
+        self.sectors(&recruiter.sectors, true);
+        self.corridors(&recruiter.corridors, true);
+        self.run(vocab::check_vocab(
+            &recruiter.cbp_level,
+            "cbp_level",
+            vocab::CbpLevel::VALUES,
+        ));
+        for licence in &recruiter.licences {
+            self.run(vocab::check_not_blank(
+                &licence.issuing_authority,
+                "licence issuing_authority",
+            ));
+            self.run(vocab::check_country(&licence.country));
+            self.run(vocab::check_not_blank(&licence.licence_number, "licence_number"));
+            self.run(vocab::check_vocab(
+                &licence.status,
+                "licence status",
+                vocab::LicenceStatus::VALUES,
+            ));
+            self.run(vocab::check_date_order(
+                licence.valid_from,
+                licence.valid_until,
+                "valid_from",
+                "valid_until",
+            ));
+        }
+        self.no_duplicates(&recruiter.partners, "partners");
+    }
+
+    pub(super) fn certification(&mut self, certification: &CertificationRecord) {
+        self.run(vocab::check_not_blank(
+            &certification.certificate_number,
+            "certificate_number",
+        ));
+        self.run(vocab::check_not_blank(&certification.scheme, "scheme"));
+        self.optional_text(certification.certification_body.as_deref(), "certification_body");
+        self.run(vocab::check_date_order(
+            certification.issued_on,
+            certification.expires_on,
+            "issued_on",
+            "expires_on",
+        ));
+        self.corridors(&certification.scope_corridors, false);
+        self.sectors(&certification.scope_sectors, false);
+        let Some(status) = CertificationStatus::parse(&certification.status) else {
+            let allowed: Vec<&str> = CertificationStatus::ALL.iter().map(|status| status.as_str()).collect();
+            self.run(vocab::check_vocab(
+                &certification.status,
+                "certification status",
+                &allowed,
+            ));
+            return;
+        };
+        self.history(&certification.status_history, status);
+        let ever_certified = certification
+            .status_history
+            .iter()
+            .any(|change| change.to == "certified");
+        let has_dates = certification.issued_on.is_some() && certification.expires_on.is_some();
+        if ever_certified && !has_dates {
+            self.violations
+                .push("issued_on and expires_on are required once a certification has been certified".to_owned());
+        }
+        if !ever_certified && (certification.issued_on.is_some() || certification.expires_on.is_some()) {
+            self.violations
+                .push("issued_on and expires_on must be null before the first certification".to_owned());
+        }
+    }
+
+    pub(super) fn history(&mut self, history: &[StatusChangeRecord], status: CertificationStatus) {
+        let Some(last) = history.last() else {
+            self.violations
+                .push("status_history must contain at least the application entry".to_owned());
+            return;
+        };
+        let mut previous: Option<&StatusChangeRecord> = None;
+        for (position, change) in history.iter().enumerate() {
+            let entry = position + 1;
+            let from = change
+                .from
+                .as_deref()
+                .map(|from| (from, CertificationStatus::parse(from)));
+            let Some(to) = CertificationStatus::parse(&change.to) else {
+                self.violations
+                    .push(format!("status_history entry {entry}: unknown status `{}`", change.to));
+                continue;
+            };
+            let from_status = match from {
+                Some((text, None)) => {
+                    self.violations
+                        .push(format!("status_history entry {entry}: unknown status `{text}`"));
+                    continue;
+                }
+                Some((_, Some(status))) => Some(status),
+                None => None,
+            };
+            let expected_from = previous.map(|previous| previous.to.as_str());
+            if change.from.as_deref() != expected_from {
+                self.violations.push(format!(
+                    "status_history entry {entry}: `from` is {:?} but the previous entry ended in {:?}",
+                    change.from, expected_from
+                ));
+            } else if let Err(violation) = check_transition(from_status, to) {
+                self.violations
+                    .push(format!("status_history entry {entry}: {violation}"));
+            }
+            if previous.is_some_and(|previous| change.at < previous.at) {
+                self.violations.push(format!(
+                    "status_history entry {entry}: `at` is earlier than the entry before it"
+                ));
+            }
+            self.run(vocab::check_not_blank(&change.reason, "reason"));
+            self.run(vocab::check_not_blank(&change.recorded_by, "recorded_by"));
+            previous = Some(change);
+        }
+        if last.to != status.as_str() {
+            self.violations.push(format!(
+                "status is {} but the last status_history entry is {}",
+                status.as_str(),
+                last.to
+            ));
+        }
+    }
+
+    pub(super) fn trademark_right(&mut self, right: &TrademarkRightRecord) {
+        self.run(vocab::check_not_blank(&right.licence_number, "licence_number"));
+        self.run(vocab::check_not_blank(&right.mark, "mark"));
+        if right.media.is_empty() {
+            self.violations.push("media must name at least one medium".to_owned());
+        }
+        for medium in &right.media {
+            self.run(vocab::check_vocab(medium, "medium", vocab::Medium::VALUES));
+        }
+        self.no_duplicates(&right.media, "media");
+        for domain in &right.domains {
+            self.run(vocab::check_domain(domain));
+            if normalise_domain(domain) != *domain {
+                self.violations.push(format!(
+                    "domain `{domain}` must be written as `{}`",
+                    normalise_domain(domain)
+                ));
+            }
+        }
+        self.no_duplicates(&right.domains, "domains");
+        self.run(vocab::check_date_order(
+            Some(right.granted_on),
+            right.expires_on,
+            "granted_on",
+            "expires_on",
+        ));
+        self.run(vocab::check_vocab(
+            &right.status,
+            "trademark right status",
+            vocab::MarkRightStatus::VALUES,
+        ));
+    }
+
+    pub(super) fn training_listing(&mut self, listing: &TrainingListingRecord) {
+        self.run(vocab::check_not_blank(&listing.title, "title"));
+        self.run(vocab::check_vocab(
+            &listing.programme,
+            "programme",
+            vocab::Programme::VALUES,
+        ));
+        self.run(vocab::check_vocab(
+            &listing.audience,
+            "audience",
+            vocab::Audience::VALUES,
+        ));
+        self.run(vocab::check_vocab(
+            &listing.delivery,
+            "delivery",
+            vocab::Delivery::VALUES,
+        ));
+        match &listing.country {
+            Some(country) => self.run(vocab::check_country(country)),
+            None if listing.delivery != "online" => {
+                self.violations
+                    .push(format!("country is required for {} delivery", listing.delivery));
+            }
+            None => {}
+        }
+        self.optional_text(listing.city.as_deref(), "city");
+        self.languages(&listing.languages, true);
+        self.run(vocab::check_date_order(
+            listing.starts_on,
+            listing.ends_on,
+            "starts_on",
+            "ends_on",
+        ));
+        if let Some(fee) = &listing.fee {
+            let (whole, fraction) = fee.amount.split_once('.').unwrap_or((&fee.amount, ""));
+            let valid = !whole.is_empty()
+                && whole.bytes().all(|byte| byte.is_ascii_digit())
+                && fraction.len() <= 4
+                && fraction.bytes().all(|byte| byte.is_ascii_digit());
+            if !valid {
+                self.violations
+                    .push(format!("fee amount `{}` is not a decimal such as `150.00`", fee.amount));
+            }
+            self.run(vocab::check_currency(&fee.currency));
+        }
+        self.optional_url(listing.registration_url.as_deref(), "registration_url");
+    }
+}

@@ -1,0 +1,470 @@
+//! How each interchange record maps to its rows and back: the one place import (record -> row,
+//! `*_row`) and export (row -> record, `*_record`) share, so a field added to the format is
+//! added here in both directions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    certification, commitment, licence, organisation, recruiter, status_change, trademark_right, training_listing,
+    training_provider,
+};
+use sea_orm::{ActiveValue::Set, DerivePartialModel};
+use serde::de::DeserializeOwned;
+
+use crate::{
+    error::{AppError, AppResult},
+    interchange::*,
+    vocab::normalise_key,
+};
+
+// ---- record -> row (import) ----
+
+/// The `recruiter` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn recruiter_row(record: &RecruiterRecord, id: i64) -> recruiter::ActiveModel {
+    recruiter::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        slug: Set(record.slug.clone()),
+        slug_key: Set(normalise_key(&record.slug)),
+        legal_name: Set(record.legal_name.trim().to_owned()),
+        trading_names: Set(crate::db::to_json_text(&record.trading_names)),
+        former_names: Set(crate::db::to_json_text(&record.former_names)),
+        country: Set(record.country.clone()),
+        city: Set(record.city.clone()),
+        address: Set(record.address.clone()),
+        website: Set(record.website.clone()),
+        email: Set(record.email.clone()),
+        phone: Set(record.phone.clone()),
+        description: Set(record.description.clone()),
+        languages: Set(crate::db::to_json_text(&record.languages)),
+        sectors: Set(crate::db::to_json_text(&record.sectors)),
+        corridors: Set(crate::db::to_json_text(&record.corridors)),
+        cbp_level: Set(record.cbp_level.clone()),
+        identifiers: Set(crate::db::to_json_text(&record.identifiers)),
+        ..Default::default()
+    }
+}
+
+/// The `certification` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn certification_row(
+    record: &CertificationRecord,
+    id: i64,
+    recruiter_id: i64,
+) -> certification::ActiveModel {
+    certification::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        recruiter_id: Set(recruiter_id),
+        certificate_number: Set(record.certificate_number.clone()),
+        number_key: Set(normalise_key(&record.certificate_number)),
+        scheme: Set(record.scheme.clone()),
+        certification_body: Set(record.certification_body.clone()),
+        status: Set(record.status.clone()),
+        issued_on: Set(record.issued_on),
+        expires_on: Set(record.expires_on),
+        scope_corridors: Set(crate::db::to_json_text(&record.scope_corridors)),
+        scope_sectors: Set(crate::db::to_json_text(&record.scope_sectors)),
+        ..Default::default()
+    }
+}
+
+/// The `trademark_right` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn trademark_right_row(
+    record: &TrademarkRightRecord,
+    id: i64,
+    recruiter_id: i64,
+) -> trademark_right::ActiveModel {
+    trademark_right::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        recruiter_id: Set(recruiter_id),
+        licence_number: Set(record.licence_number.clone()),
+        number_key: Set(normalise_key(&record.licence_number)),
+        mark: Set(record.mark.clone()),
+        media: Set(crate::db::to_json_text(&record.media)),
+        domains: Set(crate::db::to_json_text(&record.domains)),
+        granted_on: Set(record.granted_on),
+        expires_on: Set(record.expires_on),
+        status: Set(record.status.clone()),
+        ..Default::default()
+    }
+}
+
+/// The `organisation` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn organisation_row(record: &OrganisationRecord, id: i64) -> organisation::ActiveModel {
+    organisation::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.clone()),
+        kind: Set(record.kind.clone()),
+        country: Set(record.country.clone()),
+        sector: Set(record.sector.clone()),
+        website: Set(record.website.clone()),
+        identifiers: Set(crate::db::to_json_text(&record.identifiers)),
+        ..Default::default()
+    }
+}
+
+/// The `commitment` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn commitment_row(record: &CommitmentRecord, id: i64, organisation_id: i64) -> commitment::ActiveModel {
+    commitment::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        organisation_id: Set(organisation_id),
+        framework: Set(record.framework.clone()),
+        scope: Set(record.scope.clone()),
+        sectors: Set(crate::db::to_json_text(&record.sectors)),
+        corridors: Set(crate::db::to_json_text(&record.corridors)),
+        made_on: Set(record.made_on),
+        statement_url: Set(record.statement_url.clone()),
+        status: Set(record.status.clone()),
+        ..Default::default()
+    }
+}
+
+/// The `training_provider` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn training_provider_row(record: &TrainingProviderRecord, id: i64) -> training_provider::ActiveModel {
+    training_provider::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.clone()),
+        kind: Set(record.kind.clone()),
+        countries: Set(crate::db::to_json_text(&record.countries)),
+        languages: Set(crate::db::to_json_text(&record.languages)),
+        website: Set(record.website.clone()),
+        ..Default::default()
+    }
+}
+
+/// The `training_listing` row of a record (without the columns every record table shares, which the
+/// writer sets).
+pub(crate) fn training_listing_row(
+    record: &TrainingListingRecord,
+    id: i64,
+    provider_id: i64,
+) -> training_listing::ActiveModel {
+    training_listing::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        provider_id: Set(provider_id),
+        title: Set(record.title.clone()),
+        programme: Set(record.programme.clone()),
+        audience: Set(record.audience.clone()),
+        delivery: Set(record.delivery.clone()),
+        country: Set(record.country.clone()),
+        city: Set(record.city.clone()),
+        languages: Set(crate::db::to_json_text(&record.languages)),
+        starts_on: Set(record.starts_on),
+        ends_on: Set(record.ends_on),
+        fee_amount: Set(record.fee.as_ref().map(|fee| fee.amount.clone())),
+        fee_currency: Set(record.fee.as_ref().map(|fee| fee.currency.clone())),
+        registration_url: Set(record.registration_url.clone()),
+        ..Default::default()
+    }
+}
+
+// ---- row -> record (export) ----
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "recruiter::Entity")]
+pub(crate) struct RecruiterRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) slug: String,
+    pub(crate) legal_name: String,
+    pub(crate) trading_names: String,
+    pub(crate) former_names: String,
+    pub(crate) country: String,
+    pub(crate) city: Option<String>,
+    pub(crate) address: Option<String>,
+    pub(crate) website: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) languages: String,
+    pub(crate) sectors: String,
+    pub(crate) corridors: String,
+    pub(crate) cbp_level: String,
+    pub(crate) identifiers: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "licence::Entity")]
+pub(crate) struct LicenceRow {
+    pub(crate) id: i64,
+    pub(crate) recruiter_id: i64,
+    pub(crate) position: i32,
+    pub(crate) issuing_authority: String,
+    pub(crate) country: String,
+    pub(crate) licence_number: String,
+    pub(crate) status: String,
+    pub(crate) valid_from: Option<NaiveDate>,
+    pub(crate) valid_until: Option<NaiveDate>,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "certification::Entity")]
+pub(crate) struct CertificationRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) recruiter_id: i64,
+    pub(crate) certificate_number: String,
+    pub(crate) scheme: String,
+    pub(crate) certification_body: Option<String>,
+    pub(crate) status: String,
+    pub(crate) issued_on: Option<NaiveDate>,
+    pub(crate) expires_on: Option<NaiveDate>,
+    pub(crate) scope_corridors: String,
+    pub(crate) scope_sectors: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "status_change::Entity")]
+pub(crate) struct StatusChangeRow {
+    pub(crate) id: i64,
+    pub(crate) certification_id: i64,
+    pub(crate) from_status: Option<String>,
+    pub(crate) to_status: String,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) reason: String,
+    pub(crate) recorded_by: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "trademark_right::Entity")]
+pub(crate) struct TrademarkRightRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) recruiter_id: i64,
+    pub(crate) licence_number: String,
+    pub(crate) mark: String,
+    pub(crate) media: String,
+    pub(crate) domains: String,
+    pub(crate) granted_on: NaiveDate,
+    pub(crate) expires_on: Option<NaiveDate>,
+    pub(crate) status: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "organisation::Entity")]
+pub(crate) struct OrganisationRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) country: String,
+    pub(crate) sector: Option<String>,
+    pub(crate) website: Option<String>,
+    pub(crate) identifiers: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "commitment::Entity")]
+pub(crate) struct CommitmentRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) organisation_id: i64,
+    pub(crate) framework: String,
+    pub(crate) scope: String,
+    pub(crate) sectors: String,
+    pub(crate) corridors: String,
+    pub(crate) made_on: NaiveDate,
+    pub(crate) statement_url: Option<String>,
+    pub(crate) status: String,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "training_provider::Entity")]
+pub(crate) struct ProviderRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) countries: String,
+    pub(crate) languages: String,
+    pub(crate) website: Option<String>,
+}
+
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "training_listing::Entity")]
+pub(crate) struct ListingRow {
+    pub(crate) id: i64,
+    pub(crate) external_id: String,
+    pub(crate) provider_id: i64,
+    pub(crate) title: String,
+    pub(crate) programme: String,
+    pub(crate) audience: String,
+    pub(crate) delivery: String,
+    pub(crate) country: Option<String>,
+    pub(crate) city: Option<String>,
+    pub(crate) languages: String,
+    pub(crate) starts_on: Option<NaiveDate>,
+    pub(crate) ends_on: Option<NaiveDate>,
+    pub(crate) fee_amount: Option<String>,
+    pub(crate) fee_currency: Option<String>,
+    pub(crate) registration_url: Option<String>,
+}
+
+fn json_list<T: DeserializeOwned>(text: &str, column: &str, external_id: &str) -> AppResult<Vec<T>> {
+    serde_json::from_str(text).map_err(|error| {
+        AppError::internal(anyhow::anyhow!(
+            "column `{column}` of `{external_id}` is not a JSON array: {error}"
+        ))
+    })
+}
+
+pub(crate) fn recruiter_record(
+    row: RecruiterRow,
+    partners: Vec<String>,
+    licences: Vec<LicenceRow>,
+) -> AppResult<RecruiterRecord> {
+    let id = row.external_id.as_str();
+    Ok(RecruiterRecord {
+        trading_names: json_list(&row.trading_names, "trading_names", id)?,
+        former_names: json_list(&row.former_names, "former_names", id)?,
+        languages: json_list(&row.languages, "languages", id)?,
+        sectors: json_list(&row.sectors, "sectors", id)?,
+        corridors: json_list::<CorridorRecord>(&row.corridors, "corridors", id)?,
+        identifiers: json_list(&row.identifiers, "identifiers", id)?,
+        external_id: row.external_id,
+        legal_name: row.legal_name,
+        slug: row.slug,
+        country: row.country,
+        city: row.city,
+        address: row.address,
+        website: row.website,
+        email: row.email,
+        phone: row.phone,
+        description: row.description,
+        cbp_level: row.cbp_level,
+        licences: licences
+            .into_iter()
+            .map(|licence| LicenceRecord {
+                issuing_authority: licence.issuing_authority,
+                country: licence.country,
+                licence_number: licence.licence_number,
+                status: licence.status,
+                valid_from: licence.valid_from,
+                valid_until: licence.valid_until,
+            })
+            .collect(),
+        partners,
+    })
+}
+
+pub(crate) fn certification_record(
+    row: CertificationRow,
+    recruiter: String,
+    history: Vec<StatusChangeRow>,
+) -> AppResult<CertificationRecord> {
+    let id = row.external_id.as_str();
+    Ok(CertificationRecord {
+        scope_corridors: json_list(&row.scope_corridors, "scope_corridors", id)?,
+        scope_sectors: json_list(&row.scope_sectors, "scope_sectors", id)?,
+        external_id: row.external_id,
+        recruiter,
+        certificate_number: row.certificate_number,
+        scheme: row.scheme,
+        certification_body: row.certification_body,
+        status: row.status,
+        issued_on: row.issued_on,
+        expires_on: row.expires_on,
+        status_history: history
+            .into_iter()
+            .map(|change| StatusChangeRecord {
+                from: change.from_status,
+                to: change.to_status,
+                at: change.at,
+                reason: change.reason,
+                recorded_by: change.recorded_by,
+            })
+            .collect(),
+    })
+}
+
+pub(crate) fn trademark_right_record(row: TrademarkRightRow, recruiter: String) -> AppResult<TrademarkRightRecord> {
+    let id = row.external_id.as_str();
+    Ok(TrademarkRightRecord {
+        media: json_list(&row.media, "media", id)?,
+        domains: json_list(&row.domains, "domains", id)?,
+        external_id: row.external_id,
+        recruiter,
+        licence_number: row.licence_number,
+        mark: row.mark,
+        granted_on: row.granted_on,
+        expires_on: row.expires_on,
+        status: row.status,
+    })
+}
+
+pub(crate) fn organisation_record(row: OrganisationRow) -> AppResult<OrganisationRecord> {
+    Ok(OrganisationRecord {
+        identifiers: json_list(&row.identifiers, "identifiers", &row.external_id)?,
+        external_id: row.external_id,
+        name: row.name,
+        kind: row.kind,
+        country: row.country,
+        sector: row.sector,
+        website: row.website,
+    })
+}
+
+pub(crate) fn commitment_record(row: CommitmentRow, organisation: String) -> AppResult<CommitmentRecord> {
+    let id = row.external_id.as_str();
+    Ok(CommitmentRecord {
+        sectors: json_list(&row.sectors, "sectors", id)?,
+        corridors: json_list(&row.corridors, "corridors", id)?,
+        external_id: row.external_id,
+        organisation,
+        framework: row.framework,
+        scope: row.scope,
+        made_on: row.made_on,
+        statement_url: row.statement_url,
+        status: row.status,
+    })
+}
+
+pub(crate) fn provider_record(row: ProviderRow) -> AppResult<TrainingProviderRecord> {
+    let id = row.external_id.as_str();
+    Ok(TrainingProviderRecord {
+        countries: json_list(&row.countries, "countries", id)?,
+        languages: json_list(&row.languages, "languages", id)?,
+        external_id: row.external_id,
+        name: row.name,
+        kind: row.kind,
+        website: row.website,
+    })
+}
+
+pub(crate) fn listing_record(row: ListingRow, provider: String) -> AppResult<TrainingListingRecord> {
+    let id = row.external_id.as_str();
+    let fee = match (row.fee_amount, row.fee_currency) {
+        (Some(amount), Some(currency)) => Some(FeeRecord { amount, currency }),
+        (None, None) => None,
+        _ => {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "training listing `{id}` has a fee amount without a currency or the reverse"
+            )));
+        }
+    };
+    Ok(TrainingListingRecord {
+        languages: json_list(&row.languages, "languages", id)?,
+        external_id: row.external_id,
+        provider,
+        title: row.title,
+        programme: row.programme,
+        audience: row.audience,
+        delivery: row.delivery,
+        country: row.country,
+        city: row.city,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        fee,
+        registration_url: row.registration_url,
+    })
+}
