@@ -2,8 +2,9 @@
 //!
 //! The directory starts with data so that every page, filter and script has something real to
 //! show, and the same generator at scale feeds the benchmarks. Everything is drawn from a seeded
-//! ChaCha8 stream and fixed tables (never the clock, never a hash-map iteration order), so the
-//! output is byte-identical on every run and platform. The records obey the import rules of
+//! ChaCha8 stream and fixed tables (the JSON files of `sample/data/`, compiled in; never the
+//! clock, never a hash-map iteration order), so the output is byte-identical on every run and
+//! platform. The records obey the import rules of
 //! `shared/spec/interchange.md` because they go through the same validator as any bulk import:
 //! references only point backwards, quoted identifiers are unique case- and space-insensitively,
 //! and every certification history follows the lifecycle of `shared/spec/domain.md`.
@@ -11,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use rand::seq::SliceRandom;
@@ -195,15 +197,64 @@ const SCHEME: &str = "Ethical Recruitment Standard 2.0";
 const MARK: &str = "ERS Certified Recruiter";
 const SECRETARIAT: &str = "secretariat";
 
+// ---------------------------------------------------------------------------------------------
+// The fixed tables: data files in `sample/data/`, compiled in and read once
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a table compiled in from `sample/data/`, borrowing its strings from the binary. The
+/// files are part of the source: a broken one fails every test of this crate at once.
+fn table<T: serde::Deserialize<'static>>(name: &str, json: &'static str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|error| panic!("sample/data/{name} does not parse: {error}"))
+}
+
+/// Naming styles by name: how agencies of a country name themselves, in their script and in
+/// English.
+static STYLES: LazyLock<HashMap<&'static str, Style>> =
+    LazyLock::new(|| table("styles.json", include_str!("../data/styles.json")));
+
+/// Where agencies are registered and where workers go, with their naming styles resolved.
+static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
+    let mut countries: Vec<Country> = table("countries.json", include_str!("../data/countries.json"));
+    for country in &mut countries {
+        country.styles = country
+            .style_names
+            .iter()
+            .map(|(name, weight)| {
+                let style = STYLES
+                    .get(name)
+                    .unwrap_or_else(|| panic!("sample/data/countries.json: no style `{name}` in styles.json"));
+                (style, *weight)
+            })
+            .collect();
+    }
+    countries
+});
+
 /// Certification bodies that audit against the standard (invented names).
-const CERTIFICATION_BODIES: &[&str] = &[
-    "Sentinel Certification Ltd.",
-    "Northstar Assurance Pte. Ltd.",
-    "Equitas Audit Services S.A.",
-    "Crescent Compliance Certification LLC",
-    "Kestrel Social Assurance GmbH",
-    "Lotus Verification Co., Ltd.",
-];
+static CERTIFICATION_BODIES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    table(
+        "certification_bodies.json",
+        include_str!("../data/certification_bodies.json"),
+    )
+});
+
+/// Brands, suppliers, employers and associations: (name, kind, country, sector, host of the
+/// website).
+type OrganisationRow = (&'static str, &'static str, &'static str, &'static str, &'static str);
+static ORGANISATIONS: LazyLock<Vec<OrganisationRow>> =
+    LazyLock::new(|| table("organisations.json", include_str!("../data/organisations.json")));
+
+/// Training providers (invented names).
+static PROVIDERS: LazyLock<Vec<Provider>> =
+    LazyLock::new(|| table("providers.json", include_str!("../data/providers.json")));
+
+/// Training programmes and how many listings each has.
+static PROGRAMMES: LazyLock<Vec<Programme>> =
+    LazyLock::new(|| table("programmes.json", include_str!("../data/programmes.json")));
+
+/// Rough local value of one US dollar, for fees in the listing's currency.
+static EXCHANGE_RATES: LazyLock<Vec<(&'static str, f64)>> =
+    LazyLock::new(|| table("exchange_rates.json", include_str!("../data/exchange_rates.json")));
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid calendar date in a table")
@@ -228,7 +279,7 @@ fn history_end() -> NaiveDate {
 type W = (&'static str, &'static str);
 
 /// Order of the name parts (adjective, place, modifier, core).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, serde::Deserialize)]
 enum Order {
     /// "Golden Himalayan Overseas Manpower"
     Pmc,
@@ -239,6 +290,7 @@ enum Order {
 }
 
 /// A legal form: English suffix, and the words before and after the name in the own language.
+#[derive(serde::Deserialize)]
 struct Entity {
     latin: &'static str,
     before: &'static str,
@@ -247,27 +299,19 @@ struct Entity {
     plain_only: bool,
 }
 
-const fn ent(latin: &'static str, before: &'static str, after: &'static str) -> Entity {
-    Entity {
-        latin,
-        before,
-        after,
-        plain_only: false,
-    }
-}
-
+#[derive(serde::Deserialize)]
 struct Style {
     /// Share of agencies registered under the own-language name (the rest register the English one).
     native_share: f64,
     /// Share of agencies that also publish the English name as a trading name when it differs.
     trading_share: f64,
     adjective_share: f64,
-    adjectives: &'static [W],
-    places: &'static [W],
+    adjectives: Vec<W>,
+    places: Vec<W>,
     modifier_share: f64,
-    modifiers: &'static [W],
-    cores: &'static [W],
-    entities: &'static [Entity],
+    modifiers: Vec<W>,
+    cores: Vec<W>,
+    entities: Vec<Entity>,
     order: Order,
     latin_order: Order,
     /// Between words in the own language ("" for Thai, Chinese, Japanese, Korean).
@@ -284,1204 +328,11 @@ impl Style {
     }
 }
 
-const BASE_STYLE: Style = Style {
-    native_share: 1.0,
-    trading_share: 1.0,
-    adjective_share: 0.3,
-    adjectives: &[],
-    places: &[],
-    modifier_share: 0.6,
-    modifiers: &[],
-    cores: &[],
-    entities: &[],
-    order: Order::Pmc,
-    latin_order: Order::Pmc,
-    joiner: " ",
-    entity_gap: " ",
-};
-
-const NEPALI: Style = Style {
-    native_share: 0.6,
-    adjectives: &[
-        ("New", "न्यू"),
-        ("Royal", "रोयल"),
-        ("Golden", "गोल्डेन"),
-        ("Shree", "श्री"),
-        ("Grand", "ग्राण्ड"),
-        ("Great", "ग्रेट"),
-    ],
-    places: &[
-        ("Himalayan", "हिमालयन"),
-        ("Everest", "एभरेष्ट"),
-        ("Annapurna", "अन्नपूर्ण"),
-        ("Sagarmatha", "सगरमाथा"),
-        ("Gorkha", "गोरखा"),
-        ("Lumbini", "लुम्बिनी"),
-        ("Sunkoshi", "सुनकोशी"),
-        ("Makalu", "मकालु"),
-        ("Dhaulagiri", "धौलागिरी"),
-        ("Manaslu", "मनास्लु"),
-        ("Kanchenjunga", "कञ्चनजङ्घा"),
-        ("Pashupati", "पशुपति"),
-        ("Bagmati", "बागमती"),
-        ("Koshi", "कोशी"),
-        ("Gandaki", "गण्डकी"),
-        ("Karnali", "कर्णाली"),
-        ("Mechi", "मेची"),
-        ("Trishuli", "त्रिशूली"),
-        ("Rara", "रारा"),
-        ("Phewa", "फेवा"),
-        ("Shikhar", "शिखर"),
-        ("Suryodaya", "सूर्योदय"),
-        ("Naya Bihani", "नयाँ बिहानी"),
-        ("Samriddhi", "समृद्धि"),
-        ("Shubhayatra", "शुभयात्रा"),
-        ("Machhapuchchhre", "माछापुच्छ्रे"),
-        ("Ganesh Himal", "गणेश हिमाल"),
-        ("Langtang", "लाङटाङ"),
-        ("Nilgiri", "नीलगिरी"),
-        ("Mustang", "मुस्ताङ"),
-    ],
-    modifiers: &[
-        ("Overseas", "ओभरसिज"),
-        ("International", "इन्टरनेशनल"),
-        ("Global", "ग्लोबल"),
-        ("Gulf", "गल्फ"),
-        ("Asia", "एसिया"),
-    ],
-    cores: &[
-        ("Manpower", "म्यानपावर"),
-        ("Manpower Services", "म्यानपावर सर्भिसेस"),
-        ("Human Resources", "ह्युमन रिसोर्स"),
-        ("Employment Services", "इम्प्लोयमेन्ट सर्भिसेस"),
-        ("Recruitment", "रिक्रुटमेन्ट"),
-        ("Placement Services", "प्लेसमेन्ट सर्भिसेस"),
-        ("HR Solutions", "एचआर सोलुसन्स"),
-        ("Job Consultancy", "जब कन्सल्टेन्सी"),
-        ("Manpower Consultancy", "म्यानपावर कन्सल्टेन्सी"),
-    ],
-    entities: &[
-        ent("Pvt. Ltd.", "", "प्रा. लि."),
-        ent("Private Limited", "", "प्राइभेट लिमिटेड"),
-    ],
-    ..BASE_STYLE
-};
-
-const HINDI: Style = Style {
-    native_share: 0.4,
-    adjectives: &[
-        ("New", "न्यू"),
-        ("Royal", "रॉयल"),
-        ("Golden", "गोल्डन"),
-        ("Grand", "ग्रैंड"),
-        ("Perfect", "परफेक्ट"),
-    ],
-    places: &[
-        ("Shree Balaji", "श्री बालाजी"),
-        ("Sai Kripa", "साई कृपा"),
-        ("Ganga", "गंगा"),
-        ("Yamuna", "यमुना"),
-        ("Kaveri", "कावेरी"),
-        ("Narmada", "नर्मदा"),
-        ("Bharat", "भारत"),
-        ("Hindustan", "हिंदुस्तान"),
-        ("Vishwas", "विश्वास"),
-        ("Lakshmi", "लक्ष्मी"),
-        ("Shakti", "शक्ति"),
-        ("Suraj", "सूरज"),
-        ("Pragati", "प्रगति"),
-        ("Navjeevan", "नवजीवन"),
-        ("Sagar", "सागर"),
-        ("Himgiri", "हिमगिरि"),
-        ("Saraswati", "सरस्वती"),
-        ("Arihant", "अरिहंत"),
-        ("Siddhivinayak", "सिद्धिविनायक"),
-        ("Ashoka", "अशोका"),
-        ("Kailash", "कैलाश"),
-        ("Indus", "इंडस"),
-        ("Deccan", "दक्कन"),
-        ("Malabar", "मालाबार"),
-        ("Konkan", "कोंकण"),
-        ("Tirupati", "तिरुपति"),
-        ("Amrit", "अमृत"),
-        ("Vindhya", "विंध्य"),
-    ],
-    modifiers: &[
-        ("Overseas", "ओवरसीज़"),
-        ("International", "इंटरनेशनल"),
-        ("Global", "ग्लोबल"),
-        ("Gulf", "गल्फ"),
-    ],
-    cores: &[
-        ("Manpower Consultants", "मैनपावर कंसल्टेंट्स"),
-        ("Placement Services", "प्लेसमेंट सर्विसेज"),
-        ("Recruiting Agency", "रिक्रूटिंग एजेंसी"),
-        ("Manpower Services", "मैनपावर सर्विसेज"),
-        ("HR Consultants", "एचआर कंसल्टेंट्स"),
-        ("Associates", "एसोसिएट्स"),
-        ("Enterprises", "एंटरप्राइजेज"),
-        ("Career Services", "करियर सर्विसेज"),
-    ],
-    entities: &[
-        ent("Pvt. Ltd.", "", "प्रा. लि."),
-        ent("Private Limited", "", "प्राइवेट लिमिटेड"),
-    ],
-    ..BASE_STYLE
-};
-
-const BENGALI: Style = Style {
-    native_share: 0.6,
-    adjectives: &[
-        ("New", "নিউ"),
-        ("Royal", "রয়েল"),
-        ("Golden", "গোল্ডেন"),
-        ("Grand", "গ্র্যান্ড"),
-    ],
-    places: &[
-        ("Dhaka", "ঢাকা"),
-        ("Chattogram", "চট্টগ্রাম"),
-        ("Padma", "পদ্মা"),
-        ("Meghna", "মেঘনা"),
-        ("Jamuna", "যমুনা"),
-        ("Sonar Bangla", "সোনার বাংলা"),
-        ("Bangla", "বাংলা"),
-        ("Sundarban", "সুন্দরবন"),
-        ("Rupsha", "রূপসা"),
-        ("Karnaphuli", "কর্ণফুলী"),
-        ("Surma", "সুরমা"),
-        ("Teesta", "তিস্তা"),
-        ("Shapla", "শাপলা"),
-        ("Doel", "দোয়েল"),
-        ("Al-Amin", "আল-আমিন"),
-        ("Al-Madina", "আল-মদিনা"),
-        ("Bismillah", "বিসমিল্লাহ"),
-        ("Rahmania", "রহমানিয়া"),
-        ("Noor", "নূর"),
-        ("Shah Jalal", "শাহজালাল"),
-        ("Rupali", "রূপালী"),
-        ("Sonali", "সোনালী"),
-        ("Ekushey", "একুশে"),
-        ("Lal Sabuj", "লাল সবুজ"),
-        ("Nabil", "নাবিল"),
-        ("Mohona", "মোহনা"),
-        ("Bonolota", "বনলতা"),
-        ("Dhansiri", "ধানসিঁড়ি"),
-        ("Kushiara", "কুশিয়ারা"),
-        ("Madhumati", "মধুমতি"),
-    ],
-    modifiers: &[
-        ("Overseas", "ওভারসীজ"),
-        ("International", "ইন্টারন্যাশনাল"),
-        ("Gulf", "গালফ"),
-        ("Global", "গ্লোবাল"),
-    ],
-    cores: &[
-        ("Recruiting Agency", "রিক্রুটিং এজেন্সি"),
-        ("Manpower", "ম্যানপাওয়ার"),
-        ("Manpower Services", "ম্যানপাওয়ার সার্ভিসেস"),
-        ("Human Resources", "হিউম্যান রিসোর্সেস"),
-        ("Employment Services", "এমপ্লয়মেন্ট সার্ভিসেস"),
-        ("Job Centre", "জব সেন্টার"),
-    ],
-    entities: &[ent("", "", ""), ent("Ltd.", "", "লিমিটেড")],
-    ..BASE_STYLE
-};
-
-const URDU: Style = Style {
-    native_share: 0.5,
-    adjectives: &[("New", "نیو"), ("Royal", "رائل"), ("Golden", "گولڈن")],
-    places: &[
-        ("Al-Khair", "الخیر"),
-        ("Al-Noor", "النور"),
-        ("Pak", "پاک"),
-        ("Indus", "انڈس"),
-        ("Ravi", "راوی"),
-        ("Chenab", "چناب"),
-        ("Jhelum", "جہلم"),
-        ("Margalla", "مارگلہ"),
-        ("Khyber", "خیبر"),
-        ("Quaid", "قائد"),
-        ("Shaheen", "شاہین"),
-        ("Iqbal", "اقبال"),
-        ("Mehran", "مہران"),
-        ("Al-Madina", "المدینہ"),
-        ("Al-Rehman", "الرحمٰن"),
-        ("Hilal", "ہلال"),
-        ("Karakoram", "قراقرم"),
-        ("Bolan", "بولان"),
-        ("Kohinoor", "کوہ نور"),
-        ("Zamzam", "زمزم"),
-        ("Al-Falah", "الفلاح"),
-        ("Sitara", "ستارہ"),
-        ("Sarhad", "سرحد"),
-        ("Taj", "تاج"),
-    ],
-    modifiers: &[
-        ("Overseas", "اوورسیز"),
-        ("International", "انٹرنیشنل"),
-        ("Gulf", "گلف"),
-        ("Global", "گلوبل"),
-    ],
-    cores: &[
-        ("Employment Promoters", "ایمپلائمنٹ پروموٹرز"),
-        ("Manpower Services", "مین پاور سروسز"),
-        ("Recruiting Agency", "ریکروٹنگ ایجنسی"),
-        ("Human Resources", "ہیومن ریسورسز"),
-        ("Trade Links", "ٹریڈ لنکس"),
-        ("Enterprises", "انٹرپرائزز"),
-    ],
-    entities: &[ent("", "", ""), ent("Pvt. Ltd.", "", "پرائیویٹ لمیٹڈ")],
-    ..BASE_STYLE
-};
-
-const SINHALA: Style = Style {
-    native_share: 0.5,
-    adjectives: &[("New", "නිව්"), ("Royal", "රෝයල්"), ("Golden", "ගෝල්ඩන්")],
-    places: &[
-        ("Lanka", "ලංකා"),
-        ("Ceylon", "සිලෝන්"),
-        ("Serendib", "සෙරන්ඩිබ්"),
-        ("Ruhuna", "රුහුණ"),
-        ("Kelani", "කැළණි"),
-        ("Mahaweli", "මහවැලි"),
-        ("Sigiri", "සීගිරි"),
-        ("Lak Mini", "ලක් මිණි"),
-        ("Anuradha", "අනුරාධ"),
-        ("Lotus", "ලෝටස්"),
-        ("Sapphire", "සැෆයර්"),
-        ("Araliya", "අරලිය"),
-        ("Nelum", "නෙළුම්"),
-        ("Sandun", "සඳුන්"),
-        ("Kalyani", "කල්‍යාණි"),
-        ("Udaya", "උදය"),
-        ("Sampath", "සම්පත්"),
-        ("Ruwan", "රුවන්"),
-        ("Tharu", "තරු"),
-        ("Rajarata", "රජරට"),
-        ("Dambadiva", "දඹදිව"),
-        ("Sri Pada", "ශ්‍රී පාද"),
-    ],
-    modifiers: &[
-        ("Overseas", "ඕවර්සීස්"),
-        ("International", "ඉන්ටර්නැෂනල්"),
-        ("Global", "ග්ලෝබල්"),
-    ],
-    cores: &[
-        ("Manpower", "මෑන්පවර්"),
-        ("Employment Agency", "එම්ප්ලොයිමන්ට් ඒජන්සි"),
-        ("Foreign Employment Agency", "විදේශ රැකියා ඒජන්සිය"),
-        ("Recruitment", "රික්රූට්මන්ට්"),
-        ("Human Resources", "හියුමන් රිසෝසස්"),
-        ("Job Placements", "ජොබ් ප්ලේස්මන්ට්ස්"),
-    ],
-    entities: &[ent("(Pvt) Ltd", "", "(පෞද්ගලික) සමාගම")],
-    ..BASE_STYLE
-};
-
-const BURMESE: Style = Style {
-    native_share: 0.8,
-    adjectives: &[("Maha", "မဟာ"), ("New", "နယူး")],
-    places: &[
-        ("Shwe Myanmar", "ရွှေမြန်မာ"),
-        ("Ayeyarwady", "ဧရာဝတီ"),
-        ("Bagan", "ပုဂံ"),
-        ("Yadanar", "ရတနာ"),
-        ("Thanlwin", "သံလွင်"),
-        ("Chindwin", "ချင်းတွင်း"),
-        ("Myat", "မြတ်"),
-        ("Aung", "အောင်"),
-        ("Zeyar", "ဇေယျာ"),
-        ("Thiri", "သီရိ"),
-        ("Padauk", "ပိတောက်"),
-        ("Kanbawza", "ကမ္ဘောဇ"),
-        ("Mya", "မြ"),
-        ("Ngwe", "ငွေ"),
-        ("Shwe Bo", "ရွှေဘို"),
-        ("Sein", "စိန်"),
-        ("Shwe Taung", "ရွှေတောင်"),
-        ("Hninsi", "နှင်းဆီ"),
-        ("Thukha", "သုခ"),
-        ("Mingalar", "မင်္ဂလာ"),
-        ("Shwe Pyi", "ရွှေပြည်"),
-        ("Myitta", "မေတ္တာ"),
-    ],
-    modifiers: &[("International", "နိုင်ငံတကာ"), ("Overseas", "ပြည်ပ")],
-    cores: &[
-        ("Employment Agency", "အလုပ်အကိုင်ရှာဖွေရေး"),
-        ("Human Resources", "လူ့စွမ်းအား"),
-        ("Job Services", "အလုပ်အကိုင်ဝန်ဆောင်မှု"),
-        ("Manpower Services", "လုပ်သားဝန်ဆောင်မှု"),
-        ("Recruitment", "ဝန်ထမ်းခေါ်ယူရေး"),
-    ],
-    entities: &[ent("Co., Ltd.", "", "ကုမ္ပဏီ လီမိတက်"), ent("Company", "", "ကုမ္ပဏီ")],
-    ..BASE_STYLE
-};
-
-const KHMER: Style = Style {
-    native_share: 0.8,
-    adjectives: &[("New", "ថ្មី"), ("Golden", "មាស")],
-    places: &[
-        ("Angkor", "អង្គរ"),
-        ("Mekong", "មេគង្គ"),
-        ("Bayon", "បាយ័ន"),
-        ("Tonle Sap", "ទន្លេសាប"),
-        ("Preah Vihear", "ព្រះវិហារ"),
-        ("Kampuchea", "កម្ពុជា"),
-        ("Sovann", "សុវណ្ណ"),
-        ("Phnom Kulen", "ភ្នំគូលែន"),
-        ("Reaksmey", "រស្មី"),
-        ("Sokha", "សុខា"),
-        ("Chenla", "ចេនឡា"),
-        ("Apsara", "អប្សរា"),
-        ("Rumduol", "រំដួល"),
-        ("Seila", "សីលា"),
-        ("Bopha", "បុប្ផា"),
-        ("Koh Kong", "កោះកុង"),
-        ("Vimean", "វិមាន"),
-        ("Tep Monorom", "ទេពមនោរម្យ"),
-        ("Bokor", "បូកគោ"),
-        ("Mondulkiri", "មណ្ឌលគិរី"),
-    ],
-    modifiers: &[("International", "អន្តរជាតិ"), ("Overseas", "ក្រៅប្រទេស")],
-    cores: &[
-        ("Human Resources", "ធនធានមនុស្ស"),
-        ("Manpower", "កម្លាំងពលកម្ម"),
-        ("Recruitment", "ជ្រើសរើសបុគ្គលិក"),
-        ("Employment Services", "សេវាការងារ"),
-        ("Labour Supply", "ផ្គត់ផ្គង់ពលករ"),
-    ],
-    entities: &[ent("Co., Ltd.", "ក្រុមហ៊ុន", ""), ent("Co., Ltd.", "ក្រុមហ៊ុន", "ឯ.ក")],
-    order: Order::Cmp,
-    ..BASE_STYLE
-};
-
-const LAO: Style = Style {
-    native_share: 0.8,
-    adjectives: &[("New", "ໃໝ່"), ("Golden", "ຄຳ")],
-    places: &[
-        ("Lane Xang", "ລ້ານຊ້າງ"),
-        ("Mekong", "ແມ່ຂອງ"),
-        ("Champa", "ຈຳປາ"),
-        ("Savan", "ສະຫວັນ"),
-        ("Dok Champa", "ດອກຈຳປາ"),
-        ("Phou Bia", "ພູເບ້ຍ"),
-        ("Sisavang", "ສີສະຫວ່າງ"),
-        ("Keo", "ແກ້ວ"),
-        ("Sengdao", "ແສງດາວ"),
-        ("Souksavanh", "ສຸກສະຫວັນ"),
-        ("Thongkham", "ທອງຄຳ"),
-        ("Phonsavan", "ໂພນສະຫວັນ"),
-        ("Nam Ngum", "ນ້ຳງືມ"),
-        ("Sengsavang", "ແສງສະຫວ່າງ"),
-    ],
-    modifiers: &[("International", "ສາກົນ"), ("Overseas", "ຕ່າງປະເທດ")],
-    cores: &[
-        ("Labour Recruitment", "ຈັດຫາແຮງງານ"),
-        ("Human Resources", "ຊັບພະຍາກອນມະນຸດ"),
-        ("Employment Services", "ບໍລິການຈັດຫາງານ"),
-        ("Manpower", "ກຳລັງແຮງງານ"),
-    ],
-    entities: &[
-        ent("Co., Ltd.", "ບໍລິສັດ", "ຈຳກັດ"),
-        ent("Sole Co., Ltd.", "ບໍລິສັດ", "ຈຳກັດຜູ້ດຽວ"),
-    ],
-    order: Order::Cmp,
-    ..BASE_STYLE
-};
-
-/// French parts shared by the Cambodian and Lao agencies registered as a "Société".
-const FRENCH_MODIFIERS: &[W] = &[
-    ("International", "et d'Échanges Internationaux"),
-    ("Overseas", "et de Services à l'Étranger"),
-];
-const FRENCH_CORES: &[W] = &[
-    ("Recruitment", "de Recrutement"),
-    ("Manpower", "de Main-d'Œuvre"),
-    ("Placement Services", "de Placement"),
-    ("Human Resources", "de Ressources Humaines"),
-    ("Labour Services", "de Services du Travail"),
-];
-const FRENCH_ENTITIES: &[Entity] = &[
-    ent("Co., Ltd.", "Société", ""),
-    ent("Ltd.", "Compagnie", ""),
-    ent("Co., Ltd.", "Société", "SARL"),
-];
-
-const FRENCH_KH: Style = Style {
-    places: &[
-        ("Angkor", "Angkor"),
-        ("Mekong", "Mékong"),
-        ("Tonle Sap", "Tonlé Sap"),
-        ("Bassac", "Bassac"),
-        ("Indochina", "Indochine"),
-        ("Khmer Pearl", "Perle Khmère"),
-        ("Kep", "Kep"),
-        ("Kampuchea", "Kampuchéa"),
-    ],
-    modifiers: FRENCH_MODIFIERS,
-    cores: FRENCH_CORES,
-    entities: FRENCH_ENTITIES,
-    order: Order::Pcm,
-    ..BASE_STYLE
-};
-
-const FRENCH_LA: Style = Style {
-    places: &[
-        ("Lane Xang", "Lane Xang"),
-        ("Champa", "Champa"),
-        ("Mekong", "Mékong"),
-        ("Indochina", "Indochine"),
-        ("Plain of Jars", "Plaine des Jarres"),
-        ("Bolovens", "Bolovens"),
-        ("Wat Phou", "Vat Phou"),
-        ("Khone", "Khône"),
-    ],
-    modifiers: FRENCH_MODIFIERS,
-    cores: FRENCH_CORES,
-    entities: FRENCH_ENTITIES,
-    order: Order::Pcm,
-    ..BASE_STYLE
-};
-
-const VIETNAMESE: Style = Style {
-    places: &[
-        ("Sao Mai", "Sao Mai"),
-        ("Hong Ha", "Hồng Hà"),
-        ("Thang Long", "Thăng Long"),
-        ("Hoang Long", "Hoàng Long"),
-        ("Song Da", "Sông Đà"),
-        ("Phu Gia", "Phú Gia"),
-        ("An Phat", "An Phát"),
-        ("Minh Khang", "Minh Khang"),
-        ("Tan Phat", "Tân Phát"),
-        ("Dai Viet", "Đại Việt"),
-        ("Lac Hong", "Lạc Hồng"),
-        ("Hoa Binh", "Hòa Bình"),
-        ("Truong Son", "Trường Sơn"),
-        ("Thanh Cong", "Thành Công"),
-        ("Phuong Nam", "Phương Nam"),
-        ("Hung Vuong", "Hùng Vương"),
-        ("Bach Dang", "Bạch Đằng"),
-        ("Ha Long", "Hạ Long"),
-        ("Kim Ngan", "Kim Ngân"),
-        ("Tan Tien", "Tân Tiến"),
-        ("Sai Gon", "Sài Gòn"),
-        ("Me Kong", "Mê Kông"),
-        ("Viet Nhat", "Việt Nhật"),
-        ("Viet Han", "Việt Hàn"),
-        ("Viet Duc", "Việt Đức"),
-        ("Hoang Gia", "Hoàng Gia"),
-        ("Phu Thinh", "Phú Thịnh"),
-        ("Thien An", "Thiên An"),
-        ("Binh Minh", "Bình Minh"),
-        ("Hai Dang", "Hải Đăng"),
-        ("Ngoc Lan", "Ngọc Lan"),
-        ("Tri Viet", "Trí Việt"),
-        ("Tam Phuc", "Tâm Phúc"),
-        ("Vinh Hung", "Vĩnh Hưng"),
-        ("Quang Minh", "Quang Minh"),
-        ("Dong A", "Đông Á"),
-        ("Nam Viet", "Nam Việt"),
-        ("Hanh Phuc", "Hạnh Phúc"),
-        ("Thai Son", "Thái Sơn"),
-        ("Hoang Ha", "Hoàng Hà"),
-    ],
-    modifiers: &[("International", "Quốc tế"), ("Global", "Toàn cầu")],
-    cores: &[
-        ("Manpower", "Nhân lực"),
-        ("Human Resources", "Nguồn Nhân lực"),
-        ("Labour Supply", "Cung ứng Nhân lực"),
-        ("Labour Export", "Xuất khẩu Lao động"),
-        ("Labour Cooperation", "Hợp tác Lao động"),
-        ("Manpower Development", "Phát triển Nhân lực"),
-        ("Labour and Trade", "Lao động và Thương mại"),
-        ("Education and Manpower", "Giáo dục và Nhân lực"),
-        ("Overseas Employment", "Việc làm Ngoài nước"),
-        ("Manpower Investment", "Đầu tư Nhân lực"),
-    ],
-    entities: &[
-        ent("JSC", "Công ty Cổ phần", ""),
-        ent("Co., Ltd.", "Công ty TNHH", ""),
-        ent("One Member Co., Ltd.", "Công ty TNHH MTV", ""),
-    ],
-    order: Order::Cmp,
-    ..BASE_STYLE
-};
-
-const AMHARIC: Style = Style {
-    native_share: 0.5,
-    adjective_share: 0.4,
-    adjectives: &[("Ethio", "ኢትዮ"), ("Addis", "አዲስ")],
-    places: &[
-        ("Abay", "ዓባይ"),
-        ("Selam", "ሰላም"),
-        ("Tana", "ጣና"),
-        ("Lalibela", "ላሊበላ"),
-        ("Axum", "አክሱም"),
-        ("Habesha", "ሐበሻ"),
-        ("Entoto", "እንጦጦ"),
-        ("Awash", "አዋሽ"),
-        ("Fana", "ፋና"),
-        ("Tsehay", "ፀሐይ"),
-        ("Meskel", "መስቀል"),
-        ("Gion", "ግዮን"),
-        ("Dashen", "ዳሽን"),
-        ("Yegna", "የኛ"),
-        ("Sheba", "ሳባ"),
-        ("Wegagen", "ወጋገን"),
-        ("Nile", "ናይል"),
-        ("Simien", "ስሜን"),
-        ("Gondar", "ጎንደር"),
-        ("Harar", "ሐረር"),
-        ("Zemen", "ዘመን"),
-        ("Birhan", "ብርሃን"),
-        ("Bisrat", "ብሥራት"),
-        ("Hiwot", "ሕይወት"),
-    ],
-    modifiers: &[("International", "ኢንተርናሽናል"), ("Overseas", "ኦቨርሲስ"), ("Global", "ግሎባል")],
-    cores: &[
-        ("Foreign Employment Agency", "የውጭ ሀገር ሥራ ስምሪት ኤጀንሲ"),
-        ("Employment Agency", "ሥራ ስምሪት ኤጀንሲ"),
-        ("Manpower Services", "የሰው ኃይል አገልግሎት"),
-        ("Recruitment", "ምልመላ"),
-        ("Job Placement", "የሥራ ምደባ"),
-    ],
-    entities: &[ent("PLC", "", "ኃ/የተ/የግ/ማ"), ent("", "", "")],
-    ..BASE_STYLE
-};
-
-const ARABIC: Style = Style {
-    native_share: 0.7,
-    places: &[
-        ("Al Khaleej", "الخليج"),
-        ("Al Nokhba", "النخبة"),
-        ("Al Saqr", "الصقر"),
-        ("Al Reyada", "الريادة"),
-        ("Al Amana", "الأمانة"),
-        ("Al Baraka", "البركة"),
-        ("Al Wafa", "الوفاء"),
-        ("Al Noor", "النور"),
-        ("Al Fajr", "الفجر"),
-        ("Al Waha", "الواحة"),
-        ("Al Jazeera", "الجزيرة"),
-        ("Al Sahel", "الساحل"),
-        ("Al Marjan", "المرجان"),
-        ("Al Lulu", "اللؤلؤ"),
-        ("Al Dana", "الدانة"),
-        ("Al Yasmeen", "الياسمين"),
-        ("Al Ameen", "الأمين"),
-        ("Al Thiqa", "الثقة"),
-        ("Al Itqan", "الإتقان"),
-        ("Al Tamayuz", "التميز"),
-        ("Al Manara", "المنارة"),
-        ("Al Rawabi", "الروابي"),
-        ("Al Bayan", "البيان"),
-        ("Al Najah", "النجاح"),
-        ("Al Safwa", "الصفوة"),
-        ("Al Fursan", "الفرسان"),
-        ("Al Shammari", "الشمري"),
-        ("Al Otaibi", "العتيبي"),
-        ("Al Mutairi", "المطيري"),
-        ("Al Dosari", "الدوسري"),
-        ("Al Qahtani", "القحطاني"),
-        ("Al Harbi", "الحربي"),
-        ("Al Ghamdi", "الغامدي"),
-        ("Al Zahrani", "الزهراني"),
-        ("Al Ansari", "الأنصاري"),
-        ("Al Kuwari", "الكواري"),
-        ("Al Marri", "المري"),
-        ("Al Hajri", "الهاجري"),
-        ("Al Kaabi", "الكعبي"),
-        ("Al Mansoori", "المنصوري"),
-        ("Al Balushi", "البلوشي"),
-        ("Al Hinai", "الهنائي"),
-        ("Al Sulaiti", "السليطي"),
-        ("Al Rashidi", "الرشيدي"),
-        ("Al Azmi", "العازمي"),
-        ("Al Nuaimi", "النعيمي"),
-    ],
-    modifier_share: 0.4,
-    modifiers: &[
-        ("International", "الدولية"),
-        ("United", "المتحدة"),
-        ("Modern", "الحديثة"),
-        ("Golden", "الذهبية"),
-    ],
-    cores: &[
-        ("Recruitment", "للاستقدام"),
-        ("Manpower Services", "لخدمات العمالة"),
-        ("Manpower Supply", "لتوريد العمالة"),
-        ("Recruitment Services", "لخدمات الاستقدام"),
-        ("Employment Services", "لخدمات التوظيف"),
-        ("Domestic Labour Recruitment", "لاستقدام العمالة المنزلية"),
-        ("Manpower", "للقوى العاملة"),
-        ("Human Resources", "للموارد البشرية"),
-    ],
-    entities: &[
-        Entity {
-            latin: "Office",
-            before: "مكتب",
-            after: "",
-            plain_only: true,
-        },
-        ent("Company", "شركة", ""),
-        ent("Establishment", "مؤسسة", ""),
-        ent("W.L.L.", "شركة", "ذ.م.م"),
-    ],
-    ..BASE_STYLE
-};
-
-const THAI: Style = Style {
-    native_share: 0.9,
-    places: &[
-        ("Siam", "สยาม"),
-        ("Chao Phraya", "เจ้าพระยา"),
-        ("Rattanakosin", "รัตนโกสินทร์"),
-        ("Lanna", "ล้านนา"),
-        ("Isan", "อีสาน"),
-        ("Sukhothai", "สุโขทัย"),
-        ("Ayutthaya", "อยุธยา"),
-        ("Andaman", "อันดามัน"),
-        ("Mae Khong", "แม่โขง"),
-        ("Thai Charoen", "ไทยเจริญ"),
-        ("Sap Charoen", "ทรัพย์เจริญ"),
-        ("Rung Rueang", "รุ่งเรือง"),
-        ("Mongkol", "มงคล"),
-        ("Suwan", "สุวรรณ"),
-        ("Chaiyo", "ไชโย"),
-        ("Sombat", "สมบัติ"),
-        ("Thong", "ทอง"),
-        ("Pattana", "พัฒนา"),
-        ("Samut", "สมุทร"),
-        ("Nakhon", "นคร"),
-        ("Kasem", "เกษม"),
-        ("Wattana", "วัฒนา"),
-        ("Siri", "ศิริ"),
-        ("Prasert", "ประเสริฐ"),
-    ],
-    modifiers: &[("International", "สากล"), ("Inter", "อินเตอร์"), ("Global", "โกลบอล")],
-    cores: &[
-        ("Labour", "แรงงาน"),
-        ("Recruitment", "จัดหางาน"),
-        ("Human Resources", "ทรัพยากรมนุษย์"),
-        ("Manpower", "กำลังคน"),
-        ("Employment Services", "บริการจัดหางาน"),
-    ],
-    entities: &[ent("Co., Ltd.", "บริษัท", "จำกัด")],
-    order: Order::Pcm,
-    joiner: "",
-    ..BASE_STYLE
-};
-
-const JAPANESE: Style = Style {
-    native_share: 0.9,
-    places: &[
-        ("Sakura", "さくら"),
-        ("Fuji", "富士"),
-        ("Asahi", "朝日"),
-        ("Hikari", "ひかり"),
-        ("Midori", "みどり"),
-        ("Aoba", "青葉"),
-        ("Tokai", "東海"),
-        ("Kanto", "関東"),
-        ("Kansai", "関西"),
-        ("Kyushu", "九州"),
-        ("Chubu", "中部"),
-        ("Hokuriku", "北陸"),
-        ("Setouchi", "瀬戸内"),
-        ("Nihon", "日本"),
-        ("Yamato", "大和"),
-        ("Mirai", "未来"),
-        ("Hinode", "日の出"),
-        ("Wakaba", "若葉"),
-        ("Kizuna", "絆"),
-        ("Tsubasa", "翼"),
-        ("Nagomi", "和"),
-        ("Taiyo", "太陽"),
-    ],
-    modifiers: &[("International", "国際"), ("Global", "グローバル"), ("Asia", "アジア")],
-    cores: &[
-        ("Human Resources", "人材"),
-        ("Human Resources Services", "人材サービス"),
-        ("Career Support", "キャリアサポート"),
-        ("Staffing", "人材派遣"),
-        ("Workforce Development", "人材開発"),
-    ],
-    entities: &[
-        ent("Co., Ltd.", "株式会社", ""),
-        ent("Co., Ltd.", "", "株式会社"),
-        ent("Business Cooperative", "", "事業協同組合"),
-    ],
-    joiner: "",
-    entity_gap: "",
-    ..BASE_STYLE
-};
-
-const KOREAN: Style = Style {
-    native_share: 0.9,
-    places: &[
-        ("Hanbit", "한빛"),
-        ("Hangang", "한강"),
-        ("Mugunghwa", "무궁화"),
-        ("Baekdu", "백두"),
-        ("Halla", "한라"),
-        ("Saerom", "새롬"),
-        ("Haeorum", "해오름"),
-        ("Arirang", "아리랑"),
-        ("Dongbang", "동방"),
-        ("Seorabeol", "서라벌"),
-        ("Gaon", "가온"),
-        ("Nuri", "누리"),
-        ("Haenam", "해남"),
-        ("Jinju", "진주"),
-        ("Daehan", "대한"),
-        ("Sejong", "세종"),
-        ("Hanul", "한울"),
-        ("Bitna", "빛나"),
-        ("Saebit", "새빛"),
-        ("Dasom", "다솜"),
-    ],
-    modifiers: &[
-        ("Global", "글로벌"),
-        ("International", "인터내셔널"),
-        ("Asia", "아시아"),
-    ],
-    cores: &[
-        ("Manpower", "인력"),
-        ("Human Resources", "인재"),
-        ("Manpower Development", "인력개발"),
-        ("HR", "에이치알"),
-        ("Staffing", "스태핑"),
-    ],
-    entities: &[
-        ent("Co., Ltd.", "주식회사", ""),
-        ent("Co., Ltd.", "", "주식회사"),
-        ent("Inc.", "(주)", ""),
-    ],
-    joiner: "",
-    ..BASE_STYLE
-};
-
-const CHINESE_TW: Style = Style {
-    native_share: 0.9,
-    places: &[
-        ("Formosa", "福爾摩沙"),
-        ("Taiwan", "台灣"),
-        ("Yushan", "玉山"),
-        ("Alishan", "阿里山"),
-        ("Sun Moon", "日月"),
-        ("Hua Yang", "華揚"),
-        ("Tai Ping", "太平"),
-        ("Xin Yi", "信義"),
-        ("Yong Sheng", "永盛"),
-        ("Hong Yuan", "宏遠"),
-        ("Jin Fu", "金福"),
-        ("Fu Sheng", "富盛"),
-        ("Cheng Xin", "誠信"),
-        ("Quan Yi", "全益"),
-        ("Tian Xiang", "天祥"),
-        ("Da An", "大安"),
-        ("Long Teng", "龍騰"),
-        ("Jia Hui", "佳輝"),
-        ("Ming Tai", "明泰"),
-        ("Sheng Da", "盛達"),
-        ("Heng Chang", "恆昌"),
-        ("Rui Feng", "瑞豐"),
-        ("Bao Fu", "寶福"),
-        ("Kai Xuan", "凱旋"),
-    ],
-    modifiers: &[("International", "國際"), ("Global", "環球"), ("Asia", "亞洲")],
-    cores: &[
-        ("Manpower Agency", "人力仲介"),
-        ("Human Resources", "人力資源"),
-        ("Manpower Services", "人力服務"),
-        ("Manpower Consulting", "人力顧問"),
-    ],
-    entities: &[ent("Co., Ltd.", "", "有限公司"), ent("Corporation", "", "股份有限公司")],
-    joiner: "",
-    entity_gap: "",
-    ..BASE_STYLE
-};
-
-const CHINESE_HK: Style = Style {
-    native_share: 0.5,
-    places: &[
-        ("Victoria", "維多利亞"),
-        ("Harbour", "海港"),
-        ("Kowloon", "九龍"),
-        ("Golden Bauhinia", "金紫荊"),
-        ("Lion Rock", "獅子山"),
-        ("Wing On", "永安"),
-        ("Kam Wah", "金華"),
-        ("Sun Wah", "新華"),
-        ("Tai Fung", "泰豐"),
-        ("Wing Fat", "永發"),
-        ("Po Kwong", "寶光"),
-        ("Hang Fung", "恒豐"),
-        ("Fook Lam", "福臨"),
-        ("Lucky Star", "吉星"),
-        ("Pearl River", "珠江"),
-        ("Sai Kung", "西貢"),
-        ("Lantau", "大嶼"),
-        ("Shing Fung", "成豐"),
-        ("Chun Hing", "駿興"),
-        ("Man Yee", "文儀"),
-        ("Kwong Wah", "廣華"),
-        ("Yue Hing", "裕興"),
-    ],
-    modifiers: &[("International", "國際"), ("Global", "環球"), ("Asia", "亞洲")],
-    cores: &[
-        ("Employment Agency", "僱傭代理"),
-        ("Employment Centre", "僱傭中心"),
-        ("Human Resources", "人力資源"),
-        ("Domestic Helper Agency", "家務助理中心"),
-    ],
-    entities: &[ent("Limited", "", "有限公司"), ent("Company", "", "公司")],
-    joiner: "",
-    entity_gap: "",
-    ..BASE_STYLE
-};
-
-const FILIPINO: Style = Style {
-    trading_share: 0.4,
-    adjectives: &[("New", ""), ("Golden", ""), ("Royal", ""), ("Grand", ""), ("Prime", "")],
-    places: &[
-        ("Manila Bay", ""),
-        ("Peñafrancia", ""),
-        ("Santo Niño", ""),
-        ("Dasmariñas", ""),
-        ("Visayas", ""),
-        ("Mindanao", ""),
-        ("Luzon", ""),
-        ("Intramuros", ""),
-        ("Bagong Buhay", ""),
-        ("Mabuhay", ""),
-        ("Bayanihan", ""),
-        ("Sampaguita", ""),
-        ("Pag-asa", ""),
-        ("Taal", ""),
-        ("Mayon", ""),
-        ("Boracay", ""),
-        ("Maharlika", ""),
-        ("Bicol", ""),
-        ("Ilocos", ""),
-        ("Tagaytay", ""),
-        ("San Lorenzo", ""),
-        ("Nuestra Señora", ""),
-        ("Las Piñas", ""),
-        ("Marikina", ""),
-        ("Bohol", ""),
-        ("Palawan", ""),
-    ],
-    modifiers: &[
-        ("Global", ""),
-        ("International", ""),
-        ("Overseas", ""),
-        ("Worldwide", ""),
-        ("Asia Pacific", ""),
-    ],
-    cores: &[
-        ("Staffing", ""),
-        ("Manpower Services", ""),
-        ("Recruitment Agency", ""),
-        ("Placement Agency", ""),
-        ("Human Resources", ""),
-        ("Manpower Agency", ""),
-        ("Employment Agency", ""),
-        ("Manpower Resources", ""),
-        ("Workforce Solutions", ""),
-    ],
-    entities: &[
-        ent("Inc.", "", "Inc."),
-        ent("Corporation", "", "Corporation"),
-        ent("Corp.", "", "Corp."),
-        ent("Co.", "", "Co."),
-    ],
-    ..BASE_STYLE
-};
-
-const INDONESIAN: Style = Style {
-    trading_share: 0.4,
-    modifier_share: 0.8,
-    places: &[
-        ("Bina", ""),
-        ("Sinar", ""),
-        ("Karya", ""),
-        ("Mitra", ""),
-        ("Duta", ""),
-        ("Putra", ""),
-        ("Bintang", ""),
-        ("Cahaya", ""),
-        ("Citra", ""),
-        ("Graha", ""),
-        ("Tunas", ""),
-        ("Bumi", ""),
-        ("Surya", ""),
-        ("Mega", ""),
-        ("Arta", ""),
-        ("Dharma", ""),
-        ("Bakti", ""),
-        ("Insan", ""),
-        ("Lintas", ""),
-        ("Gemilang", ""),
-    ],
-    modifiers: &[
-        ("Jaya", ""),
-        ("Mandiri", ""),
-        ("Perkasa", ""),
-        ("Abadi", ""),
-        ("Lestari", ""),
-        ("Utama", ""),
-        ("Sejahtera", ""),
-        ("Mulia", ""),
-        ("Sentosa", ""),
-        ("Makmur", ""),
-    ],
-    cores: &[
-        ("Tenaga Kerja", ""),
-        ("Nusantara", ""),
-        ("Persada", ""),
-        ("Indonesia", ""),
-        ("Internasional", ""),
-        ("Sumber Daya", ""),
-        ("Global", ""),
-        ("Raya", ""),
-    ],
-    entities: &[ent("", "PT", ""), ent("", "PT.", "")],
-    ..BASE_STYLE
-};
-
-const EAST_AFRICAN: Style = Style {
-    trading_share: 0.4,
-    adjectives: &[
-        ("New", ""),
-        ("Royal", ""),
-        ("Premier", ""),
-        ("Elite", ""),
-        ("Bright", ""),
-        ("Golden", ""),
-    ],
-    places: &[
-        ("Savannah", ""),
-        ("Kilimanjaro", ""),
-        ("Rift Valley", ""),
-        ("Tana River", ""),
-        ("Victoria", ""),
-        ("Nile", ""),
-        ("Pearl", ""),
-        ("Amani", ""),
-        ("Jambo", ""),
-        ("Harambee", ""),
-        ("Tumaini", ""),
-        ("Baraka", ""),
-        ("Safari", ""),
-        ("Zawadi", ""),
-        ("Imani", ""),
-        ("Upendo", ""),
-        ("Rwenzori", ""),
-        ("Elgon", ""),
-        ("Ebony", ""),
-        ("Acacia", ""),
-        ("Equator", ""),
-        ("Kazi", ""),
-        ("Simba", ""),
-        ("Twiga", ""),
-    ],
-    modifiers: &[("Global", ""), ("International", ""), ("Overseas", ""), ("Africa", "")],
-    cores: &[
-        ("Recruitment Agency", ""),
-        ("Employment Agency", ""),
-        ("Manpower Services", ""),
-        ("Human Resources", ""),
-        ("Placement Services", ""),
-        ("Staffing Solutions", ""),
-        ("Career Consultants", ""),
-        ("Jobs Bureau", ""),
-    ],
-    entities: &[ent("Limited", "", "Limited"), ent("Ltd", "", "Ltd")],
-    ..BASE_STYLE
-};
-
-const MALAYSIAN: Style = Style {
-    trading_share: 0.5,
-    places: &[
-        ("Mutiara", ""),
-        ("Cahaya", ""),
-        ("Bintang", ""),
-        ("Harmoni", ""),
-        ("Seri", ""),
-        ("Permata", ""),
-        ("Delima", ""),
-        ("Wawasan", ""),
-        ("Gemilang", ""),
-        ("Murni", ""),
-        ("Setia", ""),
-        ("Bayu", ""),
-        ("Kenanga", ""),
-        ("Melati", ""),
-        ("Impian", ""),
-        ("Sinar", ""),
-        ("Jati", ""),
-        ("Cempaka", ""),
-        ("Teratai", ""),
-        ("Orkid", ""),
-        ("Suria", ""),
-        ("Intan", ""),
-        ("Nilam", ""),
-        ("Zamrud", ""),
-    ],
-    modifiers: &[("Global", ""), ("Asia", ""), ("Jaya", ""), ("Maju", "")],
-    cores: &[
-        ("Resources", ""),
-        ("Human Resources", ""),
-        ("Manpower", ""),
-        ("Workforce", ""),
-        ("Recruitment", ""),
-        ("Services", ""),
-    ],
-    entities: &[
-        ent("Sdn. Bhd.", "Agensi Pekerjaan", "Sdn. Bhd."),
-        ent("Sdn. Bhd.", "", "Sdn. Bhd."),
-    ],
-    ..BASE_STYLE
-};
-
-const SINGAPOREAN: Style = Style {
-    trading_share: 0.4,
-    adjectives: &[
-        ("Premier", ""),
-        ("Prime", ""),
-        ("Apex", ""),
-        ("Elite", ""),
-        ("First", ""),
-        ("Summit", ""),
-    ],
-    places: &[
-        ("Lion City", ""),
-        ("Merlion", ""),
-        ("Orchid", ""),
-        ("Marina", ""),
-        ("Straits", ""),
-        ("Kallang", ""),
-        ("Bukit Timah", ""),
-        ("Jurong", ""),
-        ("Changi", ""),
-        ("Sentosa", ""),
-        ("Tanjong", ""),
-        ("Serangoon", ""),
-        ("Novena", ""),
-        ("Katong", ""),
-        ("Harbourfront", ""),
-        ("Clementi", ""),
-        ("Tampines", ""),
-        ("Pasir Ris", ""),
-    ],
-    modifiers: &[("Global", ""), ("Asia", ""), ("International", ""), ("Pacific", "")],
-    cores: &[
-        ("Employment Agency", ""),
-        ("Manpower", ""),
-        ("Staffing", ""),
-        ("HR Services", ""),
-        ("Employment Services", ""),
-        ("Workforce Solutions", ""),
-    ],
-    entities: &[ent("Pte. Ltd.", "", "Pte. Ltd.")],
-    ..BASE_STYLE
-};
-
-const BRITISH: Style = Style {
-    trading_share: 0.4,
-    adjectives: &[
-        ("Premier", ""),
-        ("Prime", ""),
-        ("Select", ""),
-        ("First Choice", ""),
-        ("Summit", ""),
-    ],
-    places: &[
-        ("Thames", ""),
-        ("Pennine", ""),
-        ("Cotswold", ""),
-        ("Albion", ""),
-        ("Severn", ""),
-        ("Mersey", ""),
-        ("Humber", ""),
-        ("Chiltern", ""),
-        ("Wessex", ""),
-        ("Mercia", ""),
-        ("Northumbria", ""),
-        ("Fenland", ""),
-        ("Solent", ""),
-        ("Caledonian", ""),
-        ("Brunel", ""),
-        ("Kingsway", ""),
-        ("Highgate", ""),
-        ("Blackfriars", ""),
-        ("Windsor", ""),
-        ("Clydeside", ""),
-    ],
-    modifiers: &[("Global", ""), ("International", "")],
-    cores: &[
-        ("Recruitment", ""),
-        ("Staffing", ""),
-        ("Workforce", ""),
-        ("Nursing Recruitment", ""),
-        ("Healthcare Staffing", ""),
-        ("Agricultural Labour", ""),
-    ],
-    entities: &[
-        ent("Ltd", "", "Ltd"),
-        ent("Limited", "", "Limited"),
-        ent("LLP", "", "LLP"),
-    ],
-    ..BASE_STYLE
-};
-
-const GERMAN: Style = Style {
-    trading_share: 0.4,
-    places: &[
-        ("Rhein", ""),
-        ("Elbe", ""),
-        ("Main", ""),
-        ("Donau", ""),
-        ("Nord", ""),
-        ("Süd", ""),
-        ("Bodensee", ""),
-        ("Harz", ""),
-        ("Alster", ""),
-        ("Spree", ""),
-        ("Weser", ""),
-        ("Taunus", ""),
-        ("Schwarzwald", ""),
-        ("Allgäu", ""),
-        ("Münsterland", ""),
-        ("Havel", ""),
-        ("Neckar", ""),
-    ],
-    modifier_share: 0.4,
-    modifiers: &[("International", ""), ("Global", ""), ("Europa", "")],
-    cores: &[
-        ("Personalvermittlung", ""),
-        ("Fachkräfte", ""),
-        ("Pflegepersonal", ""),
-        ("Personaldienste", ""),
-        ("Arbeitsvermittlung", ""),
-        ("Fachkräftevermittlung", ""),
-    ],
-    entities: &[
-        ent("GmbH", "", "GmbH"),
-        ent("GmbH & Co. KG", "", "GmbH & Co. KG"),
-        ent("UG (haftungsbeschränkt)", "", "UG (haftungsbeschränkt)"),
-    ],
-    order: Order::Pcm,
-    latin_order: Order::Pcm,
-    ..BASE_STYLE
-};
-
 // ---------------------------------------------------------------------------------------------
 // Countries: where agencies are registered and where workers go
 // ---------------------------------------------------------------------------------------------
 
+#[derive(serde::Deserialize)]
 struct City {
     /// English or national Latin name, as shown in the directory.
     name: &'static str,
@@ -1493,24 +344,7 @@ struct City {
     code: &'static str,
 }
 
-const fn city(name: &'static str, native: &'static str, area: &'static str) -> City {
-    City {
-        name,
-        native,
-        area,
-        code: "",
-    }
-}
-
-const fn city_coded(name: &'static str, native: &'static str, area: &'static str, code: &'static str) -> City {
-    City {
-        name,
-        native,
-        area,
-        code,
-    }
-}
-
+#[derive(serde::Deserialize)]
 struct Country {
     code: &'static str,
     /// As used inside a sentence ("the Philippines").
@@ -1522,18 +356,23 @@ struct Country {
     phone: &'static str,
     /// Address pattern: `{n}` a house number, `{m}` a small number, `{s}` a street, `{c}` the city.
     address: &'static str,
-    cities: &'static [City],
-    streets: &'static [&'static str],
+    cities: Vec<City>,
+    streets: Vec<&'static str>,
     /// ISO 639-1, most used first (English is added to every agency separately).
-    languages: &'static [&'static str],
+    languages: Vec<&'static str>,
     authority: &'static str,
-    styles: &'static [(&'static Style, u32)],
+    /// Naming styles by name (keys of `styles.json`), with their weights.
+    #[serde(rename = "styles")]
+    style_names: Vec<(&'static str, u32)>,
+    /// The same, resolved when the tables are loaded.
+    #[serde(skip)]
+    styles: Vec<(&'static Style, u32)>,
     /// Relative number of agencies registered here.
     weight: u32,
     /// For countries of origin: where their workers go.
-    destinations: &'static [&'static str],
+    destinations: Vec<&'static str>,
     /// For countries of destination: the sectors that hire migrant workers.
-    sectors: &'static [&'static str],
+    sectors: Vec<&'static str>,
     /// ISO 4217, for training fees.
     currency: &'static str,
 }
@@ -1543,1016 +382,6 @@ impl Country {
         !self.destinations.is_empty()
     }
 }
-
-const GULF_CITIES_QA: &[City] = &[
-    city("Doha", "الدوحة", ""),
-    city("Al Wakrah", "الوكرة", ""),
-    city("Al Rayyan", "الريان", ""),
-    city("Al Khor", "الخور", ""),
-];
-
-const COUNTRIES: &[Country] = &[
-    // ---- countries of origin ----
-    Country {
-        code: "NP",
-        name: "Nepal",
-        demonym: "Nepali",
-        tld: "com.np",
-        phone: "+977 {a} 4######",
-        address: "{n} {s}, {c}",
-        cities: &[
-            city("Kathmandu", "काठमाडौं", "1"),
-            city("Lalitpur", "ललितपुर", "1"),
-            city("Pokhara", "पोखरा", "61"),
-            city("Biratnagar", "विराटनगर", "21"),
-            city("Dharan", "धरान", "25"),
-            city("Butwal", "बुटवल", "71"),
-            city("Bharatpur", "भरतपुर", "56"),
-            city("Birgunj", "वीरगञ्ज", "51"),
-            city("Nepalgunj", "नेपालगञ्ज", "81"),
-            city("Janakpur", "जनकपुर", "41"),
-        ],
-        streets: &[
-            "Tribhuvan Marg",
-            "Bhanu Marg",
-            "Main Road",
-            "Sahid Marg",
-            "Buddha Marg",
-            "Ganesh Marg",
-            "Mahendra Path",
-            "Civic Centre Road",
-        ],
-        languages: &["ne", "hi"],
-        authority: "Department of Foreign Employment",
-        styles: &[(&NEPALI, 1)],
-        weight: 10,
-        destinations: &["QA", "AE", "SA", "KW", "MY", "JP", "KR", "BH", "OM"],
-        sectors: &[],
-        currency: "NPR",
-    },
-    Country {
-        code: "BD",
-        name: "Bangladesh",
-        demonym: "Bangladeshi",
-        tld: "com.bd",
-        phone: "+880 {a} 9######",
-        address: "House {n}, {s}, {c}",
-        cities: &[
-            city("Dhaka", "ঢাকা", "2"),
-            city("Chattogram", "চট্টগ্রাম", "31"),
-            city("Sylhet", "সিলেট", "821"),
-            city("Cumilla", "কুমিল্লা", "81"),
-            city("Khulna", "খুলনা", "41"),
-            city("Rajshahi", "রাজশাহী", "721"),
-            city("Barishal", "বরিশাল", "431"),
-            city("Mymensingh", "ময়মনসিংহ", "91"),
-        ],
-        streets: &[
-            "Station Road",
-            "Sadar Road",
-            "College Road",
-            "Airport Road",
-            "Shahid Minar Road",
-            "Kazi Nazrul Islam Avenue",
-        ],
-        languages: &["bn"],
-        authority: "Bureau of Manpower, Employment and Training",
-        styles: &[(&BENGALI, 1)],
-        weight: 12,
-        destinations: &["SA", "AE", "QA", "KW", "OM", "MY", "SG", "BH", "JO"],
-        sectors: &[],
-        currency: "BDT",
-    },
-    Country {
-        code: "IN",
-        name: "India",
-        demonym: "Indian",
-        tld: "co.in",
-        phone: "+91 {a} 2######",
-        address: "{n}, {s}, {c}",
-        cities: &[
-            city_coded("Mumbai", "मुंबई", "22", "MUM"),
-            city_coded("New Delhi", "नई दिल्ली", "11", "DEL"),
-            city_coded("Chennai", "चेन्नई", "44", "CHE"),
-            city_coded("Hyderabad", "हैदराबाद", "40", "HYD"),
-            city_coded("Kochi", "कोच्चि", "484", "COK"),
-            city_coded("Thiruvananthapuram", "तिरुवनंतपुरम", "471", "TVM"),
-            city_coded("Lucknow", "लखनऊ", "522", "LKO"),
-            city_coded("Patna", "पटना", "612", "PAT"),
-            city_coded("Jaipur", "जयपुर", "141", "JAI"),
-            city_coded("Amritsar", "अमृतसर", "183", "ASR"),
-        ],
-        streets: &[
-            "Link Road",
-            "MG Road",
-            "Station Road",
-            "Nehru Nagar",
-            "Gandhi Road",
-            "Ring Road",
-            "Park Street",
-            "Civil Lines",
-        ],
-        languages: &["hi", "ml", "ta", "te", "pa"],
-        authority: "Protector General of Emigrants, Ministry of External Affairs",
-        styles: &[(&HINDI, 1)],
-        weight: 12,
-        destinations: &["AE", "SA", "QA", "KW", "OM", "BH", "GB", "DE", "SG"],
-        sectors: &[],
-        currency: "INR",
-    },
-    Country {
-        code: "PK",
-        name: "Pakistan",
-        demonym: "Pakistani",
-        tld: "com.pk",
-        phone: "+92 {a} 3######",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city_coded("Lahore", "لاہور", "42", "LHR"),
-            city_coded("Karachi", "کراچی", "21", "KHI"),
-            city_coded("Islamabad", "اسلام آباد", "51", "ISB"),
-            city_coded("Rawalpindi", "راولپنڈی", "51", "RWP"),
-            city_coded("Peshawar", "پشاور", "91", "PEW"),
-            city_coded("Faisalabad", "فیصل آباد", "41", "FSD"),
-            city_coded("Sialkot", "سیالکوٹ", "52", "SKT"),
-            city_coded("Multan", "ملتان", "61", "MUX"),
-        ],
-        streets: &[
-            "Mall Road",
-            "Jinnah Avenue",
-            "GT Road",
-            "Allama Iqbal Road",
-            "Shahrah-e-Quaid-e-Azam",
-            "Saddar Road",
-            "Ferozepur Road",
-        ],
-        languages: &["ur", "pa", "ps"],
-        authority: "Bureau of Emigration and Overseas Employment",
-        styles: &[(&URDU, 1)],
-        weight: 10,
-        destinations: &["SA", "AE", "QA", "OM", "KW", "BH", "GB", "MY"],
-        sectors: &[],
-        currency: "PKR",
-    },
-    Country {
-        code: "LK",
-        name: "Sri Lanka",
-        demonym: "Sri Lankan",
-        tld: "lk",
-        phone: "+94 {a} 2######",
-        address: "No. {n}, {s}, {c}",
-        cities: &[
-            city("Colombo", "කොළඹ", "11"),
-            city("Kandy", "මහනුවර", "81"),
-            city("Kurunegala", "කුරුණෑගල", "37"),
-            city("Negombo", "මීගමුව", "31"),
-            city("Galle", "ගාල්ල", "91"),
-            city("Matara", "මාතර", "41"),
-            city("Jaffna", "යාපනය", "21"),
-            city("Anuradhapura", "අනුරාධපුරය", "25"),
-        ],
-        streets: &[
-            "Galle Road",
-            "Kandy Road",
-            "Main Street",
-            "Temple Road",
-            "Station Road",
-            "Negombo Road",
-            "Hospital Road",
-            "Lake Road",
-        ],
-        languages: &["si", "ta"],
-        authority: "Sri Lanka Bureau of Foreign Employment",
-        styles: &[(&SINHALA, 1)],
-        weight: 7,
-        destinations: &["QA", "KW", "AE", "SA", "JO", "KR", "JP", "OM"],
-        sectors: &[],
-        currency: "LKR",
-    },
-    Country {
-        code: "PH",
-        name: "the Philippines",
-        demonym: "Filipino",
-        tld: "com.ph",
-        phone: "+63 {a} 8###-####",
-        address: "{n} {s}, {c}",
-        cities: &[
-            city("Manila", "Manila", "2"),
-            city("Quezon City", "Quezon City", "2"),
-            city("Makati", "Makati", "2"),
-            city("Pasay", "Pasay", "2"),
-            city("Cebu City", "Cebu City", "32"),
-            city("Davao City", "Davao City", "82"),
-            city("Iloilo City", "Iloilo City", "33"),
-            city("Baguio", "Baguio", "74"),
-        ],
-        streets: &[
-            "Rizal Avenue",
-            "Mabini Street",
-            "Bonifacio Drive",
-            "Quezon Boulevard",
-            "Osmeña Boulevard",
-            "Aguinaldo Highway",
-            "Del Pilar Street",
-            "Luna Street",
-        ],
-        languages: &["tl"],
-        authority: "Department of Migrant Workers",
-        styles: &[(&FILIPINO, 1)],
-        weight: 11,
-        destinations: &["SA", "AE", "QA", "KW", "HK", "SG", "JP", "TW", "GB", "DE"],
-        sectors: &[],
-        currency: "PHP",
-    },
-    Country {
-        code: "ID",
-        name: "Indonesia",
-        demonym: "Indonesian",
-        tld: "co.id",
-        phone: "+62 {a} 5######",
-        address: "Jl. {s} No. {n}, {c}",
-        cities: &[
-            city("Jakarta", "Jakarta", "21"),
-            city("Surabaya", "Surabaya", "31"),
-            city("Bandung", "Bandung", "22"),
-            city("Semarang", "Semarang", "24"),
-            city("Malang", "Malang", "341"),
-            city("Mataram", "Mataram", "370"),
-            city("Medan", "Medan", "61"),
-            city("Cirebon", "Cirebon", "231"),
-        ],
-        streets: &[
-            "Jenderal Sudirman",
-            "Gatot Subroto",
-            "Diponegoro",
-            "Ahmad Yani",
-            "Gajah Mada",
-            "Pahlawan",
-            "Merdeka",
-            "Veteran",
-        ],
-        languages: &["id", "jv"],
-        authority: "BP2MI",
-        styles: &[(&INDONESIAN, 1)],
-        weight: 8,
-        destinations: &["MY", "HK", "TW", "SG", "JP", "KR", "SA"],
-        sectors: &[],
-        currency: "IDR",
-    },
-    Country {
-        code: "MM",
-        name: "Myanmar",
-        demonym: "Myanmar",
-        tld: "com.mm",
-        phone: "+95 {a} 3######",
-        address: "No. {n}, {s}, {c}",
-        cities: &[
-            city("Yangon", "ရန်ကုန်", "1"),
-            city("Mandalay", "မန္တလေး", "2"),
-            city("Mawlamyine", "မော်လမြိုင်", "57"),
-            city("Naypyidaw", "နေပြည်တော်", "67"),
-            city("Bago", "ပဲခူး", "52"),
-            city("Pathein", "ပုသိမ်", "42"),
-        ],
-        streets: &[
-            "Strand Road",
-            "Station Road",
-            "Main Road",
-            "Thiri Mingalar Street",
-            "Bogyoke Road",
-            "Min Nandar Road",
-        ],
-        languages: &["my"],
-        authority: "Ministry of Labour",
-        styles: &[(&BURMESE, 1)],
-        weight: 5,
-        destinations: &["TH", "MY", "JP", "SG", "KR"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "KH",
-        name: "Cambodia",
-        demonym: "Cambodian",
-        tld: "com.kh",
-        phone: "+855 {a} 2## ###",
-        address: "No. {n}, {s}, {c}",
-        cities: &[
-            city("Phnom Penh", "ភ្នំពេញ", "23"),
-            city("Siem Reap", "សៀមរាប", "63"),
-            city("Battambang", "បាត់ដំបង", "53"),
-            city("Kampong Cham", "កំពង់ចាម", "42"),
-            city("Kampot", "កំពត", "33"),
-            city("Sihanoukville", "ក្រុងព្រះសីហនុ", "34"),
-        ],
-        streets: &[
-            "National Road 4",
-            "Preah Monivong Boulevard",
-            "Street 63",
-            "Sothearos Boulevard",
-            "Russian Federation Boulevard",
-            "Street 2004",
-        ],
-        languages: &["km"],
-        authority: "Ministry of Labour and Vocational Training",
-        styles: &[(&KHMER, 3), (&FRENCH_KH, 1)],
-        weight: 4,
-        destinations: &["TH", "MY", "KR", "JP"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "VN",
-        name: "Viet Nam",
-        demonym: "Vietnamese",
-        tld: "com.vn",
-        phone: "+84 {a} 3###-####",
-        address: "Số {n} {s}, {c}",
-        cities: &[
-            city("Hà Nội", "Hà Nội", "24"),
-            city("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh", "28"),
-            city("Hải Phòng", "Hải Phòng", "225"),
-            city("Đà Nẵng", "Đà Nẵng", "236"),
-            city("Vinh", "Vinh", "238"),
-            city("Thanh Hóa", "Thanh Hóa", "237"),
-            city("Bắc Giang", "Bắc Giang", "204"),
-            city("Nam Định", "Nam Định", "228"),
-        ],
-        streets: &[
-            "Nguyễn Trãi",
-            "Lê Lợi",
-            "Trần Hưng Đạo",
-            "Hai Bà Trưng",
-            "Lý Thường Kiệt",
-            "Quang Trung",
-            "Nguyễn Huệ",
-            "Lê Duẩn",
-        ],
-        languages: &["vi"],
-        authority: "Department of Overseas Labour (DOLAB)",
-        styles: &[(&VIETNAMESE, 1)],
-        weight: 6,
-        destinations: &["JP", "TW", "KR", "DE", "SA"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "LA",
-        name: "Lao PDR",
-        demonym: "Lao",
-        tld: "la",
-        phone: "+856 {a} 2## ###",
-        address: "House {n}, {s}, {c}",
-        cities: &[
-            city("Vientiane", "ວຽງຈັນ", "21"),
-            city("Savannakhet", "ສະຫວັນນະເຂດ", "41"),
-            city("Luang Prabang", "ຫຼວງພະບາງ", "71"),
-            city("Pakse", "ປາກເຊ", "31"),
-            city("Thakhek", "ທ່າແຂກ", "51"),
-        ],
-        streets: &[
-            "Lane Xang Avenue",
-            "Souphanouvong Road",
-            "Kaysone Phomvihane Road",
-            "Samsenthai Road",
-            "Setthathirath Road",
-            "Thadeua Road",
-        ],
-        languages: &["lo", "th"],
-        authority: "Ministry of Labour and Social Welfare",
-        styles: &[(&LAO, 2), (&FRENCH_LA, 1)],
-        weight: 2,
-        destinations: &["TH", "JP", "KR"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "ET",
-        name: "Ethiopia",
-        demonym: "Ethiopian",
-        tld: "com.et",
-        phone: "+251 {a} 5## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Addis Ababa", "አዲስ አበባ", "11"),
-            city("Bahir Dar", "ባሕር ዳር", "58"),
-            city("Dire Dawa", "ድሬ ዳዋ", "25"),
-            city("Hawassa", "ሀዋሳ", "46"),
-            city("Mekelle", "መቐለ", "34"),
-            city("Adama", "አዳማ", "22"),
-        ],
-        streets: &[
-            "Africa Avenue",
-            "Churchill Avenue",
-            "Ras Mekonnen Street",
-            "Haile Gebrselassie Road",
-            "Main Street",
-            "Bole Road",
-        ],
-        languages: &["am", "om", "ti"],
-        authority: "Ministry of Labour and Skills",
-        styles: &[(&AMHARIC, 1)],
-        weight: 4,
-        destinations: &["SA", "AE", "JO", "KW", "QA"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "KE",
-        name: "Kenya",
-        demonym: "Kenyan",
-        tld: "co.ke",
-        phone: "+254 {a} 2######",
-        address: "Suite {n}, {s}, {c}",
-        cities: &[
-            city("Nairobi", "Nairobi", "20"),
-            city("Mombasa", "Mombasa", "41"),
-            city("Kisumu", "Kisumu", "57"),
-            city("Nakuru", "Nakuru", "51"),
-            city("Eldoret", "Eldoret", "53"),
-            city("Thika", "Thika", "67"),
-        ],
-        streets: &[
-            "Moi Avenue",
-            "Kenyatta Avenue",
-            "Ngong Road",
-            "Oginga Odinga Street",
-            "Haile Selassie Avenue",
-            "Waiyaki Way",
-        ],
-        languages: &["sw"],
-        authority: "National Employment Authority",
-        styles: &[(&EAST_AFRICAN, 1)],
-        weight: 5,
-        destinations: &["SA", "QA", "AE", "OM", "GB"],
-        sectors: &[],
-        currency: "USD",
-    },
-    Country {
-        code: "UG",
-        name: "Uganda",
-        demonym: "Ugandan",
-        tld: "co.ug",
-        phone: "+256 {a} 2#####",
-        address: "Plot {n}, {s}, {c}",
-        cities: &[
-            city("Kampala", "Kampala", "414"),
-            city("Entebbe", "Entebbe", "414"),
-            city("Jinja", "Jinja", "434"),
-            city("Mbarara", "Mbarara", "485"),
-            city("Gulu", "Gulu", "471"),
-            city("Mbale", "Mbale", "454"),
-        ],
-        streets: &[
-            "Kampala Road",
-            "Jinja Road",
-            "Entebbe Road",
-            "Bombo Road",
-            "Main Street",
-            "Nkrumah Road",
-        ],
-        languages: &["lg", "sw"],
-        authority: "Ministry of Gender, Labour and Social Development",
-        styles: &[(&EAST_AFRICAN, 1)],
-        weight: 3,
-        destinations: &["SA", "AE", "QA", "JO", "OM"],
-        sectors: &[],
-        currency: "USD",
-    },
-    // ---- countries of destination ----
-    Country {
-        code: "QA",
-        name: "Qatar",
-        demonym: "Qatari",
-        tld: "com.qa",
-        phone: "+974 4### ####",
-        address: "Office {n}, {s}, {c}",
-        cities: GULF_CITIES_QA,
-        streets: &["Al Sadd Street", "C Ring Road", "Salwa Road", "Al Matar Street"],
-        languages: &["ar"],
-        authority: "Ministry of Labour",
-        styles: &[(&ARABIC, 1)],
-        weight: 6,
-        destinations: &[],
-        sectors: &[
-            "construction",
-            "hospitality",
-            "security",
-            "facilities_management",
-            "domestic_work",
-            "oil_gas",
-            "transport_logistics",
-        ],
-        currency: "QAR",
-    },
-    Country {
-        code: "AE",
-        name: "the United Arab Emirates",
-        demonym: "Emirati",
-        tld: "ae",
-        phone: "+971 {a} 3## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Dubai", "دبي", "4"),
-            city("Abu Dhabi", "أبوظبي", "2"),
-            city("Sharjah", "الشارقة", "6"),
-            city("Ajman", "عجمان", "6"),
-            city("Al Ain", "العين", "3"),
-        ],
-        streets: &[
-            "Sheikh Zayed Road",
-            "Al Maktoum Road",
-            "Hamdan Street",
-            "Al Wahda Street",
-            "Khalid bin Al Waleed Road",
-        ],
-        languages: &["ar"],
-        authority: "Ministry of Human Resources and Emiratisation",
-        styles: &[(&ARABIC, 1)],
-        weight: 8,
-        destinations: &[],
-        sectors: &[
-            "construction",
-            "hospitality",
-            "domestic_work",
-            "retail",
-            "facilities_management",
-            "security",
-            "logistics",
-        ],
-        currency: "AED",
-    },
-    Country {
-        code: "SA",
-        name: "Saudi Arabia",
-        demonym: "Saudi",
-        tld: "com.sa",
-        phone: "+966 {a} 4## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Riyadh", "الرياض", "11"),
-            city("Jeddah", "جدة", "12"),
-            city("Dammam", "الدمام", "13"),
-            city("Makkah", "مكة", "12"),
-            city("Al Khobar", "الخبر", "13"),
-            city("Madinah", "المدينة المنورة", "14"),
-        ],
-        streets: &[
-            "King Fahd Road",
-            "Prince Sultan Street",
-            "Olaya Street",
-            "King Abdulaziz Road",
-            "Al Madinah Road",
-        ],
-        languages: &["ar"],
-        authority: "Ministry of Human Resources and Social Development",
-        styles: &[(&ARABIC, 1)],
-        weight: 8,
-        destinations: &[],
-        sectors: &[
-            "construction",
-            "domestic_work",
-            "oil_gas",
-            "health_care",
-            "cleaning_facilities",
-            "transport_logistics",
-            "agriculture",
-        ],
-        currency: "SAR",
-    },
-    Country {
-        code: "KW",
-        name: "Kuwait",
-        demonym: "Kuwaiti",
-        tld: "com.kw",
-        phone: "+965 2### ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Kuwait City", "مدينة الكويت", ""),
-            city("Hawalli", "حولي", ""),
-            city("Farwaniya", "الفروانية", ""),
-            city("Salmiya", "السالمية", ""),
-            city("Jahra", "الجهراء", ""),
-        ],
-        streets: &["Fahad Al-Salem Street", "Gulf Road", "Tunis Street", "Airport Road"],
-        languages: &["ar"],
-        authority: "Public Authority for Manpower",
-        styles: &[(&ARABIC, 1)],
-        weight: 4,
-        destinations: &[],
-        sectors: &[
-            "domestic_work",
-            "construction",
-            "cleaning_facilities",
-            "oil_gas",
-            "food_beverage",
-        ],
-        currency: "USD",
-    },
-    Country {
-        code: "OM",
-        name: "Oman",
-        demonym: "Omani",
-        tld: "om",
-        phone: "+968 24## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Muscat", "مسقط", ""),
-            city("Sohar", "صحار", ""),
-            city("Salalah", "صلالة", ""),
-            city("Nizwa", "نزوى", ""),
-            city("Sur", "صور", ""),
-        ],
-        streets: &["Sultan Qaboos Street", "Al Khuwair Street", "Dohat Al Adab Street"],
-        languages: &["ar"],
-        authority: "Ministry of Labour",
-        styles: &[(&ARABIC, 1)],
-        weight: 3,
-        destinations: &[],
-        sectors: &["construction", "domestic_work", "fishing", "oil_gas", "hospitality"],
-        currency: "USD",
-    },
-    Country {
-        code: "BH",
-        name: "Bahrain",
-        demonym: "Bahraini",
-        tld: "com.bh",
-        phone: "+973 17## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Manama", "المنامة", ""),
-            city("Muharraq", "المحرق", ""),
-            city("Riffa", "الرفاع", ""),
-            city("Isa Town", "مدينة عيسى", ""),
-        ],
-        streets: &[
-            "Government Avenue",
-            "Exhibition Road",
-            "Sheikh Isa Avenue",
-            "Budaiya Highway",
-        ],
-        languages: &["ar"],
-        authority: "Labour Market Regulatory Authority",
-        styles: &[(&ARABIC, 1)],
-        weight: 2,
-        destinations: &[],
-        sectors: &[
-            "construction",
-            "domestic_work",
-            "hospitality",
-            "retail",
-            "cleaning_facilities",
-        ],
-        currency: "USD",
-    },
-    Country {
-        code: "MY",
-        name: "Malaysia",
-        demonym: "Malaysian",
-        tld: "com.my",
-        phone: "+60 {a}-2### ####",
-        address: "{n}, {s}, {c}",
-        cities: &[
-            city("Kuala Lumpur", "Kuala Lumpur", "3"),
-            city("Shah Alam", "Shah Alam", "3"),
-            city("Johor Bahru", "Johor Bahru", "7"),
-            city("George Town", "George Town", "4"),
-            city("Ipoh", "Ipoh", "5"),
-            city("Seremban", "Seremban", "6"),
-            city("Kota Kinabalu", "Kota Kinabalu", "88"),
-            city("Kuching", "Kuching", "82"),
-        ],
-        streets: &[
-            "Jalan Merdeka",
-            "Jalan Sultan",
-            "Jalan Bunga Raya",
-            "Jalan Besar",
-            "Jalan Perdana",
-            "Jalan Maju",
-        ],
-        languages: &["ms", "zh", "ta"],
-        authority: "Department of Labour Peninsular Malaysia",
-        styles: &[(&MALAYSIAN, 1)],
-        weight: 8,
-        destinations: &[],
-        sectors: &[
-            "manufacturing",
-            "electronics",
-            "agriculture",
-            "construction",
-            "apparel",
-            "security",
-            "food_beverage",
-        ],
-        currency: "MYR",
-    },
-    Country {
-        code: "SG",
-        name: "Singapore",
-        demonym: "Singaporean",
-        tld: "com.sg",
-        phone: "+65 6### ####",
-        address: "{n} {s}, {c}",
-        cities: &[city("Singapore", "Singapore", "")],
-        streets: &[
-            "Geylang Road",
-            "Serangoon Road",
-            "Ubi Avenue 1",
-            "Kallang Avenue",
-            "Tampines Street 92",
-            "Woodlands Drive 14",
-        ],
-        languages: &["en", "zh", "ms", "ta"],
-        authority: "Ministry of Manpower",
-        styles: &[(&SINGAPOREAN, 1)],
-        weight: 5,
-        destinations: &[],
-        sectors: &[
-            "construction",
-            "domestic_work",
-            "manufacturing",
-            "health_care",
-            "cleaning_facilities",
-            "hospitality",
-        ],
-        currency: "SGD",
-    },
-    Country {
-        code: "JP",
-        name: "Japan",
-        demonym: "Japanese",
-        tld: "co.jp",
-        phone: "+81 {a}-####-####",
-        address: "{m}-{m}-{n} {s}, {c}",
-        cities: &[
-            city_coded("Tokyo", "東京", "3", "13"),
-            city_coded("Osaka", "大阪", "6", "27"),
-            city_coded("Nagoya", "名古屋", "52", "23"),
-            city_coded("Fukuoka", "福岡", "92", "40"),
-            city_coded("Yokohama", "横浜", "45", "14"),
-            city_coded("Hiroshima", "広島", "82", "34"),
-            city_coded("Sendai", "仙台", "22", "04"),
-        ],
-        streets: &["Sakae", "Honcho", "Ekimae", "Chuo", "Minami-machi", "Kita-machi"],
-        languages: &["ja"],
-        authority: "Ministry of Health, Labour and Welfare",
-        styles: &[(&JAPANESE, 1)],
-        weight: 7,
-        destinations: &[],
-        sectors: &[
-            "manufacturing",
-            "agriculture",
-            "health_care",
-            "food_beverage",
-            "construction",
-            "automotive",
-            "hospitality",
-        ],
-        currency: "JPY",
-    },
-    Country {
-        code: "KR",
-        name: "the Republic of Korea",
-        demonym: "Korean",
-        tld: "co.kr",
-        phone: "+82 {a}-7##-####",
-        address: "{n} {s}, {c}",
-        cities: &[
-            city("Seoul", "서울", "2"),
-            city("Busan", "부산", "51"),
-            city("Incheon", "인천", "32"),
-            city("Ansan", "안산", "31"),
-            city("Changwon", "창원", "55"),
-            city("Daegu", "대구", "53"),
-            city("Gimhae", "김해", "55"),
-        ],
-        streets: &[
-            "Sejong-daero",
-            "Teheran-ro",
-            "Jungang-daero",
-            "Gongdan-ro",
-            "Haean-ro",
-            "Chungmu-ro",
-        ],
-        languages: &["ko"],
-        authority: "Ministry of Employment and Labor",
-        styles: &[(&KOREAN, 1)],
-        weight: 5,
-        destinations: &[],
-        sectors: &["manufacturing", "agriculture", "fishing", "construction", "seafood"],
-        currency: "KRW",
-    },
-    Country {
-        code: "HK",
-        name: "Hong Kong SAR",
-        demonym: "Hong Kong",
-        tld: "com.hk",
-        phone: "+852 2### ####",
-        address: "Room {n}, {m}/F, {s}, {c}",
-        cities: &[
-            city("Central", "中環", ""),
-            city("Wan Chai", "灣仔", ""),
-            city("Mong Kok", "旺角", ""),
-            city("Tsim Sha Tsui", "尖沙咀", ""),
-            city("Causeway Bay", "銅鑼灣", ""),
-            city("Kwun Tong", "觀塘", ""),
-        ],
-        streets: &[
-            "Nathan Road",
-            "Hennessy Road",
-            "Des Voeux Road Central",
-            "Argyle Street",
-            "King's Road",
-        ],
-        languages: &["zh"],
-        authority: "Employment Agencies Administration, Labour Department",
-        styles: &[(&CHINESE_HK, 1)],
-        weight: 5,
-        destinations: &[],
-        sectors: &["domestic_work", "health_care", "hospitality"],
-        currency: "HKD",
-    },
-    Country {
-        code: "TH",
-        name: "Thailand",
-        demonym: "Thai",
-        tld: "co.th",
-        phone: "+66 {a} 2## ####",
-        address: "{n}/{m} {s}, {c}",
-        cities: &[
-            city("Bangkok", "กรุงเทพมหานคร", "2"),
-            city("Chiang Mai", "เชียงใหม่", "53"),
-            city("Samut Sakhon", "สมุทรสาคร", "34"),
-            city("Chon Buri", "ชลบุรี", "38"),
-            city("Nonthaburi", "นนทบุรี", "2"),
-            city("Udon Thani", "อุดรธานี", "42"),
-            city("Songkhla", "สงขลา", "74"),
-            city("Mae Sot", "แม่สอด", "55"),
-        ],
-        streets: &[
-            "Sukhumvit Road",
-            "Phahonyothin Road",
-            "Mittraphap Road",
-            "Phetkasem Road",
-            "Sethakit Road",
-            "Rama II Road",
-        ],
-        languages: &["th"],
-        authority: "Department of Employment",
-        styles: &[(&THAI, 1)],
-        weight: 5,
-        destinations: &[],
-        sectors: &[
-            "seafood",
-            "fishing",
-            "agriculture",
-            "construction",
-            "apparel",
-            "food_beverage",
-            "manufacturing",
-        ],
-        currency: "THB",
-    },
-    Country {
-        code: "JO",
-        name: "Jordan",
-        demonym: "Jordanian",
-        tld: "jo",
-        phone: "+962 {a} 5## ####",
-        address: "Office {n}, {s}, {c}",
-        cities: &[
-            city("Amman", "عمّان", "6"),
-            city("Irbid", "إربد", "2"),
-            city("Zarqa", "الزرقاء", "5"),
-            city("Aqaba", "العقبة", "3"),
-        ],
-        streets: &[
-            "Mecca Street",
-            "Zahran Street",
-            "King Hussein Street",
-            "Al Madina Al Munawwara Street",
-        ],
-        languages: &["ar"],
-        authority: "Ministry of Labour",
-        styles: &[(&ARABIC, 1)],
-        weight: 2,
-        destinations: &[],
-        sectors: &["apparel", "domestic_work", "agriculture", "manufacturing"],
-        currency: "USD",
-    },
-    Country {
-        code: "GB",
-        name: "the United Kingdom",
-        demonym: "British",
-        tld: "co.uk",
-        phone: "+44 {a} ### ####",
-        address: "{n} {s}, {c}",
-        cities: &[
-            city("London", "London", "20 7"),
-            city("Manchester", "Manchester", "161"),
-            city("Birmingham", "Birmingham", "121"),
-            city("Leeds", "Leeds", "113"),
-            city("Glasgow", "Glasgow", "141"),
-            city("Bristol", "Bristol", "117"),
-            city("Leicester", "Leicester", "116"),
-            city("Peterborough", "Peterborough", "1733"),
-        ],
-        streets: &[
-            "High Street",
-            "Station Road",
-            "Church Street",
-            "Victoria Road",
-            "King Street",
-            "Mill Lane",
-            "Park Road",
-        ],
-        languages: &["en"],
-        authority: "Gangmasters and Labour Abuse Authority",
-        styles: &[(&BRITISH, 1)],
-        weight: 4,
-        destinations: &[],
-        sectors: &[
-            "agriculture",
-            "health_care",
-            "food_beverage",
-            "logistics",
-            "hospitality",
-        ],
-        currency: "GBP",
-    },
-    Country {
-        code: "DE",
-        name: "Germany",
-        demonym: "German",
-        tld: "de",
-        phone: "+49 {a} #######",
-        address: "{s} {n}, {c}",
-        cities: &[
-            city("Berlin", "Berlin", "30"),
-            city("Hamburg", "Hamburg", "40"),
-            city("München", "München", "89"),
-            city("Frankfurt am Main", "Frankfurt am Main", "69"),
-            city("Köln", "Köln", "221"),
-            city("Stuttgart", "Stuttgart", "711"),
-            city("Düsseldorf", "Düsseldorf", "211"),
-            city("Leipzig", "Leipzig", "341"),
-        ],
-        streets: &[
-            "Hauptstraße",
-            "Bahnhofstraße",
-            "Schillerstraße",
-            "Goethestraße",
-            "Industriestraße",
-            "Lindenallee",
-            "Friedrichstraße",
-        ],
-        languages: &["de"],
-        authority: "Bundesagentur für Arbeit",
-        styles: &[(&GERMAN, 1)],
-        weight: 3,
-        destinations: &[],
-        sectors: &["health_care", "hospitality", "logistics", "construction", "automotive"],
-        currency: "EUR",
-    },
-    Country {
-        code: "TW",
-        name: "Taiwan",
-        demonym: "Taiwanese",
-        tld: "com.tw",
-        phone: "+886 {a} 2###-####",
-        address: "No. {n}, {s}, {c}",
-        cities: &[
-            city("Taipei", "台北", "2"),
-            city("New Taipei", "新北", "2"),
-            city("Taoyuan", "桃園", "3"),
-            city("Taichung", "台中", "4"),
-            city("Kaohsiung", "高雄", "7"),
-            city("Tainan", "台南", "6"),
-            city("Hsinchu", "新竹", "3"),
-        ],
-        streets: &[
-            "Zhongshan Road",
-            "Minsheng East Road",
-            "Zhongzheng Road",
-            "Fuxing North Road",
-            "Nanjing East Road",
-            "Jianguo Road",
-        ],
-        languages: &["zh"],
-        authority: "Workforce Development Agency, Ministry of Labor",
-        styles: &[(&CHINESE_TW, 1)],
-        weight: 5,
-        destinations: &[],
-        sectors: &[
-            "manufacturing",
-            "electronics",
-            "fishing",
-            "domestic_work",
-            "health_care",
-        ],
-        currency: "TWD",
-    },
-];
 
 /// A two-letter code as a number: comparing those is much cheaper than comparing strings, and
 /// country lookups are in the generator's inner loop.
@@ -3023,12 +852,12 @@ fn write_parts(out: &mut String, order: Order, parts: &Parts, form: fn(W) -> &'s
 
 fn draw_parts(rng: &mut Random, style: &'static Style, city: Option<&'static City>) -> Parts {
     let adjective =
-        (!style.adjectives.is_empty() && rng.random_bool(style.adjective_share)).then(|| pick(rng, style.adjectives));
-    let place = pick(rng, style.places);
+        (!style.adjectives.is_empty() && rng.random_bool(style.adjective_share)).then(|| pick(rng, &style.adjectives));
+    let place = pick(rng, &style.places);
     let modifier =
-        (!style.modifiers.is_empty() && rng.random_bool(style.modifier_share)).then(|| pick(rng, style.modifiers));
-    let core = pick(rng, style.cores);
-    let mut entity = pick_ref(rng, style.entities);
+        (!style.modifiers.is_empty() && rng.random_bool(style.modifier_share)).then(|| pick(rng, &style.modifiers));
+    let core = pick(rng, &style.cores);
+    let mut entity = pick_ref(rng, &style.entities);
     if entity.plain_only && modifier.is_some() {
         entity = style
             .entities
@@ -3077,8 +906,8 @@ fn own_language_name(style: &Style, parts: &Parts) -> String {
 /// name carries a city (as branches and namesakes do); `None` when the country's names run out.
 fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<AgencyName> {
     for attempt in 0..NAME_TRIES {
-        let style = pick_weighted(rng, country.styles);
-        let city = (attempt >= PLAIN_NAME_TRIES).then(|| pick_ref(rng, country.cities));
+        let style = pick_weighted(rng, &country.styles);
+        let city = (attempt >= PLAIN_NAME_TRIES).then(|| pick_ref(rng, &country.cities));
         let parts = draw_parts(rng, style, city);
         if city.is_some_and(|c| parts.place.0.contains(c.name)) {
             continue;
@@ -3121,7 +950,7 @@ fn draw_agency_name(rng: &mut Random, reg: &mut Registry, country: &'static Coun
 /// A name the agency traded under before (in English), reserved so nobody else takes it.
 fn draw_former_name(rng: &mut Random, reg: &mut Registry, country: &'static Country) -> Option<String> {
     for _ in 0..PLAIN_NAME_TRIES {
-        let style = pick_weighted(rng, country.styles);
+        let style = pick_weighted(rng, &country.styles);
         let parts = draw_parts(rng, style, None);
         if !reg.try_slug(style, &parts) {
             continue;
@@ -3231,8 +1060,8 @@ fn numbered_agency_name(
     country: &'static Country,
     branch: usize,
 ) -> Option<AgencyName> {
-    let style = pick_weighted(rng, country.styles);
-    let city = Some(pick_ref(rng, country.cities));
+    let style = pick_weighted(rng, &country.styles);
+    let city = Some(pick_ref(rng, &country.cities));
     let parts = draw_parts(rng, style, city);
     // Fills `reg.short` with the English words; whether their own slug is free does not
     // matter, the branch number makes this one new.
@@ -3256,7 +1085,7 @@ fn numbered_agency_name(
 fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> RecruiterRecord {
     let receiving = rng.random_bool(RECEIVING_SHARE);
     let (home, name) = draw_registration(rng, state, receiving);
-    let city = name.city.unwrap_or_else(|| pick_ref(rng, home.cities));
+    let city = name.city.unwrap_or_else(|| pick_ref(rng, &home.cities));
     let corridors = draw_corridors(rng, home, receiving.then(|| state.sources[home.code].as_slice()));
     let sectors = draw_sectors(rng, &corridors);
     let languages = draw_languages(rng, home, &corridors, receiving);
@@ -3268,7 +1097,7 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
         Vec::new()
     };
 
-    let street = pick(rng, home.streets);
+    let street = pick(rng, &home.streets);
     // A DNS label holds at most 63 characters; long agency names are cut, as registrants do.
     let mut host: String = name.slug.split('-').collect::<String>().chars().take(63).collect();
     host.push('.');
@@ -3347,7 +1176,7 @@ fn draw_corridors(rng: &mut Random, home: &'static Country, sources: Option<&[&'
             .map(|o| (o, home.code))
             .collect()
     } else {
-        pick_distinct(rng, home.destinations, k)
+        pick_distinct(rng, &home.destinations, k)
             .into_iter()
             .map(|d| (home.code, d))
             .collect()
@@ -3360,7 +1189,7 @@ fn draw_sectors(rng: &mut Random, corridors: &[Corridor]) -> Vec<&'static str> {
     let mut sectors = Vec::with_capacity(k);
     for _ in 0..4 * k {
         let (_, destination) = pick(rng, corridors);
-        push_unique(&mut sectors, pick(rng, country(destination).sectors));
+        push_unique(&mut sectors, pick(rng, &country(destination).sectors));
         if sectors.len() == k {
             break;
         }
@@ -3997,7 +1826,7 @@ fn certification(
     plan: Plan,
     not_before: NaiveDate,
 ) -> CertificationRecord {
-    let body = pick(rng, CERTIFICATION_BODIES);
+    let body = pick(rng, &CERTIFICATION_BODIES);
     let script = script(rng, plan);
     let status_history = history(rng, &script, body, not_before);
     let issued = issued_on(&status_history);
@@ -4115,61 +1944,6 @@ fn website_host(url: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Organisations and their Employer Pays commitments (invented names, fixed set)
 // ---------------------------------------------------------------------------------------------
-
-/// (name, kind, country, sector, host of the website)
-#[rustfmt::skip]
-const ORGANISATIONS: &[(&str, &str, &str, &str, &str)] = &[
-    ("Northwind Outfitters plc", "brand", "GB", "apparel", "northwindoutfitters.co.uk"),
-    ("Larkspur Home AB", "brand", "SE", "retail", "larkspurhome.se"),
-    ("Bluefjord Seafood ASA", "brand", "NO", "seafood", "bluefjordseafood.no"),
-    ("Aurelia Devices Inc.", "brand", "US", "electronics", "aureliadevices.com"),
-    ("Tessera Electronics GmbH", "brand", "DE", "electronics", "tessera-electronics.de"),
-    ("Maple & Moss Apparel Ltd.", "brand", "CA", "apparel", "mapleandmoss.ca"),
-    ("Halden Sportswear GmbH", "brand", "DE", "apparel", "halden-sportswear.de"),
-    ("Vireo Grocers plc", "brand", "GB", "retail", "vireogrocers.co.uk"),
-    ("Casa Lumina S.p.A.", "brand", "IT", "apparel", "casalumina.it"),
-    ("Oakridge Foods Corporation", "brand", "US", "food_beverage", "oakridgefoods.com"),
-    ("Solenne Cosmétiques SAS", "brand", "FR", "manufacturing", "solenne-cosmetiques.fr"),
-    ("Hoshizora Retail K.K.", "brand", "JP", "retail", "hoshizora-retail.co.jp"),
-    ("Falkenried Motors AG", "brand", "DE", "automotive", "falkenried-motors.de"),
-    ("Brightwater Hotels Group plc", "brand", "GB", "hospitality", "brightwaterhotels.co.uk"),
-    ("Perak Precision Components Sdn. Bhd.", "supplier", "MY", "electronics", "perakprecision.com.my"),
-    ("Selangor Glove Industries Berhad", "supplier", "MY", "manufacturing", "selangorglove.com.my"),
-    ("Penang Circuit Assembly Sdn. Bhd.", "supplier", "MY", "electronics", "penangcircuit.com.my"),
-    ("Samut Sakhon Ocean Foods Co., Ltd.", "supplier", "TH", "seafood", "ssoceanfoods.co.th"),
-    ("Chonburi Auto Parts Co., Ltd.", "supplier", "TH", "automotive", "chonburiautoparts.co.th"),
-    ("Taoyuan Micro Devices Co., Ltd.", "supplier", "TW", "electronics", "taoyuanmicro.com.tw"),
-    ("Hsinchu Optronics Corporation", "supplier", "TW", "electronics", "hsinchuoptronics.com.tw"),
-    ("Gyeonggi Metalworks Co., Ltd.", "supplier", "KR", "manufacturing", "gyeonggimetal.co.kr"),
-    ("Aichi Precision Castings Co., Ltd.", "supplier", "JP", "automotive", "aichi-castings.co.jp"),
-    ("Amman Garment Industries Co.", "supplier", "JO", "apparel", "ammangarment.jo"),
-    ("Johor Furniture Works Sdn. Bhd.", "supplier", "MY", "manufacturing", "johorfurniture.com.my"),
-    ("Songkhla Tuna Canning Co., Ltd.", "supplier", "TH", "seafood", "songkhlatuna.co.th"),
-    ("Kaohsiung Deep Sea Fishing Co., Ltd.", "supplier", "TW", "fishing", "kdsfishing.com.tw"),
-    ("Irbid Knitwear Manufacturing Co.", "supplier", "JO", "apparel", "irbidknitwear.jo"),
-    ("Lusail Build & Infrastructure W.L.L.", "employer", "QA", "construction", "lusailbuild.qa"),
-    ("Pearl Coast Hospitality Group LLC", "employer", "AE", "hospitality", "pearlcoasthospitality.ae"),
-    ("Najd Facilities Management Co.", "employer", "SA", "facilities_management", "najdfm.com.sa"),
-    ("Desert Rose Hotels & Resorts LLC", "employer", "AE", "hospitality", "desertrosehotels.ae"),
-    ("Gulf Shield Security Services W.L.L.", "employer", "QA", "security", "gulfshield.qa"),
-    ("Muscat Bay Contracting LLC", "employer", "OM", "construction", "muscatbaycontracting.om"),
-    ("Bahrain Harbour Logistics W.L.L.", "employer", "BH", "logistics", "bahrainharbourlogistics.bh"),
-    ("Kuwait Bay Cleaning Services Co.", "employer", "KW", "cleaning_facilities", "kuwaitbaycleaning.com.kw"),
-    ("Riyadh Metro Works Contracting Co.", "employer", "SA", "construction", "riyadhmetroworks.com.sa"),
-    ("Kent Valley Growers Ltd.", "employer", "GB", "agriculture", "kentvalleygrowers.co.uk"),
-    ("Rheinland Pflege GmbH", "employer", "DE", "health_care", "rheinland-pflege.de"),
-    ("Tokachi Dairy Farms Co., Ltd.", "employer", "JP", "agriculture", "tokachidairy.co.jp"),
-    ("Busan Coastal Shipbuilding Co., Ltd.", "employer", "KR", "manufacturing", "busancoastal.co.kr"),
-    ("Harbourview Care Homes Ltd.", "employer", "GB", "health_care", "harbourviewcare.co.uk"),
-    ("Sabah Palm Plantations Berhad", "employer", "MY", "agriculture", "sabahpalm.com.my"),
-    ("Marina Towers Facility Services Pte. Ltd.", "employer", "SG", "facilities_management", "marinatowersfs.com.sg"),
-    ("Gulf Contractors' Fair Recruitment Forum", "industry_association", "AE", "construction", "gcfrf.org"),
-    ("Asia Seafood Responsible Sourcing Council", "industry_association", "TH", "seafood", "asrsc.org"),
-    ("Electronics Supply Chain Labour Alliance", "industry_association", "US", "electronics", "esclabouralliance.org"),
-    ("European Hospitality Fair Hiring Association", "industry_association", "BE", "hospitality", "ehfha.eu"),
-    ("Malaysian Manufacturers' Ethical Recruitment Network", "industry_association", "MY", "manufacturing", "mmern.org.my"),
-    ("British Growers' Responsible Labour Group", "industry_association", "GB", "agriculture", "bgrlg.org.uk"),
-];
 
 const EMPLOYER_PAYS: &str = "Employer Pays Principle";
 
@@ -4299,39 +2073,14 @@ fn commitments(rng: &mut Random, served: &[Corridor]) -> Vec<CommitmentRecord> {
 // Training providers and listings (invented names, fixed set)
 // ---------------------------------------------------------------------------------------------
 
+#[derive(serde::Deserialize)]
 struct Provider {
     name: &'static str,
     kind: &'static str,
-    countries: &'static [&'static str],
-    languages: &'static [&'static str],
+    countries: Vec<&'static str>,
+    languages: Vec<&'static str>,
     website: &'static str,
 }
-
-#[rustfmt::skip]
-const PROVIDERS: &[Provider] = &[
-    Provider { name: "Iloilo City Skills and Migration Institute", kind: "training_institute", countries: &["PH"], languages: &["tl", "en"], website: "https://iloilo-csmi.com.ph" },
-    Provider { name: "Migrant Workers' Welfare Forum Nepal", kind: "ngo", countries: &["NP"], languages: &["ne", "en"], website: "https://www.mwwf.org.np" },
-    Provider { name: "Dhaka Safe Migration Resource Centre", kind: "ngo", countries: &["BD"], languages: &["bn", "en"], website: "https://www.safemigration-dhaka.org.bd" },
-    Provider { name: "Kerala Overseas Careers Academy", kind: "training_institute", countries: &["IN"], languages: &["ml", "hi", "en"], website: "https://www.kocacademy.co.in" },
-    Provider { name: "Lahore Overseas Employment Training Centre", kind: "training_institute", countries: &["PK"], languages: &["ur", "pa", "en"], website: "https://www.loetc.com.pk" },
-    Provider { name: "Lanka Institute of Labour Migration Studies", kind: "university", countries: &["LK"], languages: &["si", "ta", "en"], website: "https://www.lilms.ac.lk" },
-    Provider { name: "Lembaga Pelatihan Kerja Bina Migran Mandiri", kind: "training_institute", countries: &["ID"], languages: &["id", "en"], website: "https://www.binamigran.co.id" },
-    Provider { name: "Red River Vocational and Language College", kind: "training_institute", countries: &["VN"], languages: &["vi", "ja", "ko"], website: "https://www.redriver-college.edu.vn" },
-    Provider { name: "Myanmar Overseas Workers' Federation", kind: "trade_union", countries: &["MM", "TH", "MY"], languages: &["my", "th", "en"], website: "https://www.mowf.org.mm" },
-    Provider { name: "Mekong Migrant Support Network", kind: "ngo", countries: &["TH", "KH", "LA", "MM"], languages: &["th", "km", "lo", "my", "en"], website: "https://www.mekongmigrants.org" },
-    Provider { name: "East Africa Labour Mobility Centre", kind: "ngo", countries: &["KE", "UG", "ET"], languages: &["en", "sw", "am"], website: "https://www.ealmc.or.ke" },
-    Provider { name: "Gulf Migrant Workers' Solidarity Federation", kind: "trade_union", countries: &["QA", "AE", "KW", "BH", "OM", "SA"], languages: &["ar", "en", "hi", "ne", "bn", "ur"], website: "https://www.gmwsf.org" },
-    Provider { name: "International Centre for Fair Labour Migration", kind: "international_organisation", countries: &["TH", "MY", "SG", "JP", "KR", "HK", "TW", "JO", "QA", "AE", "SA", "GB", "DE"], languages: &["en", "ar", "th", "ms", "ja", "ko", "zh"], website: "https://www.icflm.org" },
-    Provider { name: "Asia Pacific Responsible Recruitment Programme", kind: "international_organisation", countries: &["NP", "BD", "IN", "PH", "ID", "VN", "KH", "MM", "LA", "LK", "PK"], languages: &["en", "ne", "bn", "hi", "ur", "si", "tl", "id", "vi", "km", "my", "lo"], website: "https://www.aprrp.org" },
-    Provider { name: "Fair Hire Advisory Partners", kind: "consultancy", countries: &["GB", "AE", "SG"], languages: &["en", "ar"], website: "https://www.fairhireadvisory.co.uk" },
-    Provider { name: "Supply Chain Labour Standards Consultancy", kind: "consultancy", countries: &["MY", "TW", "TH"], languages: &["en", "ms", "zh", "th"], website: "https://www.scls-consult.com.my" },
-    Provider { name: "Sentinel Certification Academy", kind: "certification_body", countries: &["GB", "NP", "BD", "PH"], languages: &["en"], website: "https://academy.sentinel-cert.co.uk" },
-    Provider { name: "Kestrel Social Assurance Academy", kind: "certification_body", countries: &["DE", "JO", "AE"], languages: &["en", "de", "ar"], website: "https://www.kestrel-assurance.de" },
-    Provider { name: "Doha Institute for Labour Relations", kind: "university", countries: &["QA"], languages: &["ar", "en"], website: "https://www.dilr.edu.qa" },
-    Provider { name: "National Foreign Employment Training Centre", kind: "government", countries: &["NP"], languages: &["ne", "en"], website: "https://www.nfetc.gov.np" },
-    Provider { name: "Philippine Labour Attaché Training Office", kind: "government", countries: &["PH"], languages: &["tl", "en"], website: "https://www.plato.gov.ph" },
-    Provider { name: "Malaysian Labour Inspection Training Institute", kind: "government", countries: &["MY"], languages: &["ms", "en"], website: "https://www.mlti.gov.my" },
-];
 
 fn training_providers() -> Vec<TrainingProviderRecord> {
     PROVIDERS
@@ -4348,6 +2097,7 @@ fn training_providers() -> Vec<TrainingProviderRecord> {
         .collect()
 }
 
+#[derive(serde::Deserialize)]
 struct Programme {
     code: &'static str,
     audience: &'static str,
@@ -4356,48 +2106,10 @@ struct Programme {
     days: (i64, i64),
     listings: usize,
     /// Provider kinds that run it.
-    kinds: &'static [&'static str],
+    kinds: Vec<&'static str>,
     /// Typical fee in US dollars; `None` when always free.
     usd: Option<u32>,
 }
-
-#[rustfmt::skip]
-const PROGRAMMES: &[Programme] = &[
-    Programme { code: "cbp_entry", audience: "recruiters", title: "Ethical recruitment awareness session (CBP entry)", days: (1, 1), listings: 8, kinds: &["training_institute", "consultancy", "international_organisation", "ngo"], usd: Some(60) },
-    Programme { code: "cbp_level_1", audience: "recruiters", title: "Gap analysis workshop (CBP level 1)", days: (2, 2), listings: 7, kinds: &["consultancy", "international_organisation", "training_institute", "certification_body"], usd: Some(180) },
-    Programme { code: "cbp_level_2", audience: "recruiters", title: "Designing and implementing an ethical recruitment system (CBP level 2)", days: (3, 3), listings: 6, kinds: &["consultancy", "international_organisation"], usd: Some(350) },
-    Programme { code: "cbp_level_3", audience: "recruiters", title: "System validation clinic (CBP level 3)", days: (2, 2), listings: 5, kinds: &["consultancy", "certification_body", "international_organisation"], usd: Some(480) },
-    Programme { code: "employer_training", audience: "employers", title: "Ethical recruitment for employers of migrant workers", days: (1, 2), listings: 6, kinds: &["consultancy", "international_organisation", "ngo"], usd: Some(250) },
-    Programme { code: "supplier_training", audience: "suppliers", title: "Responsible recruitment in supplier operations", days: (1, 2), listings: 5, kinds: &["consultancy", "international_organisation", "certification_body"], usd: Some(200) },
-    Programme { code: "brand_training", audience: "brands", title: "Recruitment fee due diligence for brands", days: (1, 1), listings: 5, kinds: &["consultancy", "international_organisation"], usd: Some(400) },
-    Programme { code: "government_licensing", audience: "government_officials", title: "Licensing and monitoring of recruitment agencies", days: (2, 3), listings: 4, kinds: &["government", "international_organisation", "university"], usd: None },
-    Programme { code: "government_inspection", audience: "government_officials", title: "Labour inspection of recruitment practices", days: (2, 3), listings: 4, kinds: &["government", "international_organisation"], usd: None },
-    Programme { code: "consular_training", audience: "government_officials", title: "Protecting migrant workers abroad: consular staff and labour attachés", days: (2, 3), listings: 4, kinds: &["government", "international_organisation"], usd: None },
-    Programme { code: "civil_society_training", audience: "civil_society", title: "Monitoring recruitment and supporting complaints", days: (1, 3), listings: 5, kinds: &["ngo", "trade_union", "university", "international_organisation"], usd: None },
-    Programme { code: "social_auditor_course", audience: "social_auditors", title: "Social auditor course: ethical recruitment", days: (5, 5), listings: 6, kinds: &["certification_body", "consultancy", "university"], usd: Some(950) },
-    Programme { code: "pre_departure_orientation", audience: "migrant_workers", title: "Pre-departure orientation", days: (1, 3), listings: 14, kinds: &["ngo", "training_institute", "government", "trade_union"], usd: None },
-    Programme { code: "post_arrival_orientation", audience: "migrant_workers", title: "Post-arrival orientation", days: (1, 1), listings: 10, kinds: &["ngo", "trade_union", "international_organisation"], usd: None },
-];
-
-/// Rough local value of one US dollar, for fees in the listing's currency.
-const EXCHANGE_RATES: &[(&str, f64)] = &[
-    ("NPR", 133.0),
-    ("BDT", 120.0),
-    ("INR", 83.0),
-    ("PKR", 280.0),
-    ("LKR", 300.0),
-    ("PHP", 56.0),
-    ("THB", 35.0),
-    ("MYR", 4.7),
-    ("AED", 3.67),
-    ("QAR", 3.64),
-    ("SAR", 3.75),
-    ("SGD", 1.35),
-    ("GBP", 0.79),
-    ("EUR", 0.92),
-    ("HKD", 7.8),
-    ("TWD", 32.0),
-];
 
 /// A fee of about `usd` dollars in the currency used in `country` (dollars when unknown or
 /// when the currency has no minor unit), rounded to a price people would set.
@@ -4475,20 +2187,20 @@ fn orientation_venue(rng: &mut Random, programme: &Programme, served: &[Corridor
         push_unique(&mut languages, "en");
     }
     Venue {
-        provider: provider_for(rng, programme.kinds, Some(place.code)),
+        provider: provider_for(rng, &programme.kinds, Some(place.code)),
         delivery,
         country: Some(place.code),
-        city: (delivery != "online").then(|| pick_ref(rng, place.cities).name),
+        city: (delivery != "online").then(|| pick_ref(rng, &place.cities).name),
         languages,
         title,
     }
 }
 
 fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
-    let provider = provider_for(rng, programme.kinds, None);
+    let provider = provider_for(rng, &programme.kinds, None);
     let p = &PROVIDERS[provider];
     let delivery = delivery(rng);
-    let place = (delivery != "online" || rng.random_bool(0.5)).then(|| country(pick(rng, p.countries)));
+    let place = (delivery != "online" || rng.random_bool(0.5)).then(|| country(pick(rng, &p.countries)));
     let mut languages: Vec<&'static str> = p
         .languages
         .iter()
@@ -4504,7 +2216,7 @@ fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
         country: place.map(|c| c.code),
         city: place
             .filter(|_| delivery != "online")
-            .map(|c| pick_ref(rng, c.cities).name),
+            .map(|c| pick_ref(rng, &c.cities).name),
         languages,
         title: programme.title.to_string(),
     }
@@ -4513,7 +2225,7 @@ fn general_venue(rng: &mut Random, programme: &Programme) -> Venue {
 /// About 90 listings covering every programme, in 2026 and 2027.
 fn training_listings(rng: &mut Random, served: &[Corridor]) -> Vec<TrainingListingRecord> {
     let mut out = Vec::new();
-    for programme in PROGRAMMES {
+    for programme in PROGRAMMES.iter() {
         for _ in 0..programme.listings {
             let venue = if programme.audience == "migrant_workers" {
                 orientation_venue(rng, programme, served)
