@@ -27,7 +27,7 @@ impl MigrationTrait for Migration {
                 .alter_table(
                     Table::alter()
                         .table(owner)
-                        .add_column(&mut text("identifiers").default("[]").to_owned())
+                        .add_column(text("identifiers").default("[]").to_owned())
                         .to_owned(),
                 )
                 .await?;

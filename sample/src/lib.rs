@@ -1163,7 +1163,7 @@ fn recruiter(rng: &mut Random, state: &mut RecruiterState, index: usize) -> Recr
 /// index, not drawn, so adding it left every other sample value as it was; distinct for every
 /// index below 150 000 (7 919 is prime to 150 000).
 fn company_register_number(country: &str, index: usize) -> Option<String> {
-    (country == "NP" && index % 3 != 0).then(|| format!("NP-CRO-{}", 10_000 + (index * 7_919) % 150_000))
+    (country == "NP" && !index.is_multiple_of(3)).then(|| format!("NP-CRO-{}", 10_000 + (index * 7_919) % 150_000))
 }
 
 /// 1-3 corridors: from the home country for a sending agency, into it from `sources` for a

@@ -129,7 +129,7 @@ pub async fn run(suite: &mut Suite) {
             "query=query(%24s%3AString!)%7Bsearch(query%3A%24s)%7BtotalCount%7D%7D&variables=%7B%22s%22%3A%22name%3A*%20OR%22%7D",
         ),
     ] {
-        let request = get(&suite, query_string);
+        let request = get(suite, query_string);
         suite.send(what, request, &[]).await;
     }
     let long_request = format!(

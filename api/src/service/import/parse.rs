@@ -120,6 +120,9 @@ pub enum Source<'a> {
 }
 
 /// One line of a source: its number and its record, or why it is not one.
+/// Records of one chunk, with their line numbers.
+pub(super) type Chunk<'a> = Vec<(usize, Cow<'a, Record>)>;
+
 pub(super) type Line<'a> = (usize, Result<Cow<'a, Record>, String>);
 
 /// The lines of a source, in order; blank lines are skipped. Parsed records come out
@@ -227,7 +230,7 @@ impl<'a> Lines<'a> {
 
     /// The next chunk of up to `CHUNK` records. Every line parsed in the first pass, so a line
     /// that no longer does means the file changed under the import.
-    pub(super) fn next_chunk(&mut self) -> Result<Option<Vec<(usize, Cow<'a, Record>)>>, ImportError> {
+    pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk<'a>>, ImportError> {
         let mut chunk = Vec::with_capacity(CHUNK);
         while chunk.len() < CHUNK {
             match self.next_line()? {
