@@ -383,3 +383,52 @@ async fn the_widget_loads_each_language_from_the_server() {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ne, hi"), "{}", missing.body);
 }
+
+/// Certificate numbers may hold spaces and slashes: every page finds them, and the QR code's
+/// address carries them encoded so a phone opens the right page.
+#[tokio::test]
+async fn a_number_with_spaces_and_slashes_is_found_by_every_page() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false"), ("PUBLIC_URL", "https://directory.example")]);
+    let number = "ERS NP/2026 7";
+    let lines = [
+        json!({"type":"recruiter","external_id":"rec-slash","legal_name":"Slash Test Manpower Pvt. Ltd.",
+               "slug":"slash-test-manpower","country":"NP","languages":["ne"],"sectors":["construction"],
+               "corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none"}),
+        json!({"type":"certification","external_id":"cert-slash","recruiter":"rec-slash",
+               "certificate_number":number,"scheme":"Ethical Recruitment Standard 2.0","status":"certified",
+               "issued_on":"2025-03-15","expires_on":"2099-03-14",
+               "status_history":[
+                 {"from":null,"to":"applicant","at":"2024-11-02T09:00:00Z","reason":"application_received","recorded_by":"secretariat"},
+                 {"from":"applicant","to":"certified","at":"2025-03-15T10:00:00Z","reason":"audit_passed","recorded_by":"secretariat"}]}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    server
+        .client()
+        .data_as(
+            Some(&common::token("admin", "secretariat", None)),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { certifications } }",
+            json!({ "l": lines }),
+        )
+        .await;
+    let encoded = "ERS%20NP%2F2026%207";
+
+    let page = get(&server, &format!("/verify?number={encoded}&lang=en"), &[]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("data-status=\"CERTIFIED\""), "{}", page.body);
+    // The page links its QR code with the number encoded.
+    assert!(page.body.contains(&format!("verify/{encoded}/qr.svg")), "{}", page.body);
+
+    let line = get(&server, &format!("/v/{encoded}?lang=en"), &[]).await;
+    assert_eq!(line.status, 200, "{}", line.body);
+    assert!(line.body.starts_with("ERS NP/2026 7: CERTIFIED until 2099-03-14."), "{}", line.body);
+
+    let qr = get(&server, &format!("/verify/{encoded}/qr.svg"), &[]).await;
+    assert_eq!(qr.status, 200, "{}", qr.body);
+    let (size, dark) = rasterise(&qr.body);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| if dark[y * size + x] { 0 } else { 255 });
+    let (_, content) = image.detect_grids()[0].decode().expect("the code decodes");
+    assert_eq!(content, format!("https://directory.example/verify?number={encoded}"));
+}
