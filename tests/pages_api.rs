@@ -423,12 +423,17 @@ async fn a_number_with_spaces_and_slashes_is_found_by_every_page() {
 
     let line = get(&server, &format!("/v/{encoded}?lang=en"), &[]).await;
     assert_eq!(line.status, 200, "{}", line.body);
-    assert!(line.body.starts_with("ERS NP/2026 7: CERTIFIED until 2099-03-14."), "{}", line.body);
+    assert!(
+        line.body.starts_with("ERS NP/2026 7: CERTIFIED until 2099-03-14."),
+        "{}",
+        line.body
+    );
 
     let qr = get(&server, &format!("/verify/{encoded}/qr.svg"), &[]).await;
     assert_eq!(qr.status, 200, "{}", qr.body);
     let (size, dark) = rasterise(&qr.body);
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| if dark[y * size + x] { 0 } else { 255 });
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| if dark[y * size + x] { 0 } else { 255 });
     let (_, content) = image.detect_grids()[0].decode().expect("the code decodes");
     assert_eq!(content, format!("https://directory.example/verify?number={encoded}"));
 }

@@ -547,3 +547,99 @@ fn sample_date(date: &str) -> String {
     let shift = chrono::Utc::now().date_naive() - directory_api::sample::taken_on();
     (date + shift).to_string()
 }
+
+/// A recruiter certified today with its NP licence in `licence` (or none).
+fn gap_case(slug: &str, number: &str, certified: bool, licence: Option<(&str, &str, &str)>) -> String {
+    let licences: Vec<Value> = licence
+        .into_iter()
+        .map(|(country, status, until)| {
+            json!({"issuing_authority":"Department of Foreign Employment","country":country,
+                   "licence_number":format!("L-{slug}"),"status":status,"valid_from":"2020-01-01","valid_until":until})
+        })
+        .collect();
+    let (status, history) = if certified {
+        (
+            "certified",
+            json!([{"from":null,"to":"applicant","at":"2024-11-02T09:00:00Z","reason":"application_received","recorded_by":"secretariat"},
+                   {"from":"applicant","to":"certified","at":"2025-03-15T10:00:00Z","reason":"audit_passed","recorded_by":"secretariat"}]),
+        )
+    } else {
+        (
+            "applicant",
+            json!([{"from":null,"to":"applicant","at":"2024-11-02T09:00:00Z","reason":"application_received","recorded_by":"secretariat"}]),
+        )
+    };
+    [
+        json!({"type":"recruiter","external_id":format!("rec-{slug}"),"legal_name":format!("{slug} Pvt. Ltd."),
+               "slug":slug,"country":"NP","languages":["ne"],"sectors":["construction"],
+               "corridors":[{"origin":"NP","destination":"QA"}],"cbp_level":"none","licences":licences}),
+        json!({"type":"certification","external_id":format!("cert-{slug}"),"recruiter":format!("rec-{slug}"),
+               "certificate_number":number,"scheme":"Ethical Recruitment Standard 2.0","status":status,
+               "issued_on":if certified { json!("2025-03-15") } else { Value::Null },
+               "expires_on":if certified { json!("2099-03-14") } else { Value::Null },
+               "status_history":history}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// Brands are warned when a certified recruiter has no valid national licence of its own
+/// country (a licence gap), on the recruiter and in the verification answer.
+#[tokio::test]
+async fn a_certified_recruiter_without_a_valid_licence_of_its_country_has_a_licence_gap() {
+    let server = Server::start_with(&[("SAMPLE_DATA", "false")]);
+    let client = server.client();
+    let cases = [
+        ("licensed", "GAP-1", true, Some(("NP", "valid", "2099-01-01")), false),
+        ("lapsed", "GAP-2", true, Some(("NP", "valid", "2021-01-01")), true),
+        (
+            "suspended-licence",
+            "GAP-3",
+            true,
+            Some(("NP", "suspended", "2099-01-01")),
+            true,
+        ),
+        (
+            "foreign-licence",
+            "GAP-4",
+            true,
+            Some(("QA", "valid", "2099-01-01")),
+            true,
+        ),
+        ("unlicensed", "GAP-5", true, None, true),
+        ("not-certified", "GAP-6", false, None, false),
+    ];
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(slug, number, certified, licence, _)| gap_case(slug, number, *certified, *licence))
+        .collect();
+    client
+        .data_as(
+            Some(&common::token("admin", "secretariat", None)),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { recruiters } }",
+            json!({ "l": lines.join("\n") }),
+        )
+        .await;
+    for (slug, number, _, _, gap) in cases {
+        let answer = client
+            .data(
+                "query($s: String!, $n: String!) { recruiter(slug: $s) { licenceGap }
+                   verifyCertificate(number: $n) { licenceGap }
+                   verifyCertificates(numbers: [$n]) { results { licenceGap } } }",
+                json!({ "s": slug, "n": number }),
+            )
+            .await;
+        assert_eq!(answer["recruiter"]["licenceGap"], gap, "{slug}: {answer}");
+        assert_eq!(answer["verifyCertificate"]["licenceGap"], gap, "{slug}: {answer}");
+        assert_eq!(
+            answer["verifyCertificates"]["results"][0]["licenceGap"], gap,
+            "{slug}: {answer}"
+        );
+    }
+    let unknown = client
+        .data(r#"{ verifyCertificate(number: "GAP-404") { licenceGap } }"#, json!({}))
+        .await;
+    assert_eq!(unknown["verifyCertificate"]["licenceGap"], Value::Null);
+}

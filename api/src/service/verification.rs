@@ -144,6 +144,16 @@ pub fn licence_valid_today(licence: &licence::Model, today: NaiveDate) -> bool {
     licence.status == "valid" && started && not_ended
 }
 
+/// A licence gap: the recruiter is certified today while none of its national licences (issued
+/// in its country of registration) is valid today. Certification does not replace the licence
+/// the law requires, so brands are warned.
+pub fn licence_gap(recruiter: &recruiter::Model, licences: &[licence::Model], today: NaiveDate) -> bool {
+    super::standing::in_force(recruiter.certified_until, today)
+        && !licences
+            .iter()
+            .any(|licence| licence.country == recruiter.country && licence_valid_today(licence, today))
+}
+
 /// The certification that answers "is this recruiter certified today?": the one certified
 /// today, or else the most recent (highest id), whose status says why not.
 pub fn relevant_certification(
@@ -180,6 +190,38 @@ mod tests {
             message.contains("`numbers[1]`") && message.contains("licence number"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_licence_gap_is_certified_today_without_a_valid_licence_of_its_own_country() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 6, d).expect("a date");
+        let licence = |country: &str, status: &str, until: u32| licence::Model {
+            id: 1,
+            recruiter_id: 1,
+            position: 0,
+            issuing_authority: "Department of Foreign Employment".to_owned(),
+            country: country.to_owned(),
+            licence_number: "7/077/078".to_owned(),
+            number_key: "7/077/078".to_owned(),
+            status: status.to_owned(),
+            valid_from: None,
+            valid_until: Some(day(until)),
+        };
+        let recruiter = |certified_until: Option<NaiveDate>| recruiter::Model {
+            certified_until,
+            country: "NP".to_owned(),
+            ..crate::json_ld::tests::recruiter()
+        };
+        let certified = recruiter(Some(day(30)));
+        assert!(!licence_gap(&certified, &[licence("NP", "valid", 20)], day(15)));
+        // Expired yesterday, suspended, or of another country: a gap.
+        assert!(licence_gap(&certified, &[licence("NP", "valid", 14)], day(15)));
+        assert!(licence_gap(&certified, &[licence("NP", "suspended", 20)], day(15)));
+        assert!(licence_gap(&certified, &[licence("QA", "valid", 20)], day(15)));
+        assert!(licence_gap(&certified, &[], day(15)));
+        // Not certified today: no gap to warn of.
+        assert!(!licence_gap(&recruiter(Some(day(14))), &[], day(15)));
+        assert!(!licence_gap(&recruiter(None), &[], day(15)));
     }
 
     /// Found by cargo-mutants: no end-to-end test had a licence outside its dates.

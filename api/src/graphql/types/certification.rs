@@ -207,6 +207,25 @@ impl CertificateVerification {
         self.checked_at
     }
 
+    /// Whether the holder has a licence gap: certified today while none of its national
+    /// licences is valid today (see `Recruiter.licenceGap`). Null for an unknown number.
+    async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+        let Some(Recruiter(holder)) = self.recruiter(ctx).await? else {
+            return Ok(None);
+        };
+        if !crate::service::standing::in_force(holder.certified_until, self.today) {
+            return Ok(Some(false));
+        }
+        let licences = graphql::loaders(ctx)?
+            .licences
+            .load_one(holder.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(crate::service::verification::licence_gap(
+            &holder, &licences, self.today,
+        )))
+    }
+
     /// The holder.
     async fn recruiter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Recruiter>> {
         let Some(certification) = &self.certification else {

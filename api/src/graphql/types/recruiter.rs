@@ -7,7 +7,7 @@ use crate::{
     graphql,
     ids::{self, Kind},
     interchange::CorridorRecord,
-    service::standing,
+    service::{standing, verification},
     vocab::{CbpLevel, LicenceStatus},
 };
 
@@ -127,6 +127,22 @@ impl Recruiter {
     /// Certified today: a certification is `CERTIFIED` and not past its expiry date.
     async fn certified(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         Ok(standing::in_force(self.0.certified_until, graphql::facts(ctx)?.today))
+    }
+
+    /// Certified today while none of its national licences (issued in its country of
+    /// registration) is valid today: certification does not replace the licence the law
+    /// requires, so a brand should check before relying on the recruiter.
+    async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let today = graphql::facts(ctx)?.today;
+        if !standing::in_force(self.0.certified_until, today) {
+            return Ok(false);
+        }
+        let licences = graphql::loaders(ctx)?
+            .licences
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(verification::licence_gap(&self.0, &licences, today))
     }
 
     /// The last day the recruiter is certified, as things stand (a suspension, withdrawal or
