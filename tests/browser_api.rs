@@ -815,6 +815,8 @@ const badge = (id) => {
 };
 const card = document.getElementById('card');
 const article = card && card.shadowRoot && card.shadowRoot.querySelector('article');
+const inner = card && card.shadowRoot && card.shadowRoot.querySelector('certificate-badge');
+const innerBadge = inner && inner.shadowRoot && inner.shadowRoot.querySelector('.badge');
 const ld = card && card.querySelector(':scope > script[type="application/ld+json"]');
 const directory = document.querySelector('recruitment-directory');
 const label = directory && directory.shadowRoot && directory.shadowRoot.querySelector('label[for=q]');
@@ -823,6 +825,7 @@ return {
   card: article ? { text: article.textContent, direction: getComputedStyle(article).direction } : null,
   jsonLd: ld ? JSON.parse(ld.textContent) : null,
   label: label ? label.textContent : null,
+  innerBadge: innerBadge ? { text: innerBadge.textContent, direction: getComputedStyle(innerBadge).direction } : null,
 };
 "#;
 
@@ -915,6 +918,23 @@ async fn visit_in_languages(browser: Client, partner_origin: String, api: String
     assert_eq!(page["card"]["direction"], "rtl");
     assert_eq!(page["ne"]["direction"], "ltr");
     assert!(text(&page["ar"]["text"]).contains(&number));
+    // The badges inside the card (in its shadow root, where the page's `lang` cannot be seen)
+    // speak the card's language too.
+    let certificate_word = said(&arabic, "verify.certificate");
+    let certificate_word = certificate_word
+        .split("{number}")
+        .map(str::trim)
+        .find(|part| !part.is_empty())
+        .unwrap_or_default()
+        .to_owned();
+    let page = eventually_seen(
+        browser,
+        LANGUAGE_SNAPSHOT,
+        "the card's own badges speak Arabic",
+        |page| text(&page["innerBadge"]["text"]).contains(&certificate_word),
+    )
+    .await;
+    assert_eq!(page["innerBadge"]["direction"], "rtl", "{page:#}");
     // The card's JSON-LD is the directory's own document for the recruiter.
     let ld = &page["jsonLd"];
     assert_eq!(ld["@type"], "Organization");

@@ -372,7 +372,7 @@ a{color:var(--a)}
         h('h4', {}, t('card.certification')),
         h('p', { 'data-certified': String(r.certified) }, t(r.certified ? 'verify.certifiedToday' : 'verify.notCertifiedToday')),
         r.certifications.length > 0 && list(r.certifications.map((c) =>
-          h('certificate-badge', { number: c.certificateNumber, compact: true, api: this.getAttribute('api') }))));
+          h('certificate-badge', { number: c.certificateNumber, compact: true, api: this.getAttribute('api'), lang: t.code }))));
     }
   }
 
@@ -508,7 +508,8 @@ a{color:var(--a)}
     open(id, button) {
       this.buttons().forEach((b) => b.removeAttribute('aria-current'));
       button.setAttribute('aria-current', 'true');
-      const card = h('recruiter-card', { 'recruiter-id': id, api: this.getAttribute('api') });
+      /* Inside a shadow root `closest('[lang]')` cannot see the page: the language is passed on. */
+      const card = h('recruiter-card', { 'recruiter-id': id, api: this.getAttribute('api'), lang: this.t.code });
       card.addEventListener('recruiter-loaded', () => card.focus(), { once: true });
       this.detail.replaceChildren(card);
     }
