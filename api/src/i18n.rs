@@ -10,7 +10,7 @@
 
 use std::{collections::HashMap, sync::LazyLock};
 
-use actix_web::http::header::{AcceptLanguage, Header, Preference};
+use actix_web::http::header::{AcceptLanguage, Header, Preference, Quality};
 
 /// Every language served, English first (the fallback for a missing language or message).
 /// Codes are BCP 47 primary subtags; `tl` also answers `fil` (Filipino).
@@ -120,12 +120,18 @@ pub fn negotiate(explicit: Option<&str>, request: &actix_web::HttpRequest) -> &'
     if let Some(messages) = explicit.and_then(find) {
         return messages;
     }
-    let accepted = AcceptLanguage::parse(request)
-        .map(|header| header.ranked())
-        .unwrap_or_default();
+    // Most wanted first (a stable sort keeps the header's order on ties); `q=0` means "not
+    // this one" (RFC 9110), so those are dropped.
+    let mut accepted: Vec<_> = AcceptLanguage::parse(request)
+        .map(|header| header.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|item| item.quality > Quality::ZERO)
+        .collect();
+    accepted.sort_by(|a, b| b.quality.cmp(&a.quality));
     accepted
         .iter()
-        .find_map(|preference| match preference {
+        .find_map(|item| match &item.item {
             Preference::Specific(tag) => find(tag.as_str()),
             Preference::Any => None,
         })
@@ -192,6 +198,15 @@ mod tests {
         assert_eq!(negotiate(None, &request).code(), "bn");
         assert_eq!(negotiate(Some("km"), &request).code(), "km");
         assert_eq!(negotiate(Some("xx"), &request).code(), "bn");
+        // `q=0` refuses a language.
+        let refusing = actix_web::test::TestRequest::default()
+            .insert_header(("accept-language", "ne;q=0, hi;q=0.5"))
+            .to_http_request();
+        assert_eq!(negotiate(None, &refusing).code(), "hi");
+        let only_refusing = actix_web::test::TestRequest::default()
+            .insert_header(("accept-language", "ne;q=0"))
+            .to_http_request();
+        assert_eq!(negotiate(None, &only_refusing).code(), "en");
         let bare = actix_web::test::TestRequest::default().to_http_request();
         assert_eq!(negotiate(None, &bare).code(), "en");
     }
