@@ -128,7 +128,7 @@ pub fn negotiate(explicit: Option<&str>, request: &actix_web::HttpRequest) -> &'
         .into_iter()
         .filter(|item| item.quality > Quality::ZERO)
         .collect();
-    accepted.sort_by(|a, b| b.quality.cmp(&a.quality));
+    accepted.sort_by_key(|item| std::cmp::Reverse(item.quality));
     accepted
         .iter()
         .find_map(|item| match &item.item {
