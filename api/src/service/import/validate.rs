@@ -25,11 +25,44 @@ pub(super) struct Outline {
     pub(super) normalised: usize,
 }
 
+/// The public identifiers that are unique across the directory, each in its own column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum KeyKind {
+    Slug,
+    LicenceNumber,
+    CertificateNumber,
+    TrademarkLicenceNumber,
+    RecruiterIdentifier,
+    OrganisationIdentifier,
+}
+
+impl KeyKind {
+    pub(super) const ALL: [Self; 6] = [
+        Self::Slug,
+        Self::LicenceNumber,
+        Self::CertificateNumber,
+        Self::TrademarkLicenceNumber,
+        Self::RecruiterIdentifier,
+        Self::OrganisationIdentifier,
+    ];
+
+    /// As error messages name it.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Self::Slug => "slug",
+            Self::LicenceNumber => "licence number",
+            Self::CertificateNumber => "certificate number",
+            Self::TrademarkLicenceNumber => "trademark licence number",
+            Self::RecruiterIdentifier => "recruiter identifier",
+            Self::OrganisationIdentifier => "organisation identifier",
+        }
+    }
+}
+
 /// A public identifier of a record in the input.
 pub(super) struct UniqueKey {
     pub(super) line: usize,
-    /// Which identifier: slug, licence number, certificate number, trademark licence number.
-    pub(super) kind: &'static str,
+    pub(super) kind: KeyKind,
     pub(super) normalised: String,
     /// As written, for the error message.
     pub(super) shown: String,
@@ -50,7 +83,7 @@ impl Outline {
             self.defined.insert((kind, external_id.to_owned()), line);
         }
         self.want(kind, external_id);
-        let key = |kind: &'static str, value: &str| UniqueKey {
+        let key = |kind: KeyKind, value: &str| UniqueKey {
             line,
             kind,
             normalised: normalise_key(value),
@@ -60,26 +93,26 @@ impl Outline {
         let mut keys = Vec::new();
         match record {
             Record::Recruiter(recruiter) => {
-                keys.push(key("slug", &recruiter.slug));
+                keys.push(key(KeyKind::Slug, &recruiter.slug));
                 for identifier in &recruiter.identifiers {
                     keys.push(key(
-                        "recruiter identifier",
+                        KeyKind::RecruiterIdentifier,
                         &vocab::normalise_org_identifier(identifier),
                     ));
                 }
                 for licence in &recruiter.licences {
-                    keys.push(key("licence number", &licence.licence_number));
+                    keys.push(key(KeyKind::LicenceNumber, &licence.licence_number));
                 }
                 for partner in &recruiter.partners {
                     self.want("recruiter", partner);
                 }
             }
             Record::Certification(certification) => {
-                keys.push(key("certificate number", &certification.certificate_number));
+                keys.push(key(KeyKind::CertificateNumber, &certification.certificate_number));
                 self.want("recruiter", &certification.recruiter);
             }
             Record::TrademarkRight(right) => {
-                keys.push(key("trademark licence number", &right.licence_number));
+                keys.push(key(KeyKind::TrademarkLicenceNumber, &right.licence_number));
                 self.want("recruiter", &right.recruiter);
             }
             Record::Commitment(commitment) => self.want("organisation", &commitment.organisation),
@@ -87,7 +120,7 @@ impl Outline {
             Record::Organisation(organisation) => {
                 for identifier in &organisation.identifiers {
                     keys.push(key(
-                        "organisation identifier",
+                        KeyKind::OrganisationIdentifier,
                         &vocab::normalise_org_identifier(identifier),
                     ));
                 }

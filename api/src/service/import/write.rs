@@ -16,7 +16,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use super::{Errors, ImportError, ImportSummary, Mode, Outline, Source, record_type};
+use super::{Errors, ImportError, ImportSummary, Mode, Outline, Source, record_type, validate::KeyKind};
 use crate::service::records;
 use crate::{
     changes::{self, Actor, Change},
@@ -356,94 +356,32 @@ impl<'a> Writer<'a> {
     /// Public identifiers are unique case- and space-insensitively, within the input and
     /// against the database (a record keeps its own identifiers when it is updated).
     pub(super) async fn check_unique_keys(&mut self, outline: &Outline) -> Result<(), ImportError> {
-        let mut seen: HashMap<(&'static str, &str), usize> = HashMap::new();
+        let mut seen: HashMap<(KeyKind, &str), usize> = HashMap::new();
         let keys = &outline.keys;
         for key in keys {
             if let Some(first) = seen.insert((key.kind, key.normalised.as_str()), key.line) {
                 self.errors.push(
                     key.line,
-                    format!("{} `{}` is already used on line {first}", key.kind, key.shown),
+                    format!("{} `{}` is already used on line {first}", key.kind.label(), key.shown),
                 );
             }
         }
         // Where each key appears in the input, so a large re-import stays linear.
-        let mut by_key: HashMap<(&'static str, &str), Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<(KeyKind, &str), Vec<usize>> = HashMap::new();
         for (position, entry) in keys.iter().enumerate() {
             by_key
                 .entry((entry.kind, entry.normalised.as_str()))
                 .or_default()
                 .push(position);
         }
-        for kind in [
-            "slug",
-            "licence number",
-            "certificate number",
-            "trademark licence number",
-            "recruiter identifier",
-            "organisation identifier",
-        ] {
+        for kind in KeyKind::ALL {
             let of_kind: Vec<String> = keys
                 .iter()
                 .filter(|entry| entry.kind == kind)
                 .map(|entry| entry.normalised.clone())
                 .collect();
             for chunk in of_kind.chunks(500) {
-                let taken: Vec<(String, i64)> = match kind {
-                    "slug" => {
-                        select_keys::<recruiter::Entity>(
-                            self.txn,
-                            recruiter::Column::SlugKey,
-                            recruiter::Column::Id,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "licence number" => {
-                        select_keys::<licence::Entity>(
-                            self.txn,
-                            licence::Column::NumberKey,
-                            licence::Column::RecruiterId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "recruiter identifier" => {
-                        select_keys::<recruiter_identifier::Entity>(
-                            self.txn,
-                            recruiter_identifier::Column::IdentifierKey,
-                            recruiter_identifier::Column::RecruiterId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "organisation identifier" => {
-                        select_keys::<organisation_identifier::Entity>(
-                            self.txn,
-                            organisation_identifier::Column::IdentifierKey,
-                            organisation_identifier::Column::OrganisationId,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    "certificate number" => {
-                        select_keys::<certification::Entity>(
-                            self.txn,
-                            certification::Column::NumberKey,
-                            certification::Column::Id,
-                            chunk,
-                        )
-                        .await?
-                    }
-                    _ => {
-                        select_keys::<trademark_right::Entity>(
-                            self.txn,
-                            trademark_right::Column::NumberKey,
-                            trademark_right::Column::Id,
-                            chunk,
-                        )
-                        .await?
-                    }
-                };
+                let taken = self.taken_keys(kind, chunk).await?;
                 for (taken_key, holder) in taken {
                     let Some(positions) = by_key.get(&(kind, taken_key.as_str())) else {
                         continue;
@@ -454,7 +392,7 @@ impl<'a> Writer<'a> {
                         if owner != Some(holder) {
                             self.errors.push_conflict(
                                 key.line,
-                                format!("{kind} `{}` is already used in the directory", key.shown),
+                                format!("{} `{}` is already used in the directory", kind.label(), key.shown),
                             );
                         }
                     }
@@ -462,6 +400,57 @@ impl<'a> Writer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The keys of `chunk` of this kind that the directory already holds, with their holder's
+    /// id (the record's own id, or its recruiter's for a licence).
+    async fn taken_keys(&self, kind: KeyKind, chunk: &[String]) -> Result<Vec<(String, i64)>, ImportError> {
+        let txn = self.txn;
+        Ok(match kind {
+            KeyKind::Slug => {
+                select_keys::<recruiter::Entity>(txn, recruiter::Column::SlugKey, recruiter::Column::Id, chunk).await?
+            }
+            KeyKind::LicenceNumber => {
+                select_keys::<licence::Entity>(txn, licence::Column::NumberKey, licence::Column::RecruiterId, chunk)
+                    .await?
+            }
+            KeyKind::CertificateNumber => {
+                select_keys::<certification::Entity>(
+                    txn,
+                    certification::Column::NumberKey,
+                    certification::Column::Id,
+                    chunk,
+                )
+                .await?
+            }
+            KeyKind::TrademarkLicenceNumber => {
+                select_keys::<trademark_right::Entity>(
+                    txn,
+                    trademark_right::Column::NumberKey,
+                    trademark_right::Column::Id,
+                    chunk,
+                )
+                .await?
+            }
+            KeyKind::RecruiterIdentifier => {
+                select_keys::<recruiter_identifier::Entity>(
+                    txn,
+                    recruiter_identifier::Column::IdentifierKey,
+                    recruiter_identifier::Column::RecruiterId,
+                    chunk,
+                )
+                .await?
+            }
+            KeyKind::OrganisationIdentifier => {
+                select_keys::<organisation_identifier::Entity>(
+                    txn,
+                    organisation_identifier::Column::IdentifierKey,
+                    organisation_identifier::Column::OrganisationId,
+                    chunk,
+                )
+                .await?
+            }
+        })
     }
 
     pub(super) fn reference(&mut self, line: usize, kind: &'static str, external_id: &str) -> i64 {
