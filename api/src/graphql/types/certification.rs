@@ -210,20 +210,10 @@ impl CertificateVerification {
     /// Whether the holder has a licence gap: certified today while none of its national
     /// licences is valid today (see `Recruiter.licenceGap`). Null for an unknown number.
     async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
-        let Some(Recruiter(holder)) = self.recruiter(ctx).await? else {
-            return Ok(None);
-        };
-        if !crate::service::standing::in_force(holder.certified_until, self.today) {
-            return Ok(Some(false));
+        match self.recruiter(ctx).await? {
+            Some(holder) => holder.licence_gap(ctx).await.map(Some),
+            None => Ok(None),
         }
-        let licences = graphql::loaders(ctx)?
-            .licences
-            .load_one(holder.id)
-            .await?
-            .unwrap_or_default();
-        Ok(Some(crate::service::verification::licence_gap(
-            &holder, &licences, self.today,
-        )))
     }
 
     /// The holder.

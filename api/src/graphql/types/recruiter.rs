@@ -132,7 +132,7 @@ impl Recruiter {
     /// Certified today while none of its national licences (issued in its country of
     /// registration) is valid today: certification does not replace the licence the law
     /// requires, so a brand should check before relying on the recruiter.
-    async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+    pub(crate) async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let today = graphql::facts(ctx)?.today;
         if !standing::in_force(self.0.certified_until, today) {
             return Ok(false);

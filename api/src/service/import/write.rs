@@ -744,69 +744,38 @@ impl<'a> Writer<'a> {
         let updated = std::mem::take(&mut batch.updated);
         let updated_of = |kind: &str| updated.get(kind).cloned().unwrap_or_default();
         // Replaced records lose their dependent rows; the batch holds their new ones.
+        let txn = self.txn;
         for ids in updated_of("recruiter").chunks(500) {
-            let ids = || ids.iter().copied();
-            recruiter_identifier::Entity::delete_many()
-                .filter(recruiter_identifier::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
-            recruiter_language::Entity::delete_many()
-                .filter(recruiter_language::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
-            recruiter_sector::Entity::delete_many()
-                .filter(recruiter_sector::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
-            recruiter_corridor::Entity::delete_many()
-                .filter(recruiter_corridor::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
-            licence::Entity::delete_many()
-                .filter(licence::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
-            recruiter_partner::Entity::delete_many()
-                .filter(recruiter_partner::Column::RecruiterId.is_in(ids()))
-                .exec(self.txn)
-                .await?;
+            delete_owned::<recruiter_identifier::Entity>(txn, recruiter_identifier::Column::RecruiterId, ids).await?;
+            delete_owned::<recruiter_language::Entity>(txn, recruiter_language::Column::RecruiterId, ids).await?;
+            delete_owned::<recruiter_sector::Entity>(txn, recruiter_sector::Column::RecruiterId, ids).await?;
+            delete_owned::<recruiter_corridor::Entity>(txn, recruiter_corridor::Column::RecruiterId, ids).await?;
+            delete_owned::<licence::Entity>(txn, licence::Column::RecruiterId, ids).await?;
+            delete_owned::<recruiter_partner::Entity>(txn, recruiter_partner::Column::RecruiterId, ids).await?;
         }
         for ids in updated_of("organisation").chunks(500) {
-            organisation_identifier::Entity::delete_many()
-                .filter(organisation_identifier::Column::OrganisationId.is_in(ids.iter().copied()))
-                .exec(self.txn)
+            delete_owned::<organisation_identifier::Entity>(txn, organisation_identifier::Column::OrganisationId, ids)
                 .await?;
         }
         for ids in updated_of("trademark_right").chunks(500) {
-            trademark_domain::Entity::delete_many()
-                .filter(trademark_domain::Column::RightId.is_in(ids.iter().copied()))
-                .exec(self.txn)
-                .await?;
+            delete_owned::<trademark_domain::Entity>(txn, trademark_domain::Column::RightId, ids).await?;
         }
         for ids in updated_of("commitment").chunks(500) {
-            commitment_corridor::Entity::delete_many()
-                .filter(commitment_corridor::Column::CommitmentId.is_in(ids.iter().copied()))
-                .exec(self.txn)
-                .await?;
-            commitment_sector::Entity::delete_many()
-                .filter(commitment_sector::Column::CommitmentId.is_in(ids.iter().copied()))
-                .exec(self.txn)
-                .await?;
+            delete_owned::<commitment_corridor::Entity>(txn, commitment_corridor::Column::CommitmentId, ids).await?;
+            delete_owned::<commitment_sector::Entity>(txn, commitment_sector::Column::CommitmentId, ids).await?;
         }
         for ids in updated_of("training_provider").chunks(500) {
-            training_provider_country::Entity::delete_many()
-                .filter(training_provider_country::Column::ProviderId.is_in(ids.iter().copied()))
-                .exec(self.txn)
+            delete_owned::<training_provider_country::Entity>(txn, training_provider_country::Column::ProviderId, ids)
                 .await?;
-            training_provider_language::Entity::delete_many()
-                .filter(training_provider_language::Column::ProviderId.is_in(ids.iter().copied()))
-                .exec(self.txn)
-                .await?;
+            delete_owned::<training_provider_language::Entity>(
+                txn,
+                training_provider_language::Column::ProviderId,
+                ids,
+            )
+            .await?;
         }
         for ids in updated_of("training_listing").chunks(500) {
-            training_listing_language::Entity::delete_many()
-                .filter(training_listing_language::Column::ListingId.is_in(ids.iter().copied()))
-                .exec(self.txn)
+            delete_owned::<training_listing_language::Entity>(txn, training_listing_language::Column::ListingId, ids)
                 .await?;
         }
         upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| {
@@ -901,6 +870,20 @@ pub(super) async fn select_existing<E: EntityTrait>(
         .into_tuple()
         .all(txn)
         .await?)
+}
+
+/// Deletes the rows of `E` whose `owner` column is one of `ids` (the dependent rows of
+/// records being replaced).
+async fn delete_owned<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    owner: E::Column,
+    ids: &[i64],
+) -> Result<(), ImportError> {
+    E::delete_many()
+        .filter(owner.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// `(key, owner id)` of identifiers already taken.
