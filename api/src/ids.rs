@@ -18,10 +18,18 @@ pub enum Kind {
     Commitment,
     TrainingProvider,
     TrainingListing,
+    CertificationBody,
+    Auditor,
+    LicensingAuthority,
+    Audit,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 11] = [
+        Kind::CertificationBody,
+        Kind::Auditor,
+        Kind::LicensingAuthority,
+        Kind::Audit,
         Kind::Recruiter,
         Kind::Certification,
         Kind::TrademarkRight,
@@ -40,6 +48,10 @@ impl Kind {
             Kind::Commitment => "Commitment",
             Kind::TrainingProvider => "TrainingProvider",
             Kind::TrainingListing => "TrainingListing",
+            Kind::CertificationBody => "CertificationBody",
+            Kind::Auditor => "Auditor",
+            Kind::LicensingAuthority => "LicensingAuthority",
+            Kind::Audit => "Audit",
         }
     }
 }

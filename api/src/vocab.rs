@@ -104,6 +104,33 @@ vocabulary!(Audience {
     MigrantWorkers = "migrant_workers",
 });
 vocabulary!(Delivery { Online = "online", InPerson = "in_person", Blended = "blended" });
+vocabulary!(
+    /// A certification body's or an auditor's approval by the scheme.
+    ApprovalStatus {
+        Applicant = "applicant",
+        Approved = "approved",
+        Suspended = "suspended",
+        Withdrawn = "withdrawn",
+    }
+);
+vocabulary!(AuditKind {
+    Initial = "initial",
+    Surveillance = "surveillance",
+    Recertification = "recertification",
+    Special = "special",
+});
+vocabulary!(AuditOutcome {
+    Pending = "pending",
+    Passed = "passed",
+    PassedWithCorrectiveActions = "passed_with_corrective_actions",
+    Failed = "failed",
+});
+vocabulary!(FindingRating {
+    Conforming = "conforming",
+    Observation = "observation",
+    MinorNonconformity = "minor_nonconformity",
+    MajorNonconformity = "major_nonconformity",
+});
 
 /// Sectors stay strings in the API (the list grows with the scheme) but are checked here, against
 /// the interchange format's list.

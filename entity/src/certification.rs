@@ -12,7 +12,12 @@ pub struct Model {
     pub certificate_number: String,
     pub number_key: String,
     pub scheme: String,
+    /// The body's name as certificates show it (its record, when there is one, is `body_id`).
     pub certification_body: Option<String>,
+    pub body_id: Option<i64>,
+    /// When the next audit falls due, after the last one recorded: kept by every write that
+    /// moves it and compared with today when a query runs. Null until an audit is recorded.
+    pub audit_due_on: Option<Date>,
     pub status: String,
     pub issued_on: Option<Date>,
     pub expires_on: Option<Date>,

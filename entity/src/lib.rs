@@ -2,16 +2,21 @@
 //! Relations are resolved by the API's batch loaders, so the entities declare none.
 
 pub mod api_key_revocation;
+pub mod audit;
 pub mod audit_log;
 pub mod audit_policy;
+pub mod auditor;
 pub mod certification;
+pub mod certification_body;
 pub mod change_log;
 pub mod commitment;
 pub mod commitment_corridor;
 pub mod commitment_sector;
 pub mod licence;
+pub mod licensing_authority;
 pub mod organisation;
 pub mod organisation_identifier;
+pub mod principle;
 pub mod recruiter;
 pub mod recruiter_corridor;
 pub mod recruiter_identifier;

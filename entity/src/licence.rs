@@ -16,6 +16,8 @@ pub struct Model {
     pub status: String,
     pub valid_from: Option<Date>,
     pub valid_until: Option<Date>,
+    /// The licensing authority's record, when the licence names one.
+    pub authority_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,8 +38,13 @@ pub const SECTORS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
+    LicensingAuthority(LicensingAuthorityRecord),
+    CertificationBody(CertificationBodyRecord),
+    Auditor(AuditorRecord),
+    Principle(PrincipleRecord),
     Recruiter(RecruiterRecord),
     Certification(CertificationRecord),
+    Audit(AuditRecord),
     TrademarkRight(TrademarkRightRecord),
     Organisation(OrganisationRecord),
     Commitment(CommitmentRecord),
@@ -51,6 +56,11 @@ impl Record {
     /// The `type` of the line, e.g. `trademark_right`.
     pub fn type_name(&self) -> &'static str {
         match self {
+            Record::LicensingAuthority(_) => "licensing_authority",
+            Record::CertificationBody(_) => "certification_body",
+            Record::Auditor(_) => "auditor",
+            Record::Principle(_) => "principle",
+            Record::Audit(_) => "audit",
             Record::Recruiter(_) => "recruiter",
             Record::Certification(_) => "certification",
             Record::TrademarkRight(_) => "trademark_right",
@@ -64,18 +74,28 @@ impl Record {
     /// Position of the record's type in a file: referenced types come first.
     pub fn type_order(&self) -> u8 {
         match self {
-            Record::Recruiter(_) => 0,
-            Record::Certification(_) => 1,
-            Record::TrademarkRight(_) => 2,
-            Record::Organisation(_) => 3,
-            Record::Commitment(_) => 4,
-            Record::TrainingProvider(_) => 5,
-            Record::TrainingListing(_) => 6,
+            Record::LicensingAuthority(_) => 0,
+            Record::CertificationBody(_) => 1,
+            Record::Auditor(_) => 2,
+            Record::Principle(_) => 3,
+            Record::Recruiter(_) => 4,
+            Record::Certification(_) => 5,
+            Record::Audit(_) => 6,
+            Record::TrademarkRight(_) => 7,
+            Record::Organisation(_) => 8,
+            Record::Commitment(_) => 9,
+            Record::TrainingProvider(_) => 10,
+            Record::TrainingListing(_) => 11,
         }
     }
 
     pub fn external_id(&self) -> &str {
         match self {
+            Record::LicensingAuthority(r) => &r.external_id,
+            Record::CertificationBody(r) => &r.external_id,
+            Record::Auditor(r) => &r.external_id,
+            Record::Principle(r) => &r.external_id,
+            Record::Audit(r) => &r.external_id,
             Record::Recruiter(r) => &r.external_id,
             Record::Certification(r) => &r.external_id,
             Record::TrademarkRight(r) => &r.external_id,
@@ -148,6 +168,10 @@ pub struct LicenceRecord {
     pub status: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// External id of the licensing authority that issued it; `issuing_authority` and
+    /// `country` must then be that authority's name and country.
+    #[serde(default)]
+    pub authority: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,6 +196,10 @@ pub struct CertificationRecord {
     pub scope_sectors: Vec<String>,
     /// Every transition, oldest first; the last `to` equals `status`.
     pub status_history: Vec<StatusChangeRecord>,
+    /// External id of the certification body that audits it; `certification_body` must then
+    /// be that body's name.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -287,4 +315,119 @@ pub struct FeeRecord {
     pub amount: String,
     /// ISO 4217 code.
     pub currency: String,
+}
+
+/// A national authority that licenses recruiters; licences refer to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicensingAuthorityRecord {
+    pub external_id: String,
+    pub name: String,
+    pub country: String,
+    /// The address of the authority's own public register of licensed recruiters.
+    #[serde(default)]
+    pub register_url: Option<String>,
+    /// What that register shows (licence status, branches, blacklist, ...), in a sentence.
+    #[serde(default)]
+    pub register_shows: Option<String>,
+    /// When the directory last reconciled its licences with that register.
+    #[serde(default)]
+    pub reconciled_at: Option<DateTime<Utc>>,
+}
+
+/// A certification body and its approval by the scheme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationBodyRecord {
+    pub external_id: String,
+    /// Unique; certificates and certifiers' tokens name the body by it.
+    pub name: String,
+    pub country: String,
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Countries it may audit in.
+    #[serde(default)]
+    pub audit_countries: Vec<String>,
+    /// `applicant`, `approved`, `suspended`, `withdrawn`.
+    pub status: String,
+    /// The approval history, oldest first; the last `to` equals `status`.
+    pub status_history: Vec<StatusChangeRecord>,
+}
+
+/// The public professional record of an approved auditor (no private contact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditorRecord {
+    pub external_id: String,
+    /// The name under which the auditor is approved.
+    pub name: String,
+    /// External id of the certification body the auditor audits for.
+    pub body: String,
+    /// `applicant`, `approved`, `suspended`, `withdrawn`.
+    pub status: String,
+    pub status_history: Vec<StatusChangeRecord>,
+    /// When the auditor completed the social-auditor course.
+    #[serde(default)]
+    pub course_completed_on: Option<NaiveDate>,
+}
+
+/// A principle of a scheme's standard; audit findings are reported per principle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrincipleRecord {
+    pub external_id: String,
+    pub scheme: String,
+    pub code: String,
+    pub title: String,
+    /// Order within the scheme.
+    pub position: i32,
+}
+
+/// An audit of a certification. Nothing in it may identify a worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditRecord {
+    pub external_id: String,
+    /// External id of the certification audited.
+    pub certification: String,
+    /// `initial`, `surveillance`, `recertification`, `special`.
+    pub kind: String,
+    pub announced: bool,
+    pub started_on: NaiveDate,
+    #[serde(default)]
+    pub ended_on: Option<NaiveDate>,
+    /// External id of the certification body that audited.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// External id of the lead auditor, an auditor of that body.
+    #[serde(default)]
+    pub lead_auditor: Option<String>,
+    pub workers_interviewed: u32,
+    pub sites_visited: u32,
+    /// `pending`, `passed`, `passed_with_corrective_actions`, `failed`.
+    pub outcome: String,
+    #[serde(default)]
+    pub findings: Vec<FindingRecord>,
+}
+
+/// The public summary of what an audit found against one principle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRecord {
+    /// External id of the principle.
+    pub principle: String,
+    /// `conforming`, `observation`, `minor_nonconformity`, `major_nonconformity`.
+    pub rating: String,
+    pub summary: String,
+    #[serde(default)]
+    pub corrective_actions: Vec<CorrectiveActionRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectiveActionRecord {
+    pub description: String,
+    pub due_on: NaiveDate,
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
 }

@@ -9,6 +9,7 @@ mod m20261130_000002_corridor_page;
 mod m20261130_000003_keys_and_secrets;
 mod m20261130_000004_list_indexes;
 mod m20261201_000001_identifiers;
+mod m20261202_000001_chain_of_trust;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_keys_and_secrets::Migration),
             Box::new(m20261130_000004_list_indexes::Migration),
             Box::new(m20261201_000001_identifiers::Migration),
+            Box::new(m20261202_000001_chain_of_trust::Migration),
         ]
     }
 }

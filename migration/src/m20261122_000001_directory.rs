@@ -13,7 +13,7 @@ pub struct Migration;
 
 /// Columns every editable record carries: optimistic-concurrency version, content hash, soft
 /// archive, times.
-fn with_record_columns(mut table: TableCreateStatement) -> TableCreateStatement {
+pub(crate) fn with_record_columns(mut table: TableCreateStatement) -> TableCreateStatement {
     table
         .col(integer("version").default(1))
         // SHA-256 of the record as last written in interchange form: an import of an
@@ -25,7 +25,7 @@ fn with_record_columns(mut table: TableCreateStatement) -> TableCreateStatement 
     table
 }
 
-fn foreign_key(
+pub(crate) fn foreign_key(
     from_table: &'static str,
     from_column: &'static str,
     to_table: &'static str,

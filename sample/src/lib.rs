@@ -19,6 +19,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod trust;
+
 use interchange::{
     CertificationRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OrganisationRecord, Record,
     RecruiterRecord, StatusChangeRecord, TrademarkRightRecord, TrainingListingRecord, TrainingProviderRecord,
@@ -84,7 +86,39 @@ pub fn shift_dates(records: &mut [Record], days: i64) {
                 optional(&mut listing.starts_on);
                 optional(&mut listing.ends_on);
             }
-            Record::Organisation(_) | Record::TrainingProvider(_) => {}
+            Record::LicensingAuthority(authority) => {
+                if let Some(reconciled) = authority.reconciled_at.as_mut()
+                    && let Some(moved) = reconciled.checked_add_signed(by)
+                {
+                    *reconciled = moved;
+                }
+            }
+            Record::CertificationBody(body) => {
+                for change in &mut body.status_history {
+                    if let Some(moved) = change.at.checked_add_signed(by) {
+                        change.at = moved;
+                    }
+                }
+            }
+            Record::Auditor(auditor) => {
+                optional(&mut auditor.course_completed_on);
+                for change in &mut auditor.status_history {
+                    if let Some(moved) = change.at.checked_add_signed(by) {
+                        change.at = moved;
+                    }
+                }
+            }
+            Record::Audit(audit) => {
+                date(&mut audit.started_on);
+                optional(&mut audit.ended_on);
+                for finding in &mut audit.findings {
+                    for action in &mut finding.corrective_actions {
+                        date(&mut action.due_on);
+                        optional(&mut action.closed_on);
+                    }
+                }
+            }
+            Record::Organisation(_) | Record::TrainingProvider(_) | Record::Principle(_) => {}
         }
     }
 }
@@ -130,6 +164,9 @@ pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     out.extend(providers.into_iter().map(Record::TrainingProvider));
     out.extend(listings.into_iter().map(Record::TrainingListing));
     mutual_partners(&mut out);
+    trust::add_chain_of_trust(&mut out);
+    // Referenced types first, as the format asks (a stable sort: each type keeps its order).
+    out.sort_by_key(Record::type_order);
     out
 }
 
@@ -1299,6 +1336,7 @@ fn licence(
         status: status.to_string(),
         valid_from: Some(valid_from),
         valid_until: Some(valid_until),
+        authority: None,
     }
 }
 
@@ -1849,6 +1887,7 @@ fn certification(
         scope_corridors: some_of(rng, &recruiter.corridors),
         scope_sectors: some_of(rng, &recruiter.sectors),
         status_history,
+        body: None,
     }
 }
 

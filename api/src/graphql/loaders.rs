@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    audit_policy, certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change,
-    trademark_right, training_listing, training_provider,
+    audit, audit_policy, auditor, certification, certification_body, commitment, licence, licensing_authority,
+    organisation, principle, recruiter, recruiter_partner, status_change, trademark_right, training_listing,
+    training_provider,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -65,6 +66,27 @@ by_id_loader!(RecruiterById, recruiter);
 by_id_loader!(OrganisationById, organisation);
 by_id_loader!(ProviderById, training_provider);
 by_id_loader!(ListingById, training_listing);
+by_id_loader!(BodyById, certification_body);
+by_id_loader!(AuditorById, auditor);
+by_id_loader!(AuthorityById, licensing_authority);
+children_loader!(AuditsByCertification, audit, CertificationId, certification_id, StartedOn, live: ArchivedAt);
+
+/// Every principle of every scheme; keyed by `()` so a request reads the small table once.
+pub struct Principles(DatabaseConnection);
+
+impl Loader<()> for Principles {
+    type Value = Vec<principle::Model>;
+    type Error = AppError;
+
+    async fn load(&self, _: &[()]) -> Result<HashMap<(), Self::Value>, Self::Error> {
+        let principles = principle::Entity::find()
+            .order_by_asc(principle::Column::Scheme)
+            .order_by_asc(principle::Column::Position)
+            .all(&self.0)
+            .await?;
+        Ok(HashMap::from([((), principles)]))
+    }
+}
 children_loader!(CertificationsByRecruiter, certification, RecruiterId, recruiter_id, Id, live: ArchivedAt);
 children_loader!(
     HistoryByCertification,
@@ -141,6 +163,11 @@ pub struct Loaders {
     pub listings: DataLoader<ListingsByProvider>,
     pub partners: DataLoader<PartnersOfRecruiter>,
     pub policies: DataLoader<AuditPolicies>,
+    pub body: DataLoader<BodyById>,
+    pub auditor: DataLoader<AuditorById>,
+    pub authority: DataLoader<AuthorityById>,
+    pub audits: DataLoader<AuditsByCertification>,
+    pub principles: DataLoader<Principles>,
 }
 
 impl Loaders {
@@ -161,6 +188,11 @@ impl Loaders {
             listings: loader(ListingsByProvider(db.clone())),
             partners: loader(PartnersOfRecruiter(db.clone())),
             policies: loader(AuditPolicies(db.clone())),
+            body: loader(BodyById(db.clone())),
+            auditor: loader(AuditorById(db.clone())),
+            authority: loader(AuthorityById(db.clone())),
+            audits: loader(AuditsByCertification(db.clone())),
+            principles: loader(Principles(db.clone())),
         }
     }
 }

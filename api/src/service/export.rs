@@ -14,15 +14,16 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    certification, commitment, licence, organisation, recruiter, recruiter_partner, status_change, trademark_right,
-    training_listing, training_provider,
+    audit, auditor, certification, certification_body, commitment, licence, licensing_authority, organisation,
+    principle, recruiter, recruiter_partner, status_change, trademark_right, training_listing, training_provider,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PartialModelTrait, QueryFilter};
 
 use super::records::{
     CertificationRow, CommitmentRow, LicenceRow, ListingRow, OrganisationRow, ProviderRow, RecruiterRow,
-    StatusChangeRow, TrademarkRightRow, certification_record, commitment_record, listing_record, organisation_record,
-    provider_record, recruiter_record, trademark_right_record,
+    StatusChangeRow, TrademarkRightRow, audit_record, auditor_record, authority_record, body_record,
+    certification_record, commitment_record, listing_record, organisation_record, principle_record, provider_record,
+    recruiter_record, trademark_right_record,
 };
 use crate::{error::AppResult, interchange::Record};
 
@@ -75,6 +76,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         (recruiters, partner_rows),
         (licence_rows, certifications, history_rows, rights, organisations, commitments, providers, listings),
     ) = tokio::try_join!(recruiter_reads, other_reads)?;
+    let trust = Trust::read(db).await?;
 
     let mut out = Vec::with_capacity(
         recruiters.len()
@@ -86,13 +88,50 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
             + listings.len(),
     );
 
+    let authority_ids: ExternalIds = trust
+        .authorities
+        .iter()
+        .map(|row| (row.id, row.external_id.clone()))
+        .collect();
+    let body_ids: ExternalIds = trust
+        .bodies
+        .iter()
+        .map(|row| (row.id, row.external_id.clone()))
+        .collect();
+    for row in sorted(trust.authorities, |row| &row.external_id) {
+        out.push(Record::LicensingAuthority(authority_record(row)));
+    }
+    for row in sorted(trust.bodies, |row| &row.external_id) {
+        out.push(Record::CertificationBody(body_record(row)?));
+    }
+    let auditors: Vec<_> = trust
+        .auditors
+        .into_iter()
+        .filter_map(|row| Some((body_ids.get(&row.body_id)?.clone(), row)))
+        .collect();
+    let auditor_ids: ExternalIds = auditors
+        .iter()
+        .map(|(_, row)| (row.id, row.external_id.clone()))
+        .collect();
+    for (body, row) in sorted(auditors, |(_, row)| &row.external_id) {
+        out.push(Record::Auditor(auditor_record(row, body)?));
+    }
+    for row in sorted(trust.principles, |row| &row.external_id) {
+        out.push(Record::Principle(principle_record(row)));
+    }
+
     let recruiter_ids: ExternalIds = recruiters.iter().map(|row| (row.id, row.external_id.clone())).collect();
     let mut partners = partners_by_recruiter(partner_rows, &recruiter_ids);
     let mut licences = licences_by_recruiter(licence_rows, &recruiter_ids);
     for row in sorted(recruiters, |row| &row.external_id) {
         let partners = partners.remove(&row.id).unwrap_or_default();
         let licences = licences.remove(&row.id).unwrap_or_default();
-        out.push(Record::Recruiter(recruiter_record(row, partners, licences)?));
+        out.push(Record::Recruiter(recruiter_record(
+            row,
+            partners,
+            licences,
+            &authority_ids,
+        )?));
     }
 
     let certifications: Vec<_> = certifications
@@ -100,10 +139,25 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)))
         .collect();
     let certification_ids: HashSet<i64> = certifications.iter().map(|(_, row)| row.id).collect();
+    let certification_names: ExternalIds = certifications
+        .iter()
+        .map(|(_, row)| (row.id, row.external_id.clone()))
+        .collect();
     let mut history = history_by_certification(history_rows, &certification_ids);
     for (recruiter, row) in sorted(certifications, |(_, row)| &row.external_id) {
         let history = history.remove(&row.id).unwrap_or_default();
-        out.push(Record::Certification(certification_record(row, recruiter, history)?));
+        out.push(Record::Certification(certification_record(
+            row, recruiter, history, &body_ids,
+        )?));
+    }
+    let audits = trust
+        .audits
+        .into_iter()
+        .filter_map(|row| Some((certification_names.get(&row.certification_id)?.clone(), row)));
+    for (certification, row) in sorted(audits.collect(), |(_, row)| &row.external_id) {
+        let body = row.body_id.and_then(|id| body_ids.get(&id).cloned());
+        let lead = row.lead_auditor_id.and_then(|id| auditor_ids.get(&id).cloned());
+        out.push(Record::Audit(audit_record(row, certification, body, lead)?));
     }
 
     let rights = rights
@@ -145,7 +199,12 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
 pub type RecordKey = (&'static str, i64);
 
 /// The interchange tables, as `change_log.entity_type` names them: the public records.
-pub const PUBLIC_TABLES: [&str; 7] = [
+pub const PUBLIC_TABLES: [&str; 12] = [
+    "licensing_authority",
+    "certification_body",
+    "auditor",
+    "principle",
+    "audit",
     "recruiter",
     "certification",
     "trademark_right",
@@ -187,6 +246,8 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
     let mut named: Vec<i64> = recruiter_ids.clone();
     named.extend(partner_rows.iter().map(|row| row.partner_id));
     let names = external_ids_of::<recruiter::Entity>(db, &named, true).await?;
+    let authority_ids: Vec<i64> = licence_rows.iter().filter_map(|row| row.authority_id).collect();
+    let authorities = external_ids_of::<licensing_authority::Entity>(db, &authority_ids, true).await?;
     let mut partners = partners_by_recruiter(partner_rows, &names);
     let mut licences = licences_by_recruiter(licence_rows, &names);
     for row in recruiters {
@@ -195,6 +256,7 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
             row,
             partners.remove(&id).unwrap_or_default(),
             licences.remove(&id).unwrap_or_default(),
+            &authorities,
         )?;
         out.insert(("recruiter", id), Record::Recruiter(record));
     }
@@ -215,12 +277,14 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
         })
         .await?;
     let mut history = history_by_certification(history_rows, &certification_ids.iter().copied().collect());
+    let body_ids: Vec<i64> = certifications.iter().filter_map(|row| row.body_id).collect();
+    let bodies = external_ids_of::<certification_body::Entity>(db, &body_ids, true).await?;
     for row in certifications {
         let Some(recruiter) = owners.get(&row.recruiter_id).cloned() else {
             continue;
         };
         let id = row.id;
-        let record = certification_record(row, recruiter, history.remove(&id).unwrap_or_default())?;
+        let record = certification_record(row, recruiter, history.remove(&id).unwrap_or_default(), &bodies)?;
         out.insert(("certification", id), Record::Certification(record));
     }
 
@@ -307,7 +371,118 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
             );
         }
     }
+    out.extend(trust_records_of(db, &ids).await?);
     Ok(out)
+}
+
+/// [`records_of`] for the chain of trust.
+async fn trust_records_of(
+    db: &impl ConnectionTrait,
+    ids: &impl Fn(&str) -> Vec<i64>,
+) -> AppResult<HashMap<RecordKey, Record>> {
+    let mut out = HashMap::new();
+    for row in among::<licensing_authority::Entity, _, _, _>(
+        licensing_authority::Column::Id,
+        &ids("licensing_authority"),
+        |query| query.filter(licensing_authority::Column::ArchivedAt.is_null()).all(db),
+    )
+    .await?
+    {
+        out.insert(
+            ("licensing_authority", row.id),
+            Record::LicensingAuthority(authority_record(row)),
+        );
+    }
+    for row in among::<certification_body::Entity, _, _, _>(
+        certification_body::Column::Id,
+        &ids("certification_body"),
+        |query| query.filter(certification_body::Column::ArchivedAt.is_null()).all(db),
+    )
+    .await?
+    {
+        out.insert(
+            ("certification_body", row.id),
+            Record::CertificationBody(body_record(row)?),
+        );
+    }
+    let auditors = among::<auditor::Entity, _, _, _>(auditor::Column::Id, &ids("auditor"), |query| {
+        query.filter(auditor::Column::ArchivedAt.is_null()).all(db)
+    })
+    .await?;
+    let owners: Vec<i64> = auditors.iter().map(|row| row.body_id).collect();
+    let owners = external_ids_of::<certification_body::Entity>(db, &owners, true).await?;
+    for row in auditors {
+        if let Some(body) = owners.get(&row.body_id).cloned() {
+            out.insert(("auditor", row.id), Record::Auditor(auditor_record(row, body)?));
+        }
+    }
+    for row in among::<principle::Entity, _, _, _>(principle::Column::Id, &ids("principle"), |query| {
+        query.filter(principle::Column::ArchivedAt.is_null()).all(db)
+    })
+    .await?
+    {
+        out.insert(("principle", row.id), Record::Principle(principle_record(row)));
+    }
+    let audits = among::<audit::Entity, _, _, _>(audit::Column::Id, &ids("audit"), |query| {
+        query.filter(audit::Column::ArchivedAt.is_null()).all(db)
+    })
+    .await?;
+    let certifications: Vec<i64> = audits.iter().map(|row| row.certification_id).collect();
+    let certifications = external_ids_of::<certification::Entity>(db, &certifications, true).await?;
+    let bodies: Vec<i64> = audits.iter().filter_map(|row| row.body_id).collect();
+    let bodies = external_ids_of::<certification_body::Entity>(db, &bodies, true).await?;
+    let leads: Vec<i64> = audits.iter().filter_map(|row| row.lead_auditor_id).collect();
+    let leads = external_ids_of::<auditor::Entity>(db, &leads, true).await?;
+    for row in audits {
+        let Some(certification) = certifications.get(&row.certification_id).cloned() else {
+            continue;
+        };
+        let body = row.body_id.and_then(|id| bodies.get(&id).cloned());
+        let lead = row.lead_auditor_id.and_then(|id| leads.get(&id).cloned());
+        let id = row.id;
+        out.insert(
+            ("audit", id),
+            Record::Audit(audit_record(row, certification, body, lead)?),
+        );
+    }
+    Ok(out)
+}
+
+/// The chain of trust's live rows, read whole: a few hundred bodies, auditors, authorities and
+/// principles, and the audits.
+struct Trust {
+    authorities: Vec<licensing_authority::Model>,
+    bodies: Vec<certification_body::Model>,
+    auditors: Vec<auditor::Model>,
+    principles: Vec<principle::Model>,
+    audits: Vec<audit::Model>,
+}
+
+impl Trust {
+    async fn read(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        Ok(Self {
+            authorities: licensing_authority::Entity::find()
+                .filter(licensing_authority::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+            bodies: certification_body::Entity::find()
+                .filter(certification_body::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+            auditors: auditor::Entity::find()
+                .filter(auditor::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+            principles: principle::Entity::find()
+                .filter(principle::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+            audits: audit::Entity::find()
+                .filter(audit::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+        })
+    }
 }
 
 /// How many ids go into one `IN (...)` list.
@@ -487,7 +662,7 @@ mod tests {
     };
 
     /// The statements one export runs, whatever the size of the directory.
-    const EXPORT_STATEMENTS: u64 = 10;
+    const EXPORT_STATEMENTS: u64 = 15;
 
     /// A SQLite file in the system's temporary directory, removed when dropped.
     struct TempDb {

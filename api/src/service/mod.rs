@@ -13,5 +13,6 @@ pub mod recruiter;
 pub mod standing;
 pub mod trademark;
 pub mod training;
+pub mod trust;
 pub mod verification;
 pub mod write;

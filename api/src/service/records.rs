@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    certification, commitment, licence, organisation, recruiter, status_change, trademark_right, training_listing,
-    training_provider,
+    audit, auditor, certification, certification_body, commitment, licence, licensing_authority, organisation,
+    principle, recruiter, status_change, trademark_right, training_listing, training_provider,
 };
 use sea_orm::{ActiveValue::Set, DerivePartialModel};
 use serde::de::DeserializeOwned;
@@ -51,6 +51,7 @@ pub(crate) fn certification_row(
     record: &CertificationRecord,
     id: i64,
     recruiter_id: i64,
+    body_id: Option<i64>,
 ) -> certification::ActiveModel {
     certification::ActiveModel {
         id: Set(id),
@@ -65,6 +66,7 @@ pub(crate) fn certification_row(
         expires_on: Set(record.expires_on),
         scope_corridors: Set(crate::db::to_json_text(&record.scope_corridors)),
         scope_sectors: Set(crate::db::to_json_text(&record.scope_sectors)),
+        body_id: Set(body_id),
         ..Default::default()
     }
 }
@@ -168,6 +170,91 @@ pub(crate) fn training_listing_row(
     }
 }
 
+/// The `licensing_authority` row of a record (without the shared columns).
+pub(crate) fn authority_row(record: &LicensingAuthorityRecord, id: i64) -> licensing_authority::ActiveModel {
+    licensing_authority::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.clone()),
+        country: Set(record.country.clone()),
+        register_url: Set(record.register_url.clone()),
+        register_shows: Set(record.register_shows.clone()),
+        reconciled_at: Set(record.reconciled_at),
+        ..Default::default()
+    }
+}
+
+/// The `certification_body` row of a record (without the shared columns).
+pub(crate) fn body_row(record: &CertificationBodyRecord, id: i64) -> certification_body::ActiveModel {
+    certification_body::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.clone()),
+        name_key: Set(normalise_key(&record.name)),
+        country: Set(record.country.clone()),
+        website: Set(record.website.clone()),
+        audit_countries: Set(crate::db::to_json_text(&record.audit_countries)),
+        status: Set(record.status.clone()),
+        status_history: Set(crate::db::to_json_text(&record.status_history)),
+        ..Default::default()
+    }
+}
+
+/// The `auditor` row of a record (without the shared columns).
+pub(crate) fn auditor_row(record: &AuditorRecord, id: i64, body_id: i64) -> auditor::ActiveModel {
+    auditor::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.clone()),
+        body_id: Set(body_id),
+        status: Set(record.status.clone()),
+        status_history: Set(crate::db::to_json_text(&record.status_history)),
+        course_completed_on: Set(record.course_completed_on),
+        ..Default::default()
+    }
+}
+
+/// The `principle` row of a record (without the shared columns).
+pub(crate) fn principle_row(record: &PrincipleRecord, id: i64) -> principle::ActiveModel {
+    principle::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        scheme: Set(record.scheme.clone()),
+        code: Set(record.code.clone()),
+        title: Set(record.title.clone()),
+        position: Set(record.position),
+        ..Default::default()
+    }
+}
+
+/// The database ids an audit row refers to.
+pub(crate) struct AuditRefs {
+    pub(crate) certification_id: i64,
+    pub(crate) body_id: Option<i64>,
+    pub(crate) lead_auditor_id: Option<i64>,
+}
+
+/// The `audit` row of a record (without the shared columns). Findings keep the principles'
+/// external ids, which are stable.
+pub(crate) fn audit_row(record: &AuditRecord, id: i64, refs: AuditRefs) -> audit::ActiveModel {
+    audit::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        certification_id: Set(refs.certification_id),
+        kind: Set(record.kind.clone()),
+        announced: Set(record.announced),
+        started_on: Set(record.started_on),
+        ended_on: Set(record.ended_on),
+        body_id: Set(refs.body_id),
+        lead_auditor_id: Set(refs.lead_auditor_id),
+        workers_interviewed: Set(i32::try_from(record.workers_interviewed).unwrap_or(i32::MAX)),
+        sites_visited: Set(i32::try_from(record.sites_visited).unwrap_or(i32::MAX)),
+        outcome: Set(record.outcome.clone()),
+        findings: Set(crate::db::to_json_text(&record.findings)),
+        ..Default::default()
+    }
+}
+
 // ---- row -> record (export) ----
 
 #[derive(DerivePartialModel)]
@@ -205,6 +292,7 @@ pub(crate) struct LicenceRow {
     pub(crate) status: String,
     pub(crate) valid_from: Option<NaiveDate>,
     pub(crate) valid_until: Option<NaiveDate>,
+    pub(crate) authority_id: Option<i64>,
 }
 
 #[derive(DerivePartialModel)]
@@ -221,6 +309,7 @@ pub(crate) struct CertificationRow {
     pub(crate) expires_on: Option<NaiveDate>,
     pub(crate) scope_corridors: String,
     pub(crate) scope_sectors: String,
+    pub(crate) body_id: Option<i64>,
 }
 
 #[derive(DerivePartialModel)]
@@ -318,10 +407,14 @@ fn json_list<T: DeserializeOwned>(text: &str, column: &str, external_id: &str) -
     })
 }
 
+/// Database id -> external id, for the references a record writes.
+pub(crate) type Names = std::collections::HashMap<i64, String>;
+
 pub(crate) fn recruiter_record(
     row: RecruiterRow,
     partners: Vec<String>,
     licences: Vec<LicenceRow>,
+    authorities: &Names,
 ) -> AppResult<RecruiterRecord> {
     let id = row.external_id.as_str();
     Ok(RecruiterRecord {
@@ -351,6 +444,7 @@ pub(crate) fn recruiter_record(
                 status: licence.status,
                 valid_from: licence.valid_from,
                 valid_until: licence.valid_until,
+                authority: licence.authority_id.and_then(|id| authorities.get(&id).cloned()),
             })
             .collect(),
         partners,
@@ -361,7 +455,9 @@ pub(crate) fn certification_record(
     row: CertificationRow,
     recruiter: String,
     history: Vec<StatusChangeRow>,
+    bodies: &Names,
 ) -> AppResult<CertificationRecord> {
+    let body = row.body_id.and_then(|id| bodies.get(&id).cloned());
     let id = row.external_id.as_str();
     Ok(CertificationRecord {
         scope_corridors: json_list(&row.scope_corridors, "scope_corridors", id)?,
@@ -384,6 +480,7 @@ pub(crate) fn certification_record(
                 recorded_by: change.recorded_by,
             })
             .collect(),
+        body,
     })
 }
 
@@ -466,5 +563,76 @@ pub(crate) fn listing_record(row: ListingRow, provider: String) -> AppResult<Tra
         ends_on: row.ends_on,
         fee,
         registration_url: row.registration_url,
+    })
+}
+
+pub(crate) fn authority_record(row: licensing_authority::Model) -> LicensingAuthorityRecord {
+    LicensingAuthorityRecord {
+        external_id: row.external_id,
+        name: row.name,
+        country: row.country,
+        register_url: row.register_url,
+        register_shows: row.register_shows,
+        reconciled_at: row.reconciled_at,
+    }
+}
+
+pub(crate) fn body_record(row: certification_body::Model) -> AppResult<CertificationBodyRecord> {
+    let id = row.external_id.as_str();
+    Ok(CertificationBodyRecord {
+        audit_countries: json_list(&row.audit_countries, "audit_countries", id)?,
+        status_history: json_list(&row.status_history, "status_history", id)?,
+        external_id: row.external_id,
+        name: row.name,
+        country: row.country,
+        website: row.website,
+        status: row.status,
+    })
+}
+
+pub(crate) fn auditor_record(row: auditor::Model, body: String) -> AppResult<AuditorRecord> {
+    let id = row.external_id.as_str();
+    Ok(AuditorRecord {
+        status_history: json_list(&row.status_history, "status_history", id)?,
+        external_id: row.external_id,
+        name: row.name,
+        body,
+        status: row.status,
+        course_completed_on: row.course_completed_on,
+    })
+}
+
+pub(crate) fn principle_record(row: principle::Model) -> PrincipleRecord {
+    PrincipleRecord {
+        external_id: row.external_id,
+        scheme: row.scheme,
+        code: row.code,
+        title: row.title,
+        position: row.position,
+    }
+}
+
+/// An audit row as its record; `certification`, `body` and `lead_auditor` are the external ids
+/// of the rows it refers to.
+pub(crate) fn audit_record(
+    row: audit::Model,
+    certification: String,
+    body: Option<String>,
+    lead_auditor: Option<String>,
+) -> AppResult<AuditRecord> {
+    let id = row.external_id.as_str();
+    Ok(AuditRecord {
+        findings: json_list(&row.findings, "findings", id)?,
+        external_id: row.external_id,
+        certification,
+        kind: row.kind,
+        announced: row.announced,
+        started_on: row.started_on,
+        ended_on: row.ended_on,
+        body,
+        lead_auditor,
+        workers_interviewed: u32::try_from(row.workers_interviewed).unwrap_or_default(),
+        sites_visited: u32::try_from(row.sites_visited).unwrap_or_default(),
+        outcome: row.outcome,
     })
 }

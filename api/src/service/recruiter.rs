@@ -81,6 +81,11 @@ pub struct RecruiterFilter {
     pub certification_status: Option<Vec<CertificationStatus>>,
     /// Recruiters at one of these capacity-building levels.
     pub cbp_level: Option<Vec<CbpLevel>>,
+    /// `true`: recruiters with a certificate in force (or suspended) whose next audit is
+    /// overdue today; `false`: recruiters with none.
+    pub audit_overdue: Option<bool>,
+    /// Recruiters holding a live certification of this body (its global ID).
+    pub certification_body: Option<String>,
 }
 
 impl RecruiterFilter {
@@ -144,6 +149,28 @@ impl RecruiterFilter {
         }
         if let Some(levels) = self.cbp_level.as_ref().filter(|levels| !levels.is_empty()) {
             condition = condition.add(recruiter::Column::CbpLevel.is_in(levels.iter().map(|level| level.as_str())));
+        }
+        if let Some(overdue) = self.audit_overdue {
+            let holders = Query::select()
+                .column(entity::certification::Column::RecruiterId)
+                .from(entity::certification::Entity)
+                .cond_where(crate::service::trust::audit_overdue_condition(today))
+                .to_owned();
+            condition = condition.add(if overdue {
+                id().in_subquery(holders)
+            } else {
+                id().not_in_subquery(holders)
+            });
+        }
+        if let Some(body) = &self.certification_body {
+            let body_id = crate::ids::decode_id_of(crate::ids::Kind::CertificationBody, body)?;
+            let holders = Query::select()
+                .column(entity::certification::Column::RecruiterId)
+                .from(entity::certification::Entity)
+                .and_where(entity::certification::Column::BodyId.eq(body_id))
+                .and_where(entity::certification::Column::ArchivedAt.is_null())
+                .to_owned();
+            condition = condition.add(id().in_subquery(holders));
         }
         Ok(condition)
     }

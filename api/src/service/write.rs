@@ -144,6 +144,8 @@ pub async fn decide(
     }
     let from = stored_status(&current);
     check_transition(Some(from), decision.to).map_err(AppError::Conflict)?;
+    crate::service::trust::check_decision_allowed(&*txn, &current, decision.to, identity.role == Role::Certifier)
+        .await?;
     let mut updated: certification::ActiveModel = current.clone().into();
     if decision.to == CertificationStatus::Certified && from != CertificationStatus::Suspended {
         // A certification or recertification starts a new validity period.
@@ -188,6 +190,12 @@ pub async fn decide(
         after: serde_json::to_string(&saved).ok(),
     };
     changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    // A certification or recertification restarts the audit schedule.
+    crate::service::trust::refresh_audit_due(&*txn, &[certification_id]).await?;
+    let saved = certification::Entity::find_by_id(certification_id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a decided certification vanished")))?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -420,8 +428,27 @@ pub async fn archive(
         Kind::Commitment => archive_row!(commitment, "commitment"),
         Kind::TrainingProvider => archive_row!(training_provider, "training_provider"),
         Kind::TrainingListing => archive_row!(training_listing, "training_listing"),
+        Kind::Audit => {
+            if let Some(audit) = entity::audit::Entity::find_by_id(id).one(&*txn).await? {
+                let audited = live_certification(&txn, audit.certification_id).await?;
+                authorise_certification(identity, &audited)?;
+            }
+            archive_row!(audit, "audit")
+        }
+        Kind::CertificationBody => archive_row!(certification_body, "certification_body"),
+        Kind::Auditor => archive_row!(auditor, "auditor"),
+        Kind::LicensingAuthority => archive_row!(licensing_authority, "licensing_authority"),
     };
+    let audited = (change.entity_type == "audit")
+        .then(|| change.before.as_deref())
+        .flatten()
+        .and_then(|before| serde_json::from_str::<serde_json::Value>(before).ok())
+        .and_then(|audit| audit["certification_id"].as_i64());
     changes::record(&txn, &Actor::from(identity), now, vec![change]).await?;
+    if let Some(certification_id) = audited {
+        // The audit no longer counts: the next one may be due sooner.
+        crate::service::trust::refresh_audit_due(&*txn, &[certification_id]).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

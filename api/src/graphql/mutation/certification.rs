@@ -53,6 +53,11 @@ impl CertificationMutation {
             (Some(own), _) => Some(own.clone()),
             (None, named) => named,
         };
+        // The body's record, when the directory has one: the certificate then refers to it.
+        let body_record = match &body {
+            Some(name) => crate::service::trust::body_by_name(graphql::db(ctx)?, name).await?,
+            None => None,
+        };
         let record = CertificationRecord {
             external_id: input.external_id,
             recruiter: input.recruiter,
@@ -71,6 +76,7 @@ impl CertificationMutation {
                 reason: "application_received".to_owned(),
                 recorded_by: write::recorded_by(identity),
             }],
+            body: body_record.map(|body| body.external_id),
         };
         let id = write::save(graphql::db(ctx)?, identity, Record::Certification(record), None).await?;
         let model = crate::service::certification::find_by_id(graphql::db(ctx)?, id).await?;

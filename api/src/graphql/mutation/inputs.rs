@@ -103,6 +103,9 @@ pub struct LicenceInput {
     pub status: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// External id of the licensing authority that issued it (see `licensingAuthorities`);
+    /// `issuingAuthority` and `country` must then be that authority's.
+    pub authority: Option<String>,
 }
 
 impl From<LicenceInput> for LicenceRecord {
@@ -114,6 +117,7 @@ impl From<LicenceInput> for LicenceRecord {
             status: input.status,
             valid_from: input.valid_from,
             valid_until: input.valid_until,
+            authority: input.authority,
         }
     }
 }

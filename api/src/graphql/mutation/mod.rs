@@ -81,7 +81,7 @@ impl ArchiveMutation {
     async fn archive(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<ID> {
         let (kind, key) = ids::decode_id(&id)?;
         let roles = match kind {
-            Kind::Certification | Kind::TrademarkRight => &[Role::Certifier][..],
+            Kind::Certification | Kind::TrademarkRight | Kind::Audit => &[Role::Certifier][..],
             _ => &[Role::Editor][..],
         };
         let identity = require(ctx, roles)?;

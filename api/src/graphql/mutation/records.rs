@@ -37,6 +37,11 @@ pub struct ImportResult {
     commitments: usize,
     training_providers: usize,
     training_listings: usize,
+    licensing_authorities: usize,
+    certification_bodies: usize,
+    auditors: usize,
+    principles: usize,
+    audits: usize,
     /// Values taken in their canonical form instead of as written, such as the host names of
     /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
     normalised: usize,
@@ -53,6 +58,11 @@ impl From<ImportSummary> for ImportResult {
             commitments: summary.commitments,
             training_providers: summary.training_providers,
             training_listings: summary.training_listings,
+            licensing_authorities: summary.licensing_authorities,
+            certification_bodies: summary.certification_bodies,
+            auditors: summary.auditors,
+            principles: summary.principles,
+            audits: summary.audits,
             normalised: summary.normalised,
         }
     }

@@ -44,6 +44,10 @@ fn kind_of(entity_type: &str) -> Option<Kind> {
         "commitment" => Kind::Commitment,
         "training_provider" => Kind::TrainingProvider,
         "training_listing" => Kind::TrainingListing,
+        "certification_body" => Kind::CertificationBody,
+        "auditor" => Kind::Auditor,
+        "licensing_authority" => Kind::LicensingAuthority,
+        "audit" => Kind::Audit,
         _ => return None,
     })
 }
@@ -57,6 +61,10 @@ fn entity_type_of(kind: Kind) -> &'static str {
         Kind::Commitment => "commitment",
         Kind::TrainingProvider => "training_provider",
         Kind::TrainingListing => "training_listing",
+        Kind::CertificationBody => "certification_body",
+        Kind::Auditor => "auditor",
+        Kind::LicensingAuthority => "licensing_authority",
+        Kind::Audit => "audit",
     }
 }
 

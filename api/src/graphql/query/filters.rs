@@ -1,14 +1,14 @@
 //! The query arguments that narrow and order lists, as GraphQL inputs. Each converts into the
 //! service's own filter (`crate::service`), which knows nothing of GraphQL.
 
-use async_graphql::InputObject;
+use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 
 use super::super::types::enums::{
-    Audience, CbpLevel, CertificationStatus, CommitmentScope, CommitmentStatus, Delivery, OrderDirection,
+    self, Audience, CbpLevel, CertificationStatus, CommitmentScope, CommitmentStatus, Delivery, OrderDirection,
     OrganisationKind, Programme, ProviderKind, RecruiterOrderField,
 };
-use crate::service::{commitment, recruiter, training};
+use crate::service::{commitment, recruiter, training, trust};
 
 /// An origin -> destination pair; either end may be left out to mean "any".
 #[derive(InputObject, Debug, Clone, Default)]
@@ -45,6 +45,11 @@ pub struct RecruiterFilter {
     pub certification_status: Option<Vec<CertificationStatus>>,
     /// Recruiters at one of these capacity-building levels.
     pub cbp_level: Option<Vec<CbpLevel>>,
+    /// `true`: recruiters with a certificate in force (or suspended) whose next audit is
+    /// overdue today (see `Certification.auditOverdue`); `false`: those with none.
+    pub audit_overdue: Option<bool>,
+    /// Recruiters holding a certificate of this certification body (a `CertificationBody.id`).
+    pub certification_body: Option<ID>,
 }
 
 impl From<RecruiterFilter> for recruiter::RecruiterFilter {
@@ -61,6 +66,8 @@ impl From<RecruiterFilter> for recruiter::RecruiterFilter {
             cbp_level: input
                 .cbp_level
                 .map(|values| values.into_iter().map(Into::into).collect()),
+            audit_overdue: input.audit_overdue,
+            certification_body: input.certification_body.map(|id| id.0),
         }
     }
 }
@@ -181,5 +188,42 @@ impl From<TrainingListingFilter> for training::TrainingListingFilter {
             starts_after: input.starts_after,
             free: input.free,
         }
+    }
+}
+
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct CertificationBodyFilter {
+    /// Where the body is established (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Bodies that may audit in this country.
+    pub audits_in: Option<String>,
+    pub status: Option<Vec<enums::ApprovalStatus>>,
+}
+
+impl From<CertificationBodyFilter> for trust::BodyFilter {
+    fn from(input: CertificationBodyFilter) -> Self {
+        Self {
+            country: input.country,
+            audits_in: input.audits_in,
+            status: input.status.map(|values| values.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct AuditorFilter {
+    /// Auditors of this certification body (a `CertificationBody.id`).
+    pub body: Option<ID>,
+    pub status: Option<Vec<enums::ApprovalStatus>>,
+}
+
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct LicensingAuthorityFilter {
+    pub country: Option<String>,
+}
+
+impl From<LicensingAuthorityFilter> for trust::AuthorityFilter {
+    fn from(input: LicensingAuthorityFilter) -> Self {
+        Self { country: input.country }
     }
 }

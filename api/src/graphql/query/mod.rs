@@ -7,6 +7,7 @@ pub(crate) mod filters;
 mod recruiter;
 mod search;
 mod training;
+mod trust;
 mod verification;
 mod webhook;
 
@@ -17,6 +18,7 @@ pub struct Query(
     corridor::CorridorQuery,
     commitment::CommitmentQuery,
     training::TrainingQuery,
+    trust::TrustQuery,
     audit::AuditQuery,
     search::SearchQuery,
     webhook::WebhookQuery,

@@ -67,6 +67,27 @@ impl RecruiterQuery {
                 .map_err(AppError::from)?
                 .filter(|row| live(row.archived_at))
                 .map(|row| Node::TrainingListing(TrainingListing(row))),
+            Kind::CertificationBody => crate::service::trust::find_body(db, key)
+                .await?
+                .map(|row| Node::CertificationBody(crate::graphql::types::CertificationBody(row))),
+            Kind::Auditor => entity::auditor::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::Auditor(crate::graphql::types::Auditor(row))),
+            Kind::LicensingAuthority => entity::licensing_authority::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::LicensingAuthority(crate::graphql::types::LicensingAuthority(row))),
+            Kind::Audit => entity::audit::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::Audit(crate::graphql::types::Audit(row))),
         };
         Ok(node)
     }

@@ -2,12 +2,15 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{certification, status_change};
 
-use super::{CorridorRef, Recruiter, enums, json_list};
+use super::{Audit, CertificationBody, CorridorRef, Recruiter, enums, json_list};
 use crate::{
     graphql,
     ids::{self, Kind},
     interchange::CorridorRecord,
-    service::certification::{self as lifecycle, CertificationStatus},
+    service::{
+        certification::{self as lifecycle, CertificationStatus},
+        trust,
+    },
 };
 
 /// A recruiter's certification against the ethical-recruitment standard.
@@ -52,6 +55,25 @@ impl TryFrom<status_change::Model> for StatusChange {
             reason_category: model.reason,
             recorded_by: model.recorded_by,
         })
+    }
+}
+
+impl Certification {
+    /// When the next scheduled audit falls due, from the policy, the history and the audits.
+    async fn audit_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
+        let loaders = graphql::loaders(ctx)?;
+        let (history, policies, audits) = futures_util::try_join!(
+            loaders.history.load_one(self.0.id),
+            loaders.policies.load_one(()),
+            loaders.audits.load_one(self.0.id)
+        )?;
+        let history = history.unwrap_or_default();
+        let Some((anchor, _)) = trust::schedule_anchor(&history) else {
+            return Ok(None);
+        };
+        let policy = lifecycle::policy_for(&policies.unwrap_or_default(), &self.0.scheme);
+        let held = trust::scheduled_audits_since(&audits.unwrap_or_default(), anchor);
+        Ok(trust::audit_due(&history, policy, held))
     }
 }
 
@@ -110,23 +132,70 @@ impl Certification {
         self.0.expires_on
     }
 
-    /// The next surveillance or recertification audit, from the scheme's audit policy.
+    /// When the next surveillance or recertification audit falls due: the scheme's audit
+    /// policy counted from the certification (or latest recertification) and the scheduled
+    /// audits recorded since. In the past when the audit is overdue. Null unless certified or
+    /// suspended today.
     async fn next_audit_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
         let today = graphql::facts(ctx)?.today;
         let status = lifecycle::status_today(&self.0, today);
         if !matches!(status, CertificationStatus::Certified | CertificationStatus::Suspended) {
             return Ok(None);
         }
-        let loaders = graphql::loaders(ctx)?;
-        let (history, policies) =
-            futures_util::try_join!(loaders.history.load_one(self.0.id), loaders.policies.load_one(()))?;
-        let policy = lifecycle::policy_for(&policies.unwrap_or_default(), &self.0.scheme);
-        Ok(lifecycle::next_audit_due(
-            status,
-            &history.unwrap_or_default(),
-            policy,
-            today,
-        ))
+        self.audit_due(ctx).await
+    }
+
+    /// The next audit's due date has passed while the certificate is in force (or suspended):
+    /// the body has not audited on time.
+    async fn audit_overdue(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let today = graphql::facts(ctx)?.today;
+        Ok(trust::audit_overdue(&self.0, self.audit_due(ctx).await?, today))
+    }
+
+    /// The certification body that audits it, as a public record with its approval history.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CertificationBody>> {
+        let Some(body_id) = self.0.body_id else {
+            return Ok(None);
+        };
+        Ok(graphql::loaders(ctx)?
+            .body
+            .load_one(body_id)
+            .await?
+            .map(CertificationBody))
+    }
+
+    /// Whether its certification body is approved by the scheme today. False when the body is
+    /// suspended, withdrawn or no longer listed, and for a certificate whose body the directory
+    /// does not hold as a record.
+    async fn body_in_good_standing(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(body_id) = self.0.body_id else {
+            return Ok(false);
+        };
+        let body = graphql::loaders(ctx)?.body.load_one(body_id).await?;
+        Ok(body.as_ref().is_some_and(trust::in_good_standing))
+    }
+
+    /// Every audit of this certification, oldest first.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::STATUS_HISTORY, child_complexity)"
+    )]
+    async fn audits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Audit>> {
+        let audits = graphql::loaders(ctx)?
+            .audits
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(audits.into_iter().map(Audit).collect())
+    }
+
+    /// The most recent audit.
+    async fn last_audit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Audit>> {
+        let audits = graphql::loaders(ctx)?
+            .audits
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(audits.into_iter().next_back().map(Audit))
     }
 
     async fn scope(&self) -> CertificationScope {
@@ -212,6 +281,18 @@ impl CertificateVerification {
     async fn licence_gap(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
         match self.recruiter(ctx).await? {
             Some(holder) => holder.licence_gap(ctx).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the certificate's certification body is approved by the scheme today (see
+    /// `Certification.bodyInGoodStanding`). Null for an unknown number.
+    async fn body_in_good_standing(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+        match &self.certification {
+            Some(certification) => Certification(certification.clone())
+                .body_in_good_standing(ctx)
+                .await
+                .map(Some),
             None => Ok(None),
         }
     }

@@ -174,3 +174,31 @@ pub enum OrderDirection {
     Asc,
     Desc,
 }
+
+/// A certification body's or an auditor's approval by the scheme.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::ApprovalStatus")]
+pub enum ApprovalStatus {
+    Applicant,
+    Approved,
+    Suspended,
+    Withdrawn,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::AuditKind")]
+pub enum AuditKind {
+    Initial,
+    Surveillance,
+    Recertification,
+    Special,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::FindingRating")]
+pub enum FindingRating {
+    Conforming,
+    Observation,
+    MinorNonconformity,
+    MajorNonconformity,
+}

@@ -10,6 +10,7 @@ mod node;
 mod recruiter;
 mod trademark;
 mod training;
+mod trust;
 mod verification;
 pub mod webhook;
 
@@ -21,6 +22,7 @@ pub use node::Node;
 pub use recruiter::{CorridorRef, Licence, Recruiter};
 pub use trademark::{MarkRight, MarkUseVerification};
 pub use training::{Fee, TrainingListing, TrainingProvider};
+pub use trust::{ApprovalChange, Audit, Auditor, CertificationBody, LicensingAuthority};
 pub use verification::{CertificateVerifications, LicenceLookup, LicenceLookups};
 
 pub(crate) use crate::db::json_list;

@@ -1,6 +1,9 @@
 use async_graphql::{ID, Interface};
 
-use super::{Certification, Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider};
+use super::{
+    Audit, Auditor, Certification, CertificationBody, Commitment, LicensingAuthority, MarkRight, Organisation,
+    Recruiter, TrainingListing, TrainingProvider,
+};
 
 /// Any record with a global ID; fetch it again with `node(id:)`.
 #[derive(Interface)]
@@ -13,4 +16,8 @@ pub enum Node {
     Commitment(Commitment),
     TrainingProvider(TrainingProvider),
     TrainingListing(TrainingListing),
+    CertificationBody(CertificationBody),
+    Auditor(Auditor),
+    LicensingAuthority(LicensingAuthority),
+    Audit(Audit),
 }

@@ -248,4 +248,17 @@ impl Licence {
         let not_ended = self.0.valid_until.is_none_or(|until| until >= today);
         Ok(self.0.status == "valid" && started && not_ended)
     }
+
+    /// The national authority that issued it, with the address of its own register (to check
+    /// the licence at the source).
+    async fn authority(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::LicensingAuthority>> {
+        let Some(authority_id) = self.0.authority_id else {
+            return Ok(None);
+        };
+        Ok(graphql::loaders(ctx)?
+            .authority
+            .load_one(authority_id)
+            .await?
+            .map(super::LicensingAuthority))
+    }
 }

@@ -77,6 +77,11 @@ pub struct ImportSummary {
     pub commitments: usize,
     pub training_providers: usize,
     pub training_listings: usize,
+    pub licensing_authorities: usize,
+    pub certification_bodies: usize,
+    pub auditors: usize,
+    pub principles: usize,
+    pub audits: usize,
     /// Values taken in their canonical form instead of as written, such as the host names of
     /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
     pub normalised: usize,
@@ -91,6 +96,11 @@ impl ImportSummary {
             + self.commitments
             + self.training_providers
             + self.training_listings
+            + self.licensing_authorities
+            + self.certification_bodies
+            + self.auditors
+            + self.principles
+            + self.audits
     }
 }
 

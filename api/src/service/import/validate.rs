@@ -34,16 +34,18 @@ pub(super) enum KeyKind {
     TrademarkLicenceNumber,
     RecruiterIdentifier,
     OrganisationIdentifier,
+    BodyName,
 }
 
 impl KeyKind {
-    pub(super) const ALL: [Self; 6] = [
+    pub(super) const ALL: [Self; 7] = [
         Self::Slug,
         Self::LicenceNumber,
         Self::CertificateNumber,
         Self::TrademarkLicenceNumber,
         Self::RecruiterIdentifier,
         Self::OrganisationIdentifier,
+        Self::BodyName,
     ];
 
     /// As error messages name it.
@@ -55,6 +57,7 @@ impl KeyKind {
             Self::TrademarkLicenceNumber => "trademark licence number",
             Self::RecruiterIdentifier => "recruiter identifier",
             Self::OrganisationIdentifier => "organisation identifier",
+            Self::BodyName => "certification body name",
         }
     }
 }
@@ -102,6 +105,9 @@ impl Outline {
                 }
                 for licence in &recruiter.licences {
                     keys.push(key(KeyKind::LicenceNumber, &licence.licence_number));
+                    if let Some(authority) = &licence.authority {
+                        self.want("licensing_authority", authority);
+                    }
                 }
                 for partner in &recruiter.partners {
                     self.want("recruiter", partner);
@@ -110,7 +116,25 @@ impl Outline {
             Record::Certification(certification) => {
                 keys.push(key(KeyKind::CertificateNumber, &certification.certificate_number));
                 self.want("recruiter", &certification.recruiter);
+                if let Some(body) = &certification.body {
+                    self.want("certification_body", body);
+                }
             }
+            Record::CertificationBody(body) => keys.push(key(KeyKind::BodyName, &body.name)),
+            Record::Auditor(auditor) => self.want("certification_body", &auditor.body),
+            Record::Audit(audit) => {
+                self.want("certification", &audit.certification);
+                if let Some(body) = &audit.body {
+                    self.want("certification_body", body);
+                }
+                if let Some(auditor) = &audit.lead_auditor {
+                    self.want("auditor", auditor);
+                }
+                for finding in &audit.findings {
+                    self.want("principle", &finding.principle);
+                }
+            }
+            Record::LicensingAuthority(_) | Record::Principle(_) => {}
             Record::TrademarkRight(right) => {
                 keys.push(key(KeyKind::TrademarkLicenceNumber, &right.licence_number));
                 self.want("recruiter", &right.recruiter);
@@ -188,6 +212,30 @@ pub fn validate(record: &Record) -> Vec<Violation> {
             check.optional_url(provider.website.as_deref(), "website");
         }
         Record::TrainingListing(listing) => check.training_listing(listing),
+        Record::LicensingAuthority(authority) => {
+            check.run(vocab::check_not_blank(&authority.name, "name"));
+            check.run(vocab::check_country(&authority.country));
+            check.optional_url(authority.register_url.as_deref(), "register_url");
+            check.optional_text(authority.register_shows.as_deref(), "register_shows");
+        }
+        Record::CertificationBody(body) => {
+            check.run(vocab::check_not_blank(&body.name, "name"));
+            check.run(vocab::check_country(&body.country));
+            check.optional_url(body.website.as_deref(), "website");
+            check.countries(&body.audit_countries);
+            check.approval(&body.status, &body.status_history);
+        }
+        Record::Auditor(auditor) => {
+            check.run(vocab::check_not_blank(&auditor.name, "name"));
+            check.run(vocab::check_not_blank(&auditor.body, "body"));
+            check.approval(&auditor.status, &auditor.status_history);
+        }
+        Record::Principle(principle) => {
+            check.run(vocab::check_not_blank(&principle.scheme, "scheme"));
+            check.run(vocab::check_not_blank(&principle.code, "code"));
+            check.run(vocab::check_not_blank(&principle.title, "title"));
+        }
+        Record::Audit(audit) => check.audit(audit),
     }
     check.violations
 }
@@ -336,6 +384,9 @@ impl Checker {
                 "valid_from",
                 "valid_until",
             ));
+            if let Some(authority) = &licence.authority {
+                self.run(vocab::check_not_blank(authority, "licence authority"));
+            }
         }
         self.no_duplicates(&recruiter.partners, "partners");
     }
@@ -347,6 +398,13 @@ impl Checker {
         ));
         self.run(vocab::check_not_blank(&certification.scheme, "scheme"));
         self.optional_text(certification.certification_body.as_deref(), "certification_body");
+        if let Some(body) = &certification.body {
+            self.run(vocab::check_not_blank(body, "body"));
+            if certification.certification_body.is_none() {
+                self.violations
+                    .push("certification_body must name the body that `body` refers to".to_owned());
+            }
+        }
         self.run(vocab::check_date_order(
             certification.issued_on,
             certification.expires_on,
@@ -514,5 +572,80 @@ impl Checker {
             self.run(vocab::check_currency(&fee.currency));
         }
         self.optional_url(listing.registration_url.as_deref(), "registration_url");
+    }
+
+    pub(super) fn approval(&mut self, status: &str, history: &[StatusChangeRecord]) {
+        self.run(vocab::check_vocab(
+            status,
+            "approval status",
+            vocab::ApprovalStatus::VALUES,
+        ));
+        self.violations
+            .extend(crate::service::trust::check_approval_history(history, status));
+    }
+
+    pub(super) fn audit(&mut self, audit: &AuditRecord) {
+        use crate::service::trust::check_identifies_nobody;
+        self.run(vocab::check_not_blank(&audit.certification, "certification"));
+        self.run(vocab::check_vocab(&audit.kind, "audit kind", vocab::AuditKind::VALUES));
+        self.run(vocab::check_vocab(
+            &audit.outcome,
+            "audit outcome",
+            vocab::AuditOutcome::VALUES,
+        ));
+        self.run(vocab::check_date_order(
+            Some(audit.started_on),
+            audit.ended_on,
+            "started_on",
+            "ended_on",
+        ));
+        let pending = audit.outcome == vocab::AuditOutcome::Pending.as_str();
+        if !pending && audit.ended_on.is_none() {
+            self.violations
+                .push(format!("ended_on is required once the outcome is {}", audit.outcome));
+        }
+        if audit.sites_visited == 0 && !pending {
+            self.violations
+                .push("sites_visited must be at least 1 for a completed audit".to_owned());
+        }
+        let mut principles = HashSet::new();
+        for finding in &audit.findings {
+            if !principles.insert(finding.principle.as_str()) {
+                self.violations.push(format!(
+                    "findings name principle `{}` twice: give one finding per principle",
+                    finding.principle
+                ));
+            }
+            self.run(vocab::check_vocab(
+                &finding.rating,
+                "finding rating",
+                vocab::FindingRating::VALUES,
+            ));
+            self.run(vocab::check_not_blank(&finding.summary, "finding summary"));
+            self.run(check_identifies_nobody(&finding.summary, "a finding summary"));
+            if finding.summary.chars().count() > 2_000 {
+                self.violations
+                    .push("a finding summary is longer than 2000 characters".to_owned());
+            }
+            for action in &finding.corrective_actions {
+                self.run(vocab::check_not_blank(
+                    &action.description,
+                    "corrective action description",
+                ));
+                self.run(check_identifies_nobody(&action.description, "a corrective action"));
+                self.run(vocab::check_date_order(
+                    Some(audit.started_on),
+                    Some(action.due_on),
+                    "the audit's started_on",
+                    "a corrective action's due_on",
+                ));
+                self.run(vocab::check_date_order(
+                    Some(audit.started_on),
+                    action.closed_on,
+                    "the audit's started_on",
+                    "a corrective action's closed_on",
+                ));
+            }
+        }
     }
 }

@@ -6,9 +6,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    certification, commitment, commitment_corridor, commitment_sector, licence, organisation, organisation_identifier,
-    recruiter, recruiter_corridor, recruiter_identifier, recruiter_language, recruiter_partner, recruiter_sector,
-    status_change, trademark_domain, trademark_right, training_listing, training_listing_language, training_provider,
+    audit, audit_policy, auditor, certification, certification_body, commitment, commitment_corridor,
+    commitment_sector, licence, licensing_authority, organisation, organisation_identifier, principle, recruiter,
+    recruiter_corridor, recruiter_identifier, recruiter_language, recruiter_partner, recruiter_sector, status_change,
+    trademark_domain, trademark_right, training_listing, training_listing_language, training_provider,
     training_provider_country, training_provider_language,
 };
 use sea_orm::{
@@ -17,13 +18,16 @@ use sea_orm::{
 };
 
 use super::{Errors, ImportError, ImportSummary, Mode, Outline, Source, record_type, validate::KeyKind};
-use crate::service::records;
+use crate::service::{
+    records::{self, AuditRefs},
+    trust,
+};
 use crate::{
     changes::{self, Actor, Change},
     error::AppError,
     interchange::*,
     progress::ProgressBar,
-    vocab::normalise_key,
+    vocab::{ApprovalStatus, normalise_key},
 };
 
 /// The database ids of the records written, in input order, with the operation done.
@@ -53,7 +57,22 @@ pub(super) struct Writer<'a> {
     pub(super) existing: HashMap<Key, (Existing, Option<String>)>,
     /// Recorded history of existing certifications, which an update may only extend.
     pub(super) histories: HashMap<i64, Vec<status_change::Model>>,
+    /// The chain of trust as it stands (a few hundred rows at most, read whole), updated as
+    /// the input defines more: certifications and audits are checked against it.
+    pub(super) bodies: HashMap<i64, BodyFacts>,
+    pub(super) authorities: HashMap<i64, (String, String)>,
+    pub(super) auditors: HashMap<i64, (i64, Vec<StatusChangeRecord>)>,
+    pub(super) policies: Vec<audit_policy::Model>,
+    /// Certifications whose next audit may have moved: recomputed once everything is written.
+    pub(super) due_touched: Vec<i64>,
     pub(super) errors: Errors,
+}
+
+/// What a certification or an audit is checked against of its body.
+#[derive(Clone)]
+pub(super) struct BodyFacts {
+    pub(super) name: String,
+    pub(super) history: Vec<StatusChangeRecord>,
 }
 
 /// Rows waiting to be written, in foreign-key order.
@@ -80,13 +99,23 @@ pub(super) struct Batch {
     pub(super) provider_languages: Vec<training_provider_language::ActiveModel>,
     pub(super) listings: Vec<training_listing::ActiveModel>,
     pub(super) listing_languages: Vec<training_listing_language::ActiveModel>,
+    pub(super) authorities: Vec<licensing_authority::ActiveModel>,
+    pub(super) bodies: Vec<certification_body::ActiveModel>,
+    pub(super) auditors: Vec<auditor::ActiveModel>,
+    pub(super) principles: Vec<principle::ActiveModel>,
+    pub(super) audits: Vec<audit::ActiveModel>,
     /// Existing records being replaced: their children are deleted before the inserts.
     pub(super) updated: HashMap<&'static str, Vec<i64>>,
     /// `(line, recruiter id, partner's external id)`, resolved after every line is read.
     pub(super) pending_partners: Vec<(usize, i64, String)>,
 }
 
-pub(super) const TABLES: [&str; 9] = [
+pub(super) const TABLES: [&str; 14] = [
+    "licensing_authority",
+    "certification_body",
+    "auditor",
+    "principle",
+    "audit",
     "recruiter",
     "licence",
     "certification",
@@ -133,6 +162,28 @@ impl<'a> Writer<'a> {
             };
             next_ids.insert(table, max + 1);
         }
+        let mut bodies = HashMap::new();
+        for body in certification_body::Entity::find().all(txn).await? {
+            let history = trust::stored_history(&body.status_history, "certification_body.status_history")?;
+            bodies.insert(
+                body.id,
+                BodyFacts {
+                    name: body.name,
+                    history,
+                },
+            );
+        }
+        let authorities = licensing_authority::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|authority| (authority.id, (authority.name, authority.country)))
+            .collect();
+        let mut auditors = HashMap::new();
+        for auditor in auditor::Entity::find().all(txn).await? {
+            let history = trust::stored_history(&auditor.status_history, "auditor.status_history")?;
+            auditors.insert(auditor.id, (auditor.body_id, history));
+        }
         Ok(Self {
             txn,
             mode,
@@ -140,6 +191,11 @@ impl<'a> Writer<'a> {
             resolved: HashMap::new(),
             existing: HashMap::new(),
             histories: HashMap::new(),
+            bodies,
+            authorities,
+            auditors,
+            policies: audit_policy::Entity::find().all(txn).await?,
+            due_touched: Vec::new(),
             errors: Errors::default(),
         })
     }
@@ -208,6 +264,9 @@ impl<'a> Writer<'a> {
         std::mem::take(&mut self.errors).into_result()?;
         if self.mode == Mode::Write {
             self.flush(batch).await?;
+            self.due_touched.sort_unstable();
+            self.due_touched.dedup();
+            trust::refresh_audit_due(self.txn, &self.due_touched).await?;
             self.advance_sequences().await?;
         }
         Ok(outcome)
@@ -241,6 +300,17 @@ impl<'a> Writer<'a> {
             Record::Commitment(record) => self.commitment(line, record, existing, hash, now, batch),
             Record::TrainingProvider(record) => self.provider(record, existing, hash, now, batch),
             Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, batch),
+            Record::LicensingAuthority(record) => self.authority(record, existing, hash, now, batch),
+            Record::CertificationBody(record) => self.body(record, existing, hash, now, batch),
+            Record::Auditor(record) => self.auditor(line, record, existing, hash, now, batch),
+            Record::Principle(record) => {
+                let id = self.id_for("principle", existing);
+                batch
+                    .principles
+                    .push(record_columns!(records::principle_row(record, id), existing, hash, now));
+                id
+            }
+            Record::Audit(record) => self.audit(line, record, existing, hash, now, batch),
         };
         *summary_count(&mut outcome.summary, record) += 1;
         let operation = if existing.is_some() { "update" } else { "create" };
@@ -296,6 +366,28 @@ impl<'a> Writer<'a> {
                         })
                         .await?
                     }
+                    "licensing_authority" => {
+                        row_json::<licensing_authority::Entity>(
+                            self.txn,
+                            licensing_authority::Column::Id,
+                            chunk,
+                            |row| row.id,
+                        )
+                        .await?
+                    }
+                    "certification_body" => {
+                        row_json::<certification_body::Entity>(self.txn, certification_body::Column::Id, chunk, |row| {
+                            row.id
+                        })
+                        .await?
+                    }
+                    "auditor" => {
+                        row_json::<auditor::Entity>(self.txn, auditor::Column::Id, chunk, |row| row.id).await?
+                    }
+                    "principle" => {
+                        row_json::<principle::Entity>(self.txn, principle::Column::Id, chunk, |row| row.id).await?
+                    }
+                    "audit" => row_json::<audit::Entity>(self.txn, audit::Column::Id, chunk, |row| row.id).await?,
                     _ => {
                         row_json::<training_listing::Entity>(self.txn, training_listing::Column::Id, chunk, |row| {
                             row.id
@@ -322,6 +414,11 @@ impl<'a> Writer<'a> {
                     "organisation" => select_existing::<organisation::Entity>(self.txn, chunk).await?,
                     "commitment" => select_existing::<commitment::Entity>(self.txn, chunk).await?,
                     "training_provider" => select_existing::<training_provider::Entity>(self.txn, chunk).await?,
+                    "licensing_authority" => select_existing::<licensing_authority::Entity>(self.txn, chunk).await?,
+                    "certification_body" => select_existing::<certification_body::Entity>(self.txn, chunk).await?,
+                    "auditor" => select_existing::<auditor::Entity>(self.txn, chunk).await?,
+                    "principle" => select_existing::<principle::Entity>(self.txn, chunk).await?,
+                    "audit" => select_existing::<audit::Entity>(self.txn, chunk).await?,
                     _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
                 for (id, external_id, version, hash) in found {
@@ -450,6 +547,15 @@ impl<'a> Writer<'a> {
                 )
                 .await?
             }
+            KeyKind::BodyName => {
+                select_keys::<certification_body::Entity>(
+                    txn,
+                    certification_body::Column::NameKey,
+                    certification_body::Column::Id,
+                    chunk,
+                )
+                .await?
+            }
         })
     }
 
@@ -517,6 +623,21 @@ impl<'a> Writer<'a> {
             });
         }
         for (position, licence) in record.licences.iter().enumerate() {
+            let authority_id = licence.authority.as_deref().map(|authority| {
+                let authority_id = self.reference(line, "licensing_authority", authority);
+                if let Some((name, country)) = self.authorities.get(&authority_id)
+                    && (*name != licence.issuing_authority || *country != licence.country)
+                {
+                    self.errors.push(
+                        line,
+                        format!(
+                            "licence {}: issuing_authority and country must be `{name}` and {country}, those of authority `{authority}`",
+                            licence.licence_number
+                        ),
+                    );
+                }
+                authority_id
+            });
             let licence_id = self.next_id("licence");
             batch.licences.push(licence::ActiveModel {
                 id: Set(licence_id),
@@ -529,6 +650,7 @@ impl<'a> Writer<'a> {
                 status: Set(licence.status.clone()),
                 valid_from: Set(licence.valid_from),
                 valid_until: Set(licence.valid_until),
+                authority_id: Set(authority_id),
             });
         }
         for partner in &record.partners {
@@ -551,13 +673,47 @@ impl<'a> Writer<'a> {
     ) -> i64 {
         use sea_orm::ActiveValue::Set;
         let recruiter_id = self.reference(line, "recruiter", &record.recruiter);
+        let body_id = record
+            .body
+            .as_deref()
+            .map(|body| self.reference(line, "certification_body", body));
+        let body = body_id.and_then(|body_id| self.bodies.get(&body_id).cloned());
+        if let (Some(body), Some(named)) = (&body, &record.certification_body)
+            && body.name != *named
+        {
+            self.errors.push(
+                line,
+                format!(
+                    "certification_body is `{named}` but body `{}` is named `{}`",
+                    record.body.as_deref().unwrap_or_default(),
+                    body.name
+                ),
+            );
+        }
         let id = self.id_for("certification", existing);
-        batch.certifications.push(record_columns!(
-            records::certification_row(record, id, recruiter_id),
-            existing,
-            hash,
-            now
-        ));
+        let mut row = records::certification_row(record, id, recruiter_id, body_id);
+        if existing.is_some() {
+            self.due_touched.push(id);
+        } else {
+            // A new certification has no audits yet, unless later lines add them (which
+            // touch it again).
+            let history: Vec<status_change::Model> = record
+                .status_history
+                .iter()
+                .map(|change| status_change::Model {
+                    id: 0,
+                    certification_id: id,
+                    from_status: change.from.clone(),
+                    to_status: change.to.clone(),
+                    at: change.at,
+                    reason: change.reason.clone(),
+                    recorded_by: change.recorded_by.clone(),
+                })
+                .collect();
+            let policy = crate::service::certification::policy_for(&self.policies, &record.scheme);
+            row.audit_due_on = Set(trust::audit_due(&history, policy, 0));
+        }
+        batch.certifications.push(record_columns!(row, existing, hash, now));
         // The status history is public and kept forever: an update may only add entries.
         let recorded = self.histories.get(&id).cloned().unwrap_or_default();
         for (position, kept) in recorded.iter().enumerate() {
@@ -580,6 +736,24 @@ impl<'a> Writer<'a> {
             }
         }
         for change in record.status_history.iter().skip(recorded.len()) {
+            // While a body is not approved its decisions are refused, and nothing of it is
+            // certified, recertified or reinstated.
+            if let Some(body) = &body {
+                let by_body = change.recorded_by == body.name;
+                let standing = trust::approval_status_at(&body.history, change.at);
+                if (by_body || change.to == "certified") && standing != Some(ApprovalStatus::Approved) {
+                    self.errors.push_conflict(
+                        line,
+                        format!(
+                            "status_history: the move to {} at {} was made while {} was {}: a body's decisions count only while it is approved",
+                            change.to,
+                            change.at.to_rfc3339(),
+                            body.name,
+                            standing.map_or("not yet an applicant", ApprovalStatus::as_str)
+                        ),
+                    );
+                }
+            }
             let change_id = self.next_id("status_change");
             batch.history.push(status_change::ActiveModel {
                 id: Set(change_id),
@@ -740,6 +914,130 @@ impl<'a> Writer<'a> {
         id
     }
 
+    pub(super) fn authority(
+        &mut self,
+        record: &LicensingAuthorityRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        let id = self.id_for("licensing_authority", existing);
+        batch
+            .authorities
+            .push(record_columns!(records::authority_row(record, id), existing, hash, now));
+        self.authorities
+            .insert(id, (record.name.clone(), record.country.clone()));
+        id
+    }
+
+    pub(super) fn body(
+        &mut self,
+        record: &CertificationBodyRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        let id = self.id_for("certification_body", existing);
+        batch
+            .bodies
+            .push(record_columns!(records::body_row(record, id), existing, hash, now));
+        self.bodies.insert(
+            id,
+            BodyFacts {
+                name: record.name.clone(),
+                history: record.status_history.clone(),
+            },
+        );
+        id
+    }
+
+    pub(super) fn auditor(
+        &mut self,
+        line: usize,
+        record: &AuditorRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        let body_id = self.reference(line, "certification_body", &record.body);
+        let id = self.id_for("auditor", existing);
+        batch.auditors.push(record_columns!(
+            records::auditor_row(record, id, body_id),
+            existing,
+            hash,
+            now
+        ));
+        self.auditors.insert(id, (body_id, record.status_history.clone()));
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn audit(
+        &mut self,
+        line: usize,
+        record: &AuditRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        let certification_id = self.reference(line, "certification", &record.certification);
+        let body_id = record
+            .body
+            .as_deref()
+            .map(|body| self.reference(line, "certification_body", body));
+        let lead_auditor_id = record
+            .lead_auditor
+            .as_deref()
+            .map(|auditor| self.reference(line, "auditor", auditor));
+        for finding in &record.findings {
+            self.reference(line, "principle", &finding.principle);
+        }
+        if let Some(auditor_id) = lead_auditor_id
+            && let Some((auditor_body, history)) = self.auditors.get(&auditor_id)
+        {
+            if body_id.is_some_and(|body_id| body_id != *auditor_body) {
+                self.errors.push(
+                    line,
+                    format!(
+                        "lead_auditor `{}` audits for another body than `{}`",
+                        record.lead_auditor.as_deref().unwrap_or_default(),
+                        record.body.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+            let start = record.started_on.and_hms_opt(23, 59, 59).map(|time| time.and_utc());
+            let standing = start.and_then(|start| trust::approval_status_at(history, start));
+            if standing != Some(ApprovalStatus::Approved) {
+                self.errors.push_conflict(
+                    line,
+                    format!(
+                        "lead_auditor `{}` was not approved on {}: only approved auditors lead audits",
+                        record.lead_auditor.as_deref().unwrap_or_default(),
+                        record.started_on
+                    ),
+                );
+            }
+        }
+        let id = self.id_for("audit", existing);
+        let refs = AuditRefs {
+            certification_id,
+            body_id,
+            lead_auditor_id,
+        };
+        batch.audits.push(record_columns!(
+            records::audit_row(record, id, refs),
+            existing,
+            hash,
+            now
+        ));
+        self.due_touched.push(certification_id);
+        id
+    }
+
     pub(super) async fn flush(&self, mut batch: Batch) -> Result<(), ImportError> {
         let updated = std::mem::take(&mut batch.updated);
         let updated_of = |kind: &str| updated.get(kind).cloned().unwrap_or_default();
@@ -778,6 +1076,22 @@ impl<'a> Writer<'a> {
             delete_owned::<training_listing_language::Entity>(txn, training_listing_language::Column::ListingId, ids)
                 .await?;
         }
+        upsert_all(self.txn, batch.authorities, &updated_of("licensing_authority"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
+        upsert_all(self.txn, batch.bodies, &updated_of("certification_body"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
+        upsert_all(self.txn, batch.auditors, &updated_of("auditor"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
+        upsert_all(self.txn, batch.principles, &updated_of("principle"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
         upsert_all(self.txn, batch.recruiters, &updated_of("recruiter"), |row| {
             row.id.clone().unwrap()
         })
@@ -793,6 +1107,10 @@ impl<'a> Writer<'a> {
         })
         .await?;
         insert_all(self.txn, batch.history).await?;
+        upsert_all(self.txn, batch.audits, &updated_of("audit"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
         upsert_all(self.txn, batch.rights, &updated_of("trademark_right"), |row| {
             row.id.clone().unwrap()
         })
@@ -849,6 +1167,11 @@ pub(super) fn summary_count<'s>(summary: &'s mut ImportSummary, record: &Record)
         Record::Commitment(_) => &mut summary.commitments,
         Record::TrainingProvider(_) => &mut summary.training_providers,
         Record::TrainingListing(_) => &mut summary.training_listings,
+        Record::LicensingAuthority(_) => &mut summary.licensing_authorities,
+        Record::CertificationBody(_) => &mut summary.certification_bodies,
+        Record::Auditor(_) => &mut summary.auditors,
+        Record::Principle(_) => &mut summary.principles,
+        Record::Audit(_) => &mut summary.audits,
     }
 }
 
@@ -971,6 +1294,11 @@ pub async fn current_version(txn: &DatabaseTransaction, record: &Record) -> Resu
         Record::Commitment(_) => select_existing::<commitment::Entity>(txn, &external_ids).await,
         Record::TrainingProvider(_) => select_existing::<training_provider::Entity>(txn, &external_ids).await,
         Record::TrainingListing(_) => select_existing::<training_listing::Entity>(txn, &external_ids).await,
+        Record::LicensingAuthority(_) => select_existing::<licensing_authority::Entity>(txn, &external_ids).await,
+        Record::CertificationBody(_) => select_existing::<certification_body::Entity>(txn, &external_ids).await,
+        Record::Auditor(_) => select_existing::<auditor::Entity>(txn, &external_ids).await,
+        Record::Principle(_) => select_existing::<principle::Entity>(txn, &external_ids).await,
+        Record::Audit(_) => select_existing::<audit::Entity>(txn, &external_ids).await,
     };
     match found {
         Ok(rows) => Ok(rows.first().map(|(id, _, version, _)| (*id, *version))),
