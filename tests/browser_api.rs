@@ -357,7 +357,7 @@ async fn a_partner_page_on_another_origin_searches_opens_a_card_and_shows_live_c
     let facts = client
         .data(
             "query($n: String!) { verifyCertificate(number: $n) { found status
-               certification { id version }
+               certification { id version certificationBody lastAudit { startedOn endedOn } }
                recruiter { id legalName tradingNames country corridors { origin destination } } } }",
             json!({ "n": certificate }),
         )
@@ -444,6 +444,12 @@ async fn visit(browser: Client, partner_origin: String, api: String, certificate
         badge.contains("Certified") && badge.contains(certificate) && badge.contains(legal_name),
         "{badge}"
     );
+    // Who audited, and when last: the body's name and the last audit's date.
+    let body = text(&facts["certification"]["certificationBody"]);
+    assert!(badge.contains(&format!("audited by {body}")), "{badge}");
+    if facts["certification"]["lastAudit"].is_object() {
+        assert!(badge.contains("last audit "), "{badge}");
+    }
     let page = eventually(browser, "the partner's card (by slug) shows its recruiter", |page| {
         page["partnerCard"]["name"] == legal_name
     })

@@ -187,6 +187,11 @@ async fn the_change_feed_is_the_public_part_of_the_log() {
         .await
         .expect("the log");
     let public = [
+        "licensing_authority",
+        "certification_body",
+        "auditor",
+        "principle",
+        "audit",
         "recruiter",
         "certification",
         "trademark_right",

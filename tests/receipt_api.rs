@@ -77,7 +77,7 @@ async fn sample_numbers(client: &Client) -> (String, String) {
 }
 
 const BULK: &str = "query($numbers: [String!]!) { verifyCertificates(numbers: $numbers, receipt: true) {
-    checkedAt receipt results { number found certified status recruiter { id legalName } certification { certificateNumber expiresOn } } } }";
+    checkedAt receipt results { number found certified status bodyInGoodStanding recruiter { id legalName } certification { certificateNumber expiresOn } } } }";
 
 /// Swaps the payload of a compact JWS for `claims`, keeping header and signature.
 fn with_payload(token: &str, claims: &Value) -> String {
@@ -155,6 +155,7 @@ async fn a_receipt_states_the_check_and_verifies_with_the_published_key_alone() 
             result["certification"]["certificateNumber"]
         );
         assert_eq!(stated["expiresOn"], result["certification"]["expiresOn"]);
+        assert_eq!(stated["bodyInGoodStanding"], result["bodyInGoodStanding"]);
     }
     assert_eq!(
         (&stated[0]["certified"], &stated[1]["certified"], &stated[2]["found"]),

@@ -438,7 +438,8 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
             }
             let counts = format!(
                 "{} recruiters, {} certifications, {} trademark rights, {} organisations, {} commitments, \
-                 {} training providers, {} training listings; {} unchanged; {} values normalised",
+                 {} training providers, {} training listings, {} licensing authorities, {} certification bodies, \
+                 {} auditors, {} principles, {} audits; {} unchanged; {} values normalised",
                 summary.recruiters,
                 summary.certifications,
                 summary.trademark_rights,
@@ -446,6 +447,11 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
                 summary.commitments,
                 summary.training_providers,
                 summary.training_listings,
+                summary.licensing_authorities,
+                summary.certification_bodies,
+                summary.auditors,
+                summary.principles,
+                summary.audits,
                 summary.unchanged,
                 summary.normalised
             );

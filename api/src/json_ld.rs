@@ -219,6 +219,8 @@ pub(crate) mod tests {
             number_key: number.to_lowercase(),
             scheme: "Ethical recruitment standard".to_owned(),
             certification_body: Some("Audit Body Ltd".to_owned()),
+            body_id: None,
+            audit_due_on: None,
             status: status.to_owned(),
             issued_on: Some(day(1)),
             expires_on: Some(day(expires)),

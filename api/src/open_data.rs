@@ -312,6 +312,11 @@ async fn external_ids(db: &DatabaseConnection, table: &str, ids: &[i64]) -> AppR
         "commitment" => export::external_ids_of::<commitment::Entity>(db, ids, false).await?,
         "training_provider" => export::external_ids_of::<training_provider::Entity>(db, ids, false).await?,
         "training_listing" => export::external_ids_of::<training_listing::Entity>(db, ids, false).await?,
+        "licensing_authority" => export::external_ids_of::<licensing_authority::Entity>(db, ids, false).await?,
+        "certification_body" => export::external_ids_of::<certification_body::Entity>(db, ids, false).await?,
+        "auditor" => export::external_ids_of::<auditor::Entity>(db, ids, false).await?,
+        "principle" => export::external_ids_of::<principle::Entity>(db, ids, false).await?,
+        "audit" => export::external_ids_of::<audit::Entity>(db, ids, false).await?,
         _ => export::ExternalIds::new(),
     })
 }

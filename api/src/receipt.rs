@@ -320,6 +320,8 @@ pub struct CertificateAnswer {
     pub recruiter_id: Option<String>,
     pub legal_name: Option<String>,
     pub expires_on: Option<NaiveDate>,
+    /// Whether the certificate's certification body was approved by the scheme at the check.
+    pub body_in_good_standing: Option<bool>,
 }
 
 impl CertificateAnswer {
@@ -327,6 +329,7 @@ impl CertificateAnswer {
         number: &str,
         certification: Option<&certification::Model>,
         holder: Option<&recruiter::Model>,
+        body: Option<&entity::certification_body::Model>,
         today: NaiveDate,
     ) -> Self {
         let status = certification.map(|certification| lifecycle::status_today(certification, today));
@@ -339,6 +342,7 @@ impl CertificateAnswer {
             recruiter_id: holder.map(|holder| ids::encode_id(Kind::Recruiter, holder.id)),
             legal_name: holder.map(|holder| holder.legal_name.clone()),
             expires_on: certification.and_then(|certification| certification.expires_on),
+            body_in_good_standing: certification.map(|_| body.is_some_and(crate::service::trust::in_good_standing)),
         }
     }
 }
@@ -418,7 +422,7 @@ mod tests {
             "certificates",
             crate::clock::now(),
             today,
-            vec![CertificateAnswer::new("ERS-XX-1", None, None, today)],
+            vec![CertificateAnswer::new("ERS-XX-1", None, None, None, today)],
         )
         .unwrap();
         let token = signer.sign(receipt).await.unwrap();

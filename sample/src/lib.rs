@@ -2497,20 +2497,33 @@ mod tests {
         // Order of record types and the external id formats.
         let ranks: Vec<usize> = records.iter().map(rank).collect();
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "record types out of order");
-        let mut counters = [0usize; 7];
+        let mut counters = [0usize; 12];
         for record in records {
             let r = rank(record);
             counters[r] += 1;
-            let (prefix, digits) = [
-                ("rec-", 7),
-                ("cert-", 7),
-                ("tm-", 7),
-                ("org-", 6),
-                ("com-", 6),
-                ("tp-", 5),
-                ("tl-", 6),
-            ][r];
             let id = record.external_id();
+            // Authorities and principles are named by what they are (`authority-np-01`,
+            // `principle-ers-c`), the rest numbered in order.
+            let (prefix, digits) = match record {
+                Record::LicensingAuthority(_) => {
+                    assert!(id.starts_with("authority-"), "bad external id {id}");
+                    continue;
+                }
+                Record::Principle(_) => {
+                    assert!(id.starts_with("principle-ers-"), "bad external id {id}");
+                    continue;
+                }
+                Record::CertificationBody(_) => ("body-", 2),
+                Record::Auditor(_) => ("auditor-", 3),
+                Record::Recruiter(_) => ("rec-", 7),
+                Record::Certification(_) => ("cert-", 7),
+                Record::Audit(_) => ("audit-", 6),
+                Record::TrademarkRight(_) => ("tm-", 7),
+                Record::Organisation(_) => ("org-", 6),
+                Record::Commitment(_) => ("com-", 6),
+                Record::TrainingProvider(_) => ("tp-", 5),
+                Record::TrainingListing(_) => ("tl-", 6),
+            };
             assert!(is_id(id, prefix, digits), "bad external id {id}");
             assert_eq!(id, serial_id(prefix, counters[r], digits), "ids are numbered in order");
         }

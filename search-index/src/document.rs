@@ -84,6 +84,8 @@ pub struct Document {
     /// Recorded certification statuses, e.g. `["certified", "suspended"]`. Which recorded
     /// `certified` ones hold on the day of a search follows from the two dates below.
     pub certification_statuses: Vec<String>,
+    /// External ids of the certification bodies of the record's certifications (`body-01`).
+    pub certification_bodies: Vec<String>,
     /// The last day the record is certified, as a day number (days since 1970-01-01; 0: not
     /// certified). A search compares it with its own `today`, so the index never goes stale at
     /// midnight: certified records rank above others at equal relevance, and are filterable.
@@ -111,6 +113,7 @@ impl Document {
             sectors: Vec::new(),
             languages: Vec::new(),
             certification_statuses: Vec::new(),
+            certification_bodies: Vec::new(),
             certified_until: 0,
             earliest_certified_expiry: 0,
         }

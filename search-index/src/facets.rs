@@ -21,6 +21,8 @@ pub struct Facets {
     pub sector: Vec<(String, u64)>,
     pub language: Vec<(String, u64)>,
     pub certification_status: Vec<(String, u64)>,
+    /// External ids of certification bodies.
+    pub certification_body: Vec<(String, u64)>,
 }
 
 /// The raw result of [`FacetCountCollector`]: how many documents matched, and counts by value for
@@ -33,8 +35,15 @@ pub(crate) struct FacetCounts {
 
 impl FacetCounts {
     pub fn into_facets(self) -> Facets {
-        let [record_type, country, corridor, sector, language, certification_status] =
-            self.by_dimension.map(sorted_counts);
+        let [
+            record_type,
+            country,
+            corridor,
+            sector,
+            language,
+            certification_status,
+            certification_body,
+        ] = self.by_dimension.map(sorted_counts);
         Facets {
             record_type,
             country,
@@ -42,6 +51,7 @@ impl FacetCounts {
             sector,
             language,
             certification_status,
+            certification_body,
         }
     }
 }

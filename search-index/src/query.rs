@@ -33,6 +33,8 @@ pub struct Filter {
     pub certified: Option<bool>,
     /// Statuses as they stand on `today`: `certified` and `expired` follow from the dates.
     pub certification_statuses: Vec<String>,
+    /// Records certified by any of these bodies (external ids).
+    pub certification_bodies: Vec<String>,
     /// The day the search is for, as a day number (days since 1970-01-01).
     pub today: u64,
 }
@@ -318,6 +320,12 @@ pub(crate) fn filter_clauses(fields: &Fields, filter: &Filter) -> Vec<Box<dyn Qu
                 .map(|value| should(status_on(fields, &normalize_keyword(value), filter.today)))
                 .collect(),
         )));
+    }
+    if !filter.certification_bodies.is_empty() {
+        clauses.push(any_of(
+            fields.certification_body,
+            filter.certification_bodies.iter().map(|value| normalize_keyword(value)),
+        ));
     }
     if let Some(certified) = filter.certified {
         let certified_now = certified_on(fields, filter.today);

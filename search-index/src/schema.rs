@@ -12,7 +12,7 @@ use crate::tokenizer::{TOKENIZER_NAME, normalize_identifier, normalize_phrase};
 
 /// Bumped whenever the schema, the tokenizer's output or the document mapping changes, so an index
 /// written by an older build is rebuilt instead of silently answering differently.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field, resolved once when the schema is built.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +41,7 @@ pub(crate) struct Fields {
     pub sector: Field,
     pub language: Field,
     pub certification_status: Field,
+    pub certification_body: Field,
     /// [`Document::certified_until`], a day number in a fast column for ranges and ranking.
     pub certified_until: Field,
     /// [`Document::earliest_certified_expiry`], a day number.
@@ -68,16 +69,18 @@ pub(crate) enum FacetDimension {
     Sector,
     Language,
     CertificationStatus,
+    CertificationBody,
 }
 
 impl FacetDimension {
-    pub const ALL: [FacetDimension; 6] = [
+    pub const ALL: [FacetDimension; 7] = [
         FacetDimension::RecordType,
         FacetDimension::Country,
         FacetDimension::Corridor,
         FacetDimension::Sector,
         FacetDimension::Language,
         FacetDimension::CertificationStatus,
+        FacetDimension::CertificationBody,
     ];
 
     /// Position in [`FacetDimension::ALL`].
@@ -93,6 +96,7 @@ impl FacetDimension {
             FacetDimension::Sector => "sector",
             FacetDimension::Language => "language",
             FacetDimension::CertificationStatus => "certification_status",
+            FacetDimension::CertificationBody => "certification_body",
         }
     }
 
@@ -144,6 +148,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         sector: builder.add_text_field("sector", STRING),
         language: builder.add_text_field("language", STRING),
         certification_status: builder.add_text_field("certification_status", STRING),
+        certification_body: builder.add_text_field("certification_body", STRING),
         certified_until: builder.add_u64_field(names::CERTIFIED_UNTIL, INDEXED | FAST),
         earliest_certified_expiry: builder.add_u64_field("earliest_certified_expiry", INDEXED | FAST),
         facet: builder.add_text_field(names::FACET, TextOptions::default().set_fast("raw")),
@@ -262,6 +267,16 @@ pub(crate) fn to_tantivy_document(fields: &Fields, document: &Document) -> Tanti
         Some(FacetDimension::CertificationStatus),
         document
             .certification_statuses
+            .iter()
+            .map(|value| normalize_keyword(value)),
+    );
+    add_keywords(
+        &mut indexed,
+        &mut facets,
+        fields.certification_body,
+        Some(FacetDimension::CertificationBody),
+        document
+            .certification_bodies
             .iter()
             .map(|value| normalize_keyword(value)),
     );

@@ -211,7 +211,8 @@ a{color:var(--a)}
 
   /* ---- <certificate-badge number="…" [compact] [refresh="300"] [api]> ---- */
   const VERIFY = `query($n:String!){verifyCertificate(number:$n){number found certified status checkedAt
-    recruiter{id legalName country} certification{certificateNumber scheme certificationBody expiresOn}}}`;
+    bodyInGoodStanding recruiter{id legalName country}
+    certification{certificateNumber scheme certificationBody expiresOn lastAudit{startedOn endedOn}}}}`;
   class CertificateBadge extends HTMLElement {
     static observedAttributes = ['number'];
     connectedCallback() {
@@ -275,7 +276,8 @@ a{color:var(--a)}
     }
     show(v) {
       const status = v.error ? 'ERROR' : v.found ? v.status : 'NOT_FOUND';
-      const key = JSON.stringify([status, v.number, v.certification && v.certification.expiresOn, v.error]);
+      const c0 = v.certification || {};
+      const key = JSON.stringify([status, v.number, c0.expiresOn, c0.lastAudit, v.bodyInGoodStanding, v.error]);
       if (key === this.shown) return; // unchanged: do not make screen readers announce it again
       this.shown = key;
       const t = this.t;
@@ -295,6 +297,10 @@ a{color:var(--a)}
         holder && !this.hasAttribute('compact') && h('span', { class: 'small' },
           t.nodes('verify.heldBy', { name: txt('span', holder.legalName, holder.country) })),
         c.certificationBody && h('span', { class: 'small' }, t('verify.auditedBy', { body: c.certificationBody })),
+        c.lastAudit && h('span', { class: 'small', part: 'last-audit' },
+          t('verify.lastAudit', { date: t.date(c.lastAudit.endedOn || c.lastAudit.startedOn) })),
+        v.found && v.bodyInGoodStanding === false && h('span', { class: 'small', part: 'body-warning', role: 'note' },
+          t('verify.bodyNotInGoodStanding', { body: c.certificationBody || '' })),
         v.checkedAt && h('span', { class: 'small' }, t('verify.checkedAt', { time: t.time(v.checkedAt) }))));
     }
   }

@@ -57,6 +57,14 @@ pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec
     {
         licences.entry(row.recruiter_id).or_default().push(row.licence_number);
     }
+    // A handful of bodies: read whole, for the body facet.
+    let body_names: HashMap<i64, String> = entity::certification_body::Entity::find()
+        .filter(entity::certification_body::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|body| (body.id, body.external_id))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -107,6 +115,14 @@ pub async fn recruiters(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec
             status_names.sort();
             status_names.dedup();
             document.certification_statuses = status_names;
+            let mut bodies: Vec<String> = held
+                .iter()
+                .filter_map(|certification| certification.body_id)
+                .filter_map(|body_id| body_names.get(&body_id).cloned())
+                .collect();
+            bodies.sort();
+            bodies.dedup();
+            document.certification_bodies = bodies;
             document
         })
         .collect())

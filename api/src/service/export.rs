@@ -881,10 +881,23 @@ mod tests {
 
         let mut expected = Vec::new();
         let mut partners_dropped = 0;
+        // The archived recruiter's certifications go with it, and so do their audits.
+        let gone: std::collections::HashSet<String> = sample
+            .iter()
+            .filter_map(|record| match record {
+                Record::Certification(c) if c.recruiter == recruiter => Some(c.external_id.clone()),
+                _ => None,
+            })
+            .collect();
         for record in sample {
             let keep = match &record {
                 Record::Recruiter(r) => r.external_id != recruiter,
                 Record::Certification(c) => c.recruiter != recruiter,
+                Record::Audit(a) => !gone.contains(&a.certification),
+                Record::LicensingAuthority(_)
+                | Record::CertificationBody(_)
+                | Record::Auditor(_)
+                | Record::Principle(_) => true,
                 Record::TrademarkRight(t) => t.recruiter != recruiter,
                 Record::Organisation(o) => o.external_id != organisation,
                 Record::Commitment(c) => c.organisation != organisation,

@@ -205,6 +205,19 @@ pub fn audit_due(history: &[status_change::Model], policy: AuditPolicy, audits_d
     anchor.checked_add_months(Months::new(months))
 }
 
+/// When the next audit falls due (see [`audit_due`]): once the recertification audit is held,
+/// the certificate's expiry, by which the recertification decision must be recorded. `None`
+/// for a certification never certified.
+pub fn next_due(
+    history: &[status_change::Model],
+    policy: AuditPolicy,
+    audits: &[audit::Model],
+    expires_on: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let (anchor, _) = schedule_anchor(history)?;
+    audit_due(history, policy, scheduled_audits_since(audits, anchor)).or(expires_on)
+}
+
 /// The date the audit schedule counts from: the latest recertification, else the initial
 /// certification; and whether it is a recertification.
 pub fn schedule_anchor(history: &[status_change::Model]) -> Option<(NaiveDate, bool)> {
@@ -262,13 +275,7 @@ pub async fn refresh_audit_due(db: &impl ConnectionTrait, certification_ids: &[i
         for row in certifications {
             let history = histories.remove(&row.id).unwrap_or_default();
             let held = audits.remove(&row.id).unwrap_or_default();
-            let due = schedule_anchor(&history).and_then(|(anchor, _)| {
-                audit_due(
-                    &history,
-                    policy_for(&policies, &row.scheme),
-                    scheduled_audits_since(&held, anchor),
-                )
-            });
+            let due = next_due(&history, policy_for(&policies, &row.scheme), &held, row.expires_on);
             if due != row.audit_due_on {
                 let mut updated: certification::ActiveModel = row.into();
                 updated.audit_due_on = Set(due);

@@ -272,11 +272,123 @@ pub fn check_right_transition(from: MarkRightStatus, to: MarkRightStatus) -> App
     )))
 }
 
+/// An approval decision on a certification body or an auditor.
+pub struct ApprovalDecision {
+    pub to: crate::vocab::ApprovalStatus,
+    pub reason: String,
+}
+
+/// The approval status and history a body or an auditor keeps when its details are saved: the
+/// stored ones, or an application made now for a new record.
+pub async fn approval_of(
+    db: &DatabaseConnection,
+    kind: crate::ids::Kind,
+    external_id: &str,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Vec<crate::interchange::StatusChangeRecord>)> {
+    use crate::{ids::Kind, service::trust::stored_history};
+    let stored = match kind {
+        Kind::CertificationBody => entity::certification_body::Entity::find()
+            .filter(entity::certification_body::Column::ExternalId.eq(external_id))
+            .one(db)
+            .await?
+            .map(|row| (row.status, row.status_history)),
+        _ => entity::auditor::Entity::find()
+            .filter(entity::auditor::Column::ExternalId.eq(external_id))
+            .one(db)
+            .await?
+            .map(|row| (row.status, row.status_history)),
+    };
+    match stored {
+        Some((status, history)) => Ok((status, stored_history(&history, "status_history")?)),
+        None => Ok((
+            crate::vocab::ApprovalStatus::Applicant.as_str().to_owned(),
+            vec![crate::interchange::StatusChangeRecord {
+                from: None,
+                to: crate::vocab::ApprovalStatus::Applicant.as_str().to_owned(),
+                at: now,
+                reason: "application_received".to_owned(),
+                recorded_by: recorded_by(identity),
+            }],
+        )),
+    }
+}
+
+/// Moves a certification body's or an auditor's approval one step, recorded forever in its
+/// public history (through the same writer as a save, so the same rules hold).
+pub async fn decide_approval(
+    db: &DatabaseConnection,
+    identity: &Identity,
+    kind: crate::ids::Kind,
+    id: i64,
+    expected_version: i32,
+    decision: ApprovalDecision,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::{ids::Kind, service::trust::check_approval_transition, vocab::ApprovalStatus};
+    let reason = decision.reason.trim();
+    if reason.is_empty() || !reason.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
+        return Err(AppError::bad_input(
+            "`reasonCategory` must be a lower snake_case category such as `approval_granted`",
+        ));
+    }
+    let table = match kind {
+        Kind::CertificationBody => "certification_body",
+        _ => "auditor",
+    };
+    let mut found = crate::service::export::records_of(db, &[(table, id)]).await?;
+    let record = found
+        .remove(&(table, id))
+        .ok_or_else(|| AppError::NotFound(format!("no {} with that id", table.replace('_', " "))))?;
+    let (mut record, status, history) = match record {
+        Record::CertificationBody(mut body) => {
+            let (status, history) = (body.status.clone(), std::mem::take(&mut body.status_history));
+            (Record::CertificationBody(body), status, history)
+        }
+        Record::Auditor(mut auditor) => {
+            let (status, history) = (auditor.status.clone(), std::mem::take(&mut auditor.status_history));
+            (Record::Auditor(auditor), status, history)
+        }
+        _ => {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "{table} {id} read back as another type"
+            )));
+        }
+    };
+    let from = ApprovalStatus::stored(&status, "status")?;
+    check_approval_transition(Some(from), decision.to).map_err(AppError::Conflict)?;
+    let mut history = history;
+    history.push(crate::interchange::StatusChangeRecord {
+        from: Some(from.as_str().to_owned()),
+        to: decision.to.as_str().to_owned(),
+        at: now,
+        reason: reason.to_owned(),
+        recorded_by: recorded_by(identity),
+    });
+    match &mut record {
+        Record::CertificationBody(body) => {
+            body.status = decision.to.as_str().to_owned();
+            body.status_history = history;
+        }
+        Record::Auditor(auditor) => {
+            auditor.status = decision.to.as_str().to_owned();
+            auditor.status_history = history;
+        }
+        _ => {}
+    }
+    save(db, identity, record, Some(expected_version)).await?;
+    Ok(())
+}
+
 /// Who may save this record, judged on the record as stored (not only on the input), inside
 /// the write's transaction: a certifier may only replace a mark right that belongs to a
 /// recruiter its body certified, and only give it to such a recruiter; nobody may revive a
 /// revoked right or make any other change of status the lifecycle forbids.
 async fn authorise_save(txn: &DatabaseTransaction, identity: &Identity, record: &Record) -> AppResult<()> {
+    if let Record::Audit(audit) = record {
+        return authorise_audit(txn, identity, audit).await;
+    }
     let Record::TrademarkRight(right) = record else {
         return Ok(());
     };
@@ -301,6 +413,49 @@ async fn authorise_save(txn: &DatabaseTransaction, identity: &Identity, record: 
             .await?
             .ok_or_else(|| AppError::bad_input(format!("recruiter `{}` does not exist", right.recruiter)))?;
         authorise_recruiter_for_certifier(txn, identity, owner.id).await?;
+    }
+    Ok(())
+}
+
+/// A certifier records audits only of certifications its own body audits, only as its own
+/// body, and only replaces audits of such certifications.
+async fn authorise_audit(
+    txn: &DatabaseTransaction,
+    identity: &Identity,
+    audit: &crate::interchange::AuditRecord,
+) -> AppResult<()> {
+    if identity.role != Role::Certifier {
+        return Ok(());
+    }
+    let stored = entity::audit::Entity::find()
+        .filter(entity::audit::Column::ExternalId.eq(audit.external_id.as_str()))
+        .one(txn)
+        .await?;
+    if let Some(stored) = stored {
+        let audited = live_certification(txn, stored.certification_id).await?;
+        authorise_certification(identity, &audited)?;
+    }
+    let certification = certification::Entity::find()
+        .filter(certification::Column::ExternalId.eq(audit.certification.as_str()))
+        .filter(certification::Column::ArchivedAt.is_null())
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::bad_input(format!("certification `{}` does not exist", audit.certification)))?;
+    authorise_certification(identity, &certification)?;
+    let own = identity.body.as_deref().unwrap_or_default();
+    let body = match &audit.body {
+        Some(body) => {
+            entity::certification_body::Entity::find()
+                .filter(entity::certification_body::Column::ExternalId.eq(body.as_str()))
+                .one(txn)
+                .await?
+        }
+        None => None,
+    };
+    if body.is_none_or(|body| vocab::normalise_key(&body.name) != vocab::normalise_key(own)) {
+        return Err(AppError::Forbidden(format!(
+            "you record audits as {own}: set `body` to its external id"
+        )));
     }
     Ok(())
 }

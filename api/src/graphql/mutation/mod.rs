@@ -5,6 +5,7 @@
 mod certification;
 mod inputs;
 mod records;
+mod trust;
 mod webhook;
 
 use async_graphql::{Context, ID, Object};
@@ -21,6 +22,7 @@ use crate::{
 pub struct Mutation(
     records::RecordMutation,
     certification::CertificationMutation,
+    trust::TrustMutation,
     ArchiveMutation,
     webhook::WebhookMutation,
     ApiKeyMutation,

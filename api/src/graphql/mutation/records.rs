@@ -69,7 +69,7 @@ impl From<ImportSummary> for ImportResult {
 }
 
 /// Loads a freshly written row for the response.
-async fn reload<E: EntityTrait>(ctx: &Context<'_>, id: i64) -> async_graphql::Result<E::Model>
+pub(super) async fn reload<E: EntityTrait>(ctx: &Context<'_>, id: i64) -> async_graphql::Result<E::Model>
 where
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {

@@ -52,6 +52,8 @@ pub struct SearchFilter {
     /// Recruiters certified today (or not).
     pub certified: Option<bool>,
     pub certification_status: Option<Vec<CertificationStatus>>,
+    /// Records certified by any of these bodies (`CertificationBody.externalId`, e.g. `body-01`).
+    pub certification_body: Option<Vec<String>>,
 }
 
 impl SearchFilter {
@@ -82,6 +84,7 @@ impl SearchFilter {
                 .into_iter()
                 .map(|status| certification::CertificationStatus::from(status).as_str().to_owned())
                 .collect(),
+            certification_bodies: self.certification_body.unwrap_or_default(),
             today: crate::search::documents::day_number(today),
         })
     }
@@ -121,6 +124,8 @@ pub struct SearchFacets {
     pub sector: Vec<FacetCount>,
     pub language: Vec<FacetCount>,
     pub certification_status: Vec<FacetCount>,
+    /// By certification body (`CertificationBody.externalId`).
+    pub certification_body: Vec<FacetCount>,
 }
 
 #[derive(SimpleObject)]
@@ -227,6 +232,7 @@ impl SearchQuery {
                 sector: counts(results.facets.sector),
                 language: counts(results.facets.language),
                 certification_status: counts(results.facets.certification_status),
+                certification_body: counts(results.facets.certification_body),
             },
         };
         let mut connection = Connection::with_additional_fields(offset > 0, has_next, totals);

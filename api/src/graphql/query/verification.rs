@@ -223,6 +223,14 @@ async fn certificates_receipt(
     holders: &HashMap<i64, recruiter::Model>,
     facts: RequestFacts,
 ) -> async_graphql::Result<String> {
+    let mut body_ids: Vec<i64> = found
+        .iter()
+        .flatten()
+        .filter_map(|certification| certification.body_id)
+        .collect();
+    body_ids.sort_unstable();
+    body_ids.dedup();
+    let bodies = graphql::loaders(ctx)?.body.load_many(body_ids).await?;
     let answers = numbers
         .iter()
         .zip(found)
@@ -230,7 +238,11 @@ async fn certificates_receipt(
             let holder = certification
                 .as_ref()
                 .and_then(|certification| holders.get(&certification.recruiter_id));
-            CertificateAnswer::new(number, certification.as_ref(), holder, facts.today)
+            let body = certification
+                .as_ref()
+                .and_then(|certification| certification.body_id)
+                .and_then(|body_id| bodies.get(&body_id));
+            CertificateAnswer::new(number, certification.as_ref(), holder, body, facts.today)
         })
         .collect();
     Ok(sign(ctx, Receipt::new("certificates", facts.now, facts.today, answers)?).await?)

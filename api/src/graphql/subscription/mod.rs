@@ -59,6 +59,7 @@ pub struct CertificationEvent {
     certification: certification::Model,
     recruiter: Option<entity::recruiter::Model>,
     change: Option<status_change::Model>,
+    cause: String,
 }
 
 #[Object]
@@ -102,6 +103,14 @@ impl CertificationEvent {
     async fn reason_category(&self) -> Option<&str> {
         self.change.as_ref().map(|change| change.reason.as_str())
     }
+
+    /// What moved: `decision`, `create`, `update`, `archive`, or `body_standing` when the
+    /// certificate's certification body was approved, suspended or withdrawn (then `from`, `at`
+    /// and `reasonCategory` are null: read `certification { bodyInGoodStanding body { status
+    /// history } }`).
+    async fn cause(&self) -> &str {
+        &self.cause
+    }
 }
 
 /// The event of one change-log entry. Its status change is the one recorded by that write (a
@@ -112,13 +121,17 @@ async fn event(db: &DatabaseConnection, entry: &change_log::Model) -> AppResult<
     let Some(certification) = certification::Entity::find_by_id(certification_id).one(db).await? else {
         return Ok(None);
     };
-    let change = status_change::Entity::find()
-        .filter(status_change::Column::CertificationId.eq(certification_id))
-        .filter(status_change::Column::At.lte(entry.recorded_at))
-        .order_by_desc(status_change::Column::At)
-        .order_by_desc(status_change::Column::Id)
-        .one(db)
-        .await?;
+    let change = if entry.operation == "body_standing" {
+        None
+    } else {
+        status_change::Entity::find()
+            .filter(status_change::Column::CertificationId.eq(certification_id))
+            .filter(status_change::Column::At.lte(entry.recorded_at))
+            .order_by_desc(status_change::Column::At)
+            .order_by_desc(status_change::Column::Id)
+            .one(db)
+            .await?
+    };
     let recruiter = entity::recruiter::Entity::find_by_id(certification.recruiter_id)
         .one(db)
         .await?;
@@ -127,6 +140,7 @@ async fn event(db: &DatabaseConnection, entry: &change_log::Model) -> AppResult<
         certification,
         recruiter,
         change,
+        cause: entry.operation.clone(),
     }))
 }
 

@@ -67,13 +67,13 @@ impl Certification {
             loaders.policies.load_one(()),
             loaders.audits.load_one(self.0.id)
         )?;
-        let history = history.unwrap_or_default();
-        let Some((anchor, _)) = trust::schedule_anchor(&history) else {
-            return Ok(None);
-        };
         let policy = lifecycle::policy_for(&policies.unwrap_or_default(), &self.0.scheme);
-        let held = trust::scheduled_audits_since(&audits.unwrap_or_default(), anchor);
-        Ok(trust::audit_due(&history, policy, held))
+        Ok(trust::next_due(
+            &history.unwrap_or_default(),
+            policy,
+            &audits.unwrap_or_default(),
+            self.0.expires_on,
+        ))
     }
 }
 
@@ -134,8 +134,9 @@ impl Certification {
 
     /// When the next surveillance or recertification audit falls due: the scheme's audit
     /// policy counted from the certification (or latest recertification) and the scheduled
-    /// audits recorded since. In the past when the audit is overdue. Null unless certified or
-    /// suspended today.
+    /// audits recorded since; once the recertification audit is held, the expiry date, by which
+    /// the decision must be recorded. In the past when the audit is overdue. Null unless
+    /// certified or suspended today.
     async fn next_audit_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
         let today = graphql::facts(ctx)?.today;
         let status = lifecycle::status_today(&self.0, today);

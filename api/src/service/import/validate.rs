@@ -229,6 +229,16 @@ pub fn validate(record: &Record) -> Vec<Violation> {
             check.run(vocab::check_not_blank(&auditor.name, "name"));
             check.run(vocab::check_not_blank(&auditor.body, "body"));
             check.approval(&auditor.status, &auditor.status_history);
+            // The social-auditor course is a prerequisite of approval.
+            for change in auditor.status_history.iter().filter(|change| change.to == "approved") {
+                let approved_on = change.at.date_naive();
+                if auditor.course_completed_on.is_none_or(|course| course > approved_on) {
+                    check.violations.push(format!(
+                        "an auditor is approved only after completing the social-auditor course: \
+                         course_completed_on must be on or before the approval of {approved_on}"
+                    ));
+                }
+            }
         }
         Record::Principle(principle) => {
             check.run(vocab::check_not_blank(&principle.scheme, "scheme"));

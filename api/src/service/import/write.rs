@@ -65,6 +65,8 @@ pub(super) struct Writer<'a> {
     pub(super) policies: Vec<audit_policy::Model>,
     /// Certifications whose next audit may have moved: recomputed once everything is written.
     pub(super) due_touched: Vec<i64>,
+    /// Bodies whose approval status this write changes: their certificates' watchers are told.
+    pub(super) standing_moved: Vec<i64>,
     pub(super) errors: Errors,
 }
 
@@ -196,6 +198,7 @@ impl<'a> Writer<'a> {
             auditors,
             policies: audit_policy::Entity::find().all(txn).await?,
             due_touched: Vec::new(),
+            standing_moved: Vec::new(),
             errors: Errors::default(),
         })
     }
@@ -267,6 +270,29 @@ impl<'a> Writer<'a> {
             self.due_touched.sort_unstable();
             self.due_touched.dedup();
             trust::refresh_audit_due(self.txn, &self.due_touched).await?;
+            // A body's approval moved: each of its live certificates gets a change-log entry,
+            // so subscribers, caches and other servers hear that `bodyInGoodStanding` changed.
+            if !self.standing_moved.is_empty() {
+                let certifications: Vec<i64> = certification::Entity::find()
+                    .select_only()
+                    .column(certification::Column::Id)
+                    .filter(certification::Column::BodyId.is_in(self.standing_moved.iter().copied()))
+                    .filter(certification::Column::ArchivedAt.is_null())
+                    .into_tuple()
+                    .all(self.txn)
+                    .await?;
+                let changes = certifications
+                    .into_iter()
+                    .map(|id| Change {
+                        entity_type: "certification",
+                        entity_id: id,
+                        operation: "body_standing",
+                        before: None,
+                        after: None,
+                    })
+                    .collect();
+                changes::record_part(self.txn, actor, now, changes, &mut logged).await?;
+            }
             self.advance_sequences().await?;
         }
         Ok(outcome)
@@ -301,7 +327,7 @@ impl<'a> Writer<'a> {
             Record::TrainingProvider(record) => self.provider(record, existing, hash, now, batch),
             Record::TrainingListing(record) => self.listing(line, record, existing, hash, now, batch),
             Record::LicensingAuthority(record) => self.authority(record, existing, hash, now, batch),
-            Record::CertificationBody(record) => self.body(record, existing, hash, now, batch),
+            Record::CertificationBody(record) => self.body(line, record, existing, hash, now, batch),
             Record::Auditor(record) => self.auditor(line, record, existing, hash, now, batch),
             Record::Principle(record) => {
                 let id = self.id_for("principle", existing);
@@ -711,7 +737,7 @@ impl<'a> Writer<'a> {
                 })
                 .collect();
             let policy = crate::service::certification::policy_for(&self.policies, &record.scheme);
-            row.audit_due_on = Set(trust::audit_due(&history, policy, 0));
+            row.audit_due_on = Set(trust::next_due(&history, policy, &[], record.expires_on));
         }
         batch.certifications.push(record_columns!(row, existing, hash, now));
         // The status history is public and kept forever: an update may only add entries.
@@ -931,8 +957,26 @@ impl<'a> Writer<'a> {
         id
     }
 
+    /// An approval history is public and kept forever: an update may only add entries.
+    fn history_only_grows(&mut self, line: usize, stored: &[StatusChangeRecord], incoming: &[StatusChangeRecord]) {
+        for (position, kept) in stored.iter().enumerate() {
+            if incoming.get(position) != Some(kept) {
+                self.errors.push_conflict(
+                    line,
+                    format!(
+                        "status_history entry {} differs from the recorded one: the history can only grow",
+                        position + 1
+                    ),
+                );
+                return;
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn body(
         &mut self,
+        line: usize,
         record: &CertificationBodyRecord,
         existing: Option<Existing>,
         hash: String,
@@ -940,6 +984,19 @@ impl<'a> Writer<'a> {
         batch: &mut Batch,
     ) -> i64 {
         let id = self.id_for("certification_body", existing);
+        if existing.is_some()
+            && let Some(stored) = self.bodies.get(&id)
+        {
+            self.history_only_grows(line, &stored.history.clone(), &record.status_history);
+        }
+        let before = self
+            .bodies
+            .get(&id)
+            .and_then(|body| body.history.last())
+            .map(|change| change.to.clone());
+        if existing.is_some() && before.as_deref() != Some(record.status.as_str()) {
+            self.standing_moved.push(id);
+        }
         batch
             .bodies
             .push(record_columns!(records::body_row(record, id), existing, hash, now));
@@ -964,6 +1021,11 @@ impl<'a> Writer<'a> {
     ) -> i64 {
         let body_id = self.reference(line, "certification_body", &record.body);
         let id = self.id_for("auditor", existing);
+        if existing.is_some()
+            && let Some((_, stored)) = self.auditors.get(&id)
+        {
+            self.history_only_grows(line, &stored.clone(), &record.status_history);
+        }
         batch.auditors.push(record_columns!(
             records::auditor_row(record, id, body_id),
             existing,
