@@ -761,3 +761,215 @@ async fn an_import_is_refused_when_its_chain_of_trust_does_not_hold() {
         "C"
     );
 }
+
+#[tokio::test]
+async fn the_secretariat_keeps_the_registers_and_each_can_be_found_by_what_it_is() {
+    let server = Server::start();
+    let client = server.client();
+    let editor = token("editor", "secretariat-desk", None);
+    let certifier = token("certifier", "auditor-desk", Some("Sentinel Certification Ltd."));
+
+    // A licensing authority: created, listed by country, replaced with its version.
+    let save_authority = "mutation($input: LicensingAuthorityInput!, $v: Int) {
+        saveLicensingAuthority(input: $input, expectedVersion: $v) { id version name country registerUrl lastReconciledAt } }";
+    let authority = json!({ "externalId": "authority-ke-test", "name": "National Employment Authority", "country": "KE",
+        "registerUrl": "https://www.nea.go.ke", "registerShows": "Licensed private employment agencies",
+        "lastReconciledAt": "2026-11-01T08:00:00Z" });
+    let (code, _) = client
+        .error_as(Some(&certifier), save_authority, json!({ "input": authority }))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+    let mut bad = authority.clone();
+    bad["country"] = json!("Kenya");
+    let (code, message) = client
+        .error_as(Some(&editor), save_authority, json!({ "input": bad }))
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("ISO 3166-1"), "{message}");
+    let saved = client
+        .data_as(Some(&editor), save_authority, json!({ "input": authority }))
+        .await;
+    assert_eq!(saved["saveLicensingAuthority"]["version"], 1);
+    let (code, _) = client
+        .error_as(Some(&editor), save_authority, json!({ "input": authority }))
+        .await;
+    assert_eq!(code, "CONFLICT", "creating it twice");
+    let listed = client
+        .data(
+            "{ licensingAuthorities(filter: { country: \"KE\" }) { nodes { name registerUrl } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        listed["licensingAuthorities"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|node| node["registerUrl"] == "https://www.nea.go.ke")
+    );
+
+    // A body starts as an applicant; its details change without touching its history; it is
+    // approved by a decision; its name is unique.
+    let save_body = "mutation($input: CertificationBodyInput!, $v: Int) {
+        saveCertificationBody(input: $input, expectedVersion: $v) { id version name status history { from to } auditCountries } }";
+    let body = json!({ "externalId": "body-test", "name": "Harbour Assurance Ltd.", "country": "KE", "auditCountries": ["KE", "UG"] });
+    let created =
+        client.data_as(Some(&editor), save_body, json!({ "input": body })).await["saveCertificationBody"].clone();
+    assert_eq!(created["status"], "APPLICANT");
+    assert_eq!(created["history"], json!([{ "from": null, "to": "APPLICANT" }]));
+    let mut renamed = body.clone();
+    renamed["auditCountries"] = json!(["KE", "UG", "TZ"]);
+    let updated = client
+        .data_as(Some(&editor), save_body, json!({ "input": renamed, "v": 1 }))
+        .await["saveCertificationBody"]
+        .clone();
+    assert_eq!(
+        (updated["version"].clone(), updated["status"].clone()),
+        (json!(2), json!("APPLICANT"))
+    );
+    assert_eq!(updated["history"].as_array().unwrap().len(), 1);
+    let mut taken = body.clone();
+    taken["externalId"] = json!("body-other");
+    taken["name"] = json!("  sentinel certification LTD. ");
+    let (code, message) = client
+        .error_as(Some(&editor), save_body, json!({ "input": taken }))
+        .await;
+    assert_eq!(code, "CONFLICT", "{message}");
+    assert!(message.contains("certification body name"), "{message}");
+    let decide = "mutation($id: ID!, $v: Int!, $to: ApprovalStatus!) {
+        decideCertificationBody(id: $id, expectedVersion: $v, to: $to, reasonCategory: \"approval_granted\") { version status } }";
+    let approved = client
+        .data_as(
+            Some(&editor),
+            decide,
+            json!({ "id": created["id"], "v": 2, "to": "APPROVED" }),
+        )
+        .await;
+    assert_eq!(
+        approved["decideCertificationBody"],
+        json!({ "version": 3, "status": "APPROVED" })
+    );
+    let (code, _) = client
+        .error_as(
+            Some(&editor),
+            decide,
+            json!({ "id": created["id"], "v": 2, "to": "SUSPENDED" }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "a stale version");
+    let found = client
+        .data(
+            "{ a: certificationBodies(filter: { auditsIn: \"TZ\" }) { nodes { name } }
+               b: certificationBodies(filter: { status: [SUSPENDED] }) { nodes { name } }
+               c: certificationBodies(filter: { country: \"KE\", status: [APPROVED] }) { nodes { name } } }",
+            json!({}),
+        )
+        .await;
+    let audits_in_tz = found["a"]["nodes"].as_array().unwrap();
+    assert!(
+        audits_in_tz.contains(&json!({ "name": "Harbour Assurance Ltd." })),
+        "{audits_in_tz:?}"
+    );
+    assert_eq!(found["b"]["nodes"].as_array().unwrap().len(), 1);
+    assert!(
+        found["c"]["nodes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "name": "Harbour Assurance Ltd." }))
+    );
+
+    // An auditor of that body: approval needs the social-auditor course first.
+    let save_auditor = "mutation($input: AuditorInput!, $v: Int) {
+        saveAuditor(input: $input, expectedVersion: $v) { id version status body { name } } }";
+    let auditor = json!({ "externalId": "auditor-test", "name": "Wanjiku Kamau", "body": "body-test" });
+    let created = client
+        .data_as(Some(&editor), save_auditor, json!({ "input": auditor }))
+        .await["saveAuditor"]
+        .clone();
+    assert_eq!(created["body"]["name"], "Harbour Assurance Ltd.");
+    let decide_auditor = "mutation($id: ID!, $v: Int!) {
+        decideAuditor(id: $id, expectedVersion: $v, to: APPROVED, reasonCategory: \"approval_granted\") { version status } }";
+    let (code, message) = client
+        .error_as(Some(&editor), decide_auditor, json!({ "id": created["id"], "v": 1 }))
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT", "{message}");
+    assert!(message.contains("social-auditor course"), "{message}");
+    let mut trained = auditor.clone();
+    trained["socialAuditorCourseCompletedOn"] = json!("2026-03-06");
+    client
+        .data_as(Some(&editor), save_auditor, json!({ "input": trained, "v": 1 }))
+        .await;
+    let approved = client
+        .data_as(Some(&editor), decide_auditor, json!({ "id": created["id"], "v": 2 }))
+        .await;
+    assert_eq!(approved["decideAuditor"], json!({ "version": 3, "status": "APPROVED" }));
+    let listed = client
+        .data(
+            "query($b: ID!) { auditors(filter: { body: $b, status: [APPROVED] }) { nodes { name } } }",
+            json!({ "b": found_body_id(&client, "Harbour Assurance Ltd.").await }),
+        )
+        .await;
+    assert_eq!(listed["auditors"]["nodes"], json!([{ "name": "Wanjiku Kamau" }]));
+
+    // An import may not rewrite an approval history: it only grows.
+    let admin = token("admin", "secretariat-admin", None);
+    let export = server.cli(&["export", "-"]);
+    let line = String::from_utf8(export.stdout)
+        .unwrap()
+        .lines()
+        .find(|line| line.contains("\"external_id\":\"body-test\""))
+        .unwrap()
+        .to_owned();
+    let mut rewritten: Value = serde_json::from_str(&line).unwrap();
+    rewritten["status_history"][0]["reason"] = json!("invited");
+    let (code, message) = client
+        .error_as(
+            Some(&admin),
+            "mutation($l: String!) { importRecords(jsonLines: $l) { certificationBodies } }",
+            json!({ "l": rewritten.to_string() }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("the history can only grow"), "{message}");
+
+    // Search: recruiters by the body that certifies them, with the body facet.
+    let searched = client
+        .data(
+            "{ search(query: \"\", filter: { recordTypes: [RECRUITER], certificationBody: [\"body-01\"] }, first: 100) {
+                 totalCount facets { certificationBody { value count } }
+                 nodes { ... on Recruiter { certifications { body { externalId } } } } } }",
+            json!({}),
+        )
+        .await;
+    let total = searched["search"]["totalCount"].as_i64().unwrap();
+    assert!(total > 0);
+    let facet = searched["search"]["facets"]["certificationBody"].as_array().unwrap();
+    assert!(
+        facet
+            .iter()
+            .any(|entry| entry["value"] == "body-01" && entry["count"] == total),
+        "{facet:?}"
+    );
+    for node in searched["search"]["nodes"].as_array().unwrap() {
+        assert!(
+            node["certifications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["body"]["externalId"] == "body-01")
+        );
+    }
+}
+
+async fn found_body_id(client: &Client, name: &str) -> Value {
+    let bodies = client
+        .data("{ certificationBodies(first: 100) { nodes { id name } } }", json!({}))
+        .await;
+    bodies["certificationBodies"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|body| body["name"] == name)
+        .unwrap()["id"]
+        .clone()
+}

@@ -331,10 +331,7 @@ fn audits(
                 (INITIAL_INTERVAL, INITIAL_PERIOD)
             };
             let mut months = interval;
-            loop {
-                let Some(due) = anchor.checked_add_months(Months::new(months.min(limit))) else {
-                    break;
-                };
+            while let Some(due) = anchor.checked_add_months(Months::new(months.min(limit))) {
                 if due >= phase_end {
                     break;
                 }

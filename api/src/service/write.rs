@@ -595,7 +595,7 @@ pub async fn archive(
         Kind::LicensingAuthority => archive_row!(licensing_authority, "licensing_authority"),
     };
     let audited = (change.entity_type == "audit")
-        .then(|| change.before.as_deref())
+        .then_some(change.before.as_deref())
         .flatten()
         .and_then(|before| serde_json::from_str::<serde_json::Value>(before).ok())
         .and_then(|audit| audit["certification_id"].as_i64());
