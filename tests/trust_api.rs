@@ -973,3 +973,27 @@ async fn found_body_id(client: &Client, name: &str) -> Value {
         .unwrap()["id"]
         .clone()
 }
+
+#[tokio::test]
+async fn a_directory_written_before_audits_were_records_gets_its_due_dates_at_start() {
+    use sea_orm::ConnectionTrait;
+    // No response cache: the database is changed behind the server's back.
+    let mut server = Server::start_with(&[("CACHE_TTL", "0")]);
+    let client = server.client();
+    let overdue = overdue_recruiters(&client).await;
+    assert!(!overdue.is_empty());
+    // As a directory migrated from before this release: no certificate has its date stored.
+    let db = sea_orm::Database::connect(server.database_url())
+        .await
+        .expect("connect");
+    db.execute_unprepared("UPDATE certification SET audit_due_on = NULL")
+        .await
+        .expect("clear the dates");
+    db.close().await.expect("close");
+    assert!(
+        overdue_recruiters(&server.client()).await.is_empty(),
+        "the filter reads the stored date"
+    );
+    server.restart();
+    assert_eq!(overdue_recruiters(&server.client()).await, overdue);
+}

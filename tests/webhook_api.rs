@@ -973,3 +973,73 @@ async fn a_redirect_is_not_followed_and_a_receivers_body_is_never_shown() {
     let shown = serde_json::to_string(&log).unwrap();
     assert!(!shown.contains("10.0.0.7"), "the receiver's body is shown: {shown}");
 }
+
+#[tokio::test]
+async fn a_suspended_certification_body_is_delivered_to_the_watchers_of_its_certificates() {
+    let server = Server::start_with(&[("WEBHOOK_RETRY_BASE", "200ms"), ("WEBHOOK_ALLOW_PRIVATE", "true")]);
+    let client = server.client();
+    let [watched]: [Certified; 1] = certified_recruiters(&client, 1).await.try_into().ok().unwrap();
+    let receiver = Receiver::start(0).await;
+    let acme = token("partner", "acme-brand", None);
+    let (_, secret) = register(
+        &client,
+        &acme,
+        &receiver.url(),
+        Some(vec![watched.recruiter_id.clone()]),
+    )
+    .await;
+
+    let body_name = watched.certification["certificationBody"].as_str().unwrap();
+    let bodies = client
+        .data(
+            "{ certificationBodies(first: 100) { nodes { id name version } } }",
+            json!({}),
+        )
+        .await;
+    let body = bodies["certificationBodies"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|body| body["name"] == body_name)
+        .unwrap()
+        .clone();
+    let editor = token("editor", "secretariat-desk", None);
+    client
+        .data_as(
+            Some(&editor),
+            "mutation($id: ID!, $v: Int!) { decideCertificationBody(id: $id, expectedVersion: $v, to: SUSPENDED,
+               reasonCategory: \"oversight_audit_nonconformity\") { status } }",
+            json!({ "id": body["id"], "v": body["version"] }),
+        )
+        .await;
+    assert!(
+        wait_until(30, async || {
+            receiver
+                .accepted()
+                .iter()
+                .any(|request| request.event()["certificateNumber"] == watched.certification["certificateNumber"])
+        })
+        .await,
+        "the body's suspension reached the watcher of its certificate: {:#?}",
+        receiver.received()
+    );
+    let request = receiver
+        .accepted()
+        .into_iter()
+        .find(|request| request.event()["certificateNumber"] == watched.certification["certificateNumber"])
+        .unwrap();
+    assert!(signature_is_valid(&request, &secret));
+    let event = request.event();
+    assert_eq!(event["type"], "certification.body_standing_changed");
+    assert_eq!(event["bodyInGoodStanding"], false);
+    assert_eq!(event["reasonCategory"], "oversight_audit_nonconformity");
+    assert_eq!(event["to"], "CERTIFIED", "the certificate's own status is unchanged");
+    assert_eq!(event["recruiterId"], watched.recruiter_id);
+    // Only the watched recruiter's certificates are sent to this webhook.
+    assert!(
+        receiver
+            .accepted()
+            .iter()
+            .all(|request| request.event()["recruiterId"] == watched.recruiter_id)
+    );
+}

@@ -234,6 +234,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.sample_data && recruiter::is_empty(&db).await? {
         load_sample(&db).await?;
     }
+    crate::service::trust::backfill_audit_due(&db).await?;
     let search = Search::open(db.clone(), &config.data_dir).await?;
     // The index holds every entry up to its position; the feed follows the log from there.
     let feed = crate::changes::Feed::new(

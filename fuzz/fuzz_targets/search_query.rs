@@ -67,6 +67,7 @@ fuzz_target!(|data: &[u8]| {
             _ => Some(false),
         },
         certification_statuses: (byte(0) & 64 == 64).then(|| word(5)).flatten().into_iter().collect(),
+        certification_bodies: (byte(1) & 128 == 128).then(|| word(6)).flatten().into_iter().collect(),
         today: u64::from(byte(3)) * 100,
     };
     let request = SearchRequest {

@@ -286,6 +286,34 @@ pub async fn refresh_audit_due(db: &impl ConnectionTrait, certification_ids: &[i
     Ok(())
 }
 
+/// Stores, once at start, the next audit date of live certificates that are certified or
+/// suspended but have none: those of a directory written before audits were records. A
+/// directory written since has them all (every write that moves one stores it), so this finds
+/// nothing and writes nothing.
+pub async fn backfill_audit_due(db: &DatabaseConnection) -> AppResult<usize> {
+    use sea_orm::QuerySelect;
+    let missing: Vec<i64> = certification::Entity::find()
+        .select_only()
+        .column(certification::Column::Id)
+        .filter(certification::Column::AuditDueOn.is_null())
+        .filter(certification::Column::Status.is_in(["certified", "suspended"]))
+        .filter(certification::Column::ArchivedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let txn = crate::changes::begin_write(db).await?;
+    refresh_audit_due(&*txn, &missing).await?;
+    txn.commit().await?;
+    tracing::info!(
+        certificates = missing.len(),
+        "stored the next audit date of certificates written before audits were records"
+    );
+    Ok(missing.len())
+}
+
 /// Certification rows whose next audit is overdue today: certified or suspended today, and the
 /// stored due date has passed.
 pub fn audit_overdue_condition(today: NaiveDate) -> Condition {

@@ -119,9 +119,17 @@ pub struct Event {
     pub to: String,
     pub at: DateTime<Utc>,
     pub reason_category: String,
+    /// Only in a `certification.body_standing_changed` event: whether the certificate's
+    /// certification body is approved by the scheme now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_in_good_standing: Option<bool>,
 }
 
 pub const EVENT_TYPE: &str = "certification.status_changed";
+
+/// The event of a certificate whose certification body was approved, suspended or withdrawn:
+/// `to` is the certificate's own (unchanged) status, `reasonCategory` the body's decision.
+pub const BODY_EVENT_TYPE: &str = "certification.body_standing_changed";
 
 /// The recruiters a webhook watches (empty: all).
 pub fn watched(model: &webhook::Model) -> Vec<i64> {

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 use tokio::sync::broadcast;
 
-use super::{ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE, Event, SIGNATURE_HEADER};
+use super::{ATTEMPT_HEADER, BODY_EVENT_TYPE, EVENT_ID_HEADER, EVENT_TYPE, Event, SIGNATURE_HEADER};
 use crate::{
     changes,
     config::WebhookSettings,
@@ -225,6 +225,7 @@ pub async fn enqueue(db: &DatabaseConnection) -> AppResult<usize> {
     let mut queued = 0;
     if !watchers.is_empty() {
         queued = queue_changes(&txn, &watchers, &cursor, latest, newest_change, now).await?;
+        queued += queue_body_standing(&txn, &watchers, &cursor, latest, now).await?;
     }
     webhook_cursor::Entity::update_many()
         .col_expr(webhook_cursor::Column::Seq, Expr::value(latest))
@@ -317,6 +318,7 @@ async fn queue_changes(
                 to: change.to_status.to_ascii_uppercase(),
                 at: change.at,
                 reason_category: change.reason.clone(),
+                body_in_good_standing: None,
             };
             let payload = serde_json::to_string(&event).map_err(AppError::internal)?;
             for watcher in watchers.iter().filter(|watcher| {
@@ -340,6 +342,102 @@ async fn queue_changes(
         for chunk in rows.chunks(500) {
             queued += chunk.len();
             webhook_delivery::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        webhook_delivery::Column::WebhookId,
+                        webhook_delivery::Column::StatusChangeId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+    Ok(queued)
+}
+
+/// Queues one delivery per (watching webhook, certificate whose body's approval moved) logged
+/// since the cursor. Such an event has no status-history entry of its own: its delivery is
+/// keyed by minus its change-log position, which no history entry's id can be.
+async fn queue_body_standing(
+    txn: &DatabaseTransaction,
+    watchers: &[Watcher],
+    cursor: &webhook_cursor::Model,
+    latest: i64,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let entries = change_log::Entity::find()
+        .filter(change_log::Column::EntityType.eq("certification"))
+        .filter(change_log::Column::Operation.eq("body_standing"))
+        .filter(change_log::Column::Seq.gt(cursor.seq))
+        .filter(change_log::Column::Seq.lte(latest))
+        .order_by_asc(change_log::Column::Seq)
+        .all(txn)
+        .await?;
+    let mut queued = 0;
+    for chunk in entries.chunks(CHANGES_PER_STEP as usize) {
+        let ids: Vec<i64> = chunk.iter().map(|entry| entry.entity_id).collect();
+        let certifications: HashMap<i64, certification::Model> = certification::Entity::find()
+            .filter(certification::Column::Id.is_in(ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect();
+        let body_ids: Vec<i64> = certifications.values().filter_map(|row| row.body_id).collect();
+        let bodies: HashMap<i64, entity::certification_body::Model> = entity::certification_body::Entity::find()
+            .filter(entity::certification_body::Column::Id.is_in(body_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect();
+        let mut rows = Vec::new();
+        for entry in chunk {
+            let Some(certification) = certifications.get(&entry.entity_id) else {
+                continue;
+            };
+            let Some(body) = certification.body_id.and_then(|id| bodies.get(&id)) else {
+                continue;
+            };
+            let decision =
+                crate::service::trust::stored_history(&body.status_history, "certification_body.status_history")?.pop();
+            let event = Event {
+                id: format!("evt_b{}", entry.seq),
+                kind: BODY_EVENT_TYPE,
+                sequence: entry.seq,
+                recruiter_id: ids::encode_id(Kind::Recruiter, certification.recruiter_id),
+                certification_id: ids::encode_id(Kind::Certification, certification.id),
+                certificate_number: certification.certificate_number.clone(),
+                from: None,
+                to: certification.status.to_ascii_uppercase(),
+                at: entry.recorded_at,
+                reason_category: decision.map(|change| change.reason).unwrap_or_default(),
+                body_in_good_standing: Some(crate::service::trust::in_good_standing(body)),
+            };
+            let payload = serde_json::to_string(&event).map_err(AppError::internal)?;
+            for watcher in watchers.iter().filter(|watcher| {
+                entry.seq > watcher.created_seq
+                    && (watcher.recruiters.is_empty() || watcher.recruiters.contains(&certification.recruiter_id))
+            }) {
+                rows.push(webhook_delivery::ActiveModel {
+                    webhook_id: Set(watcher.id),
+                    seq: Set(entry.seq),
+                    status_change_id: Set(-entry.seq),
+                    event_id: Set(event.id.clone()),
+                    payload: Set(payload.clone()),
+                    state: Set(PENDING.to_owned()),
+                    attempts: Set(0),
+                    next_attempt_at: Set(millis(now)),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+        for rows in rows.chunks(500) {
+            queued += rows.len();
+            webhook_delivery::Entity::insert_many(rows.to_vec())
                 .on_conflict(
                     OnConflict::columns([
                         webhook_delivery::Column::WebhookId,
