@@ -240,6 +240,24 @@ async fn a_brand_walks_from_a_certificate_to_its_last_audit_and_the_sample_shows
         "SUSPENDED"
     );
     assert_eq!(answer["verifyCertificates"]["results"][0]["bodyInGoodStanding"], false);
+    // The page without JavaScript says the same, with the last audit's date.
+    let page = |number: &Value| format!("/verify?number={}&lang=en", number.as_str().unwrap());
+    let warned = client
+        .get(&page(&of_suspended["certificateNumber"]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(warned.contains("is not approved by the scheme today"), "{warned}");
+    let fine = client
+        .get(&page(&audited["certificateNumber"]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!fine.contains("is not approved by the scheme today"), "{fine}");
+    let last_audit = last["endedOn"].as_str().or(last["startedOn"].as_str()).unwrap();
+    assert!(fine.contains(&format!("last audit {last_audit}")), "{fine}");
     // An unknown number has no body to speak of.
     let unknown = client
         .data(

@@ -131,6 +131,19 @@ fn answer(t: &Messages, check: &CertificateCheck, checked_at: &str) -> Answer {
             }
             if let Some(body) = &certification.certification_body {
                 lines.push(t.format("verify.auditedBy", &[("body", body)]));
+                // Said of a body the directory holds as a record, and only when it is not approved.
+                let suspended = check
+                    .trust
+                    .body
+                    .as_ref()
+                    .is_some_and(|body| !crate::service::trust::in_good_standing(body));
+                if suspended {
+                    lines.push(t.format("verify.bodyNotInGoodStanding", &[("body", body)]));
+                }
+            }
+            if let Some(audit) = &check.trust.last_audit {
+                let date = audit.ended_on.unwrap_or(audit.started_on).to_string();
+                lines.push(t.format("verify.lastAudit", &[("date", &date)]));
             }
             let today = if certified {
                 "verify.certifiedToday"
@@ -192,6 +205,7 @@ async fn verify_page(state: web::Data<AppState>, request: HttpRequest, query: we
             number: asked.clone(),
             found: None,
             today: clock::now().date_naive(),
+            trust: Default::default(),
         };
         Some(answer(t, check.as_ref().unwrap_or(&unknown), &checked_at))
     };
@@ -420,6 +434,7 @@ mod tests {
                         number: number.clone(),
                         found,
                         today,
+                        trust: Default::default(),
                     };
                     let line = text_line(t, &check);
                     assert!(

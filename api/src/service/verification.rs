@@ -61,6 +61,15 @@ pub struct CertificateCheck {
     /// The live certification and its listed holder; `None` for an unknown number.
     pub found: Option<(certification::Model, recruiter::Model)>,
     pub today: NaiveDate,
+    /// The chain of trust behind a found certificate: its body's record and its latest audit.
+    pub trust: Trust,
+}
+
+/// What stands behind a certificate, for the pages that show one.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    pub body: Option<entity::certification_body::Model>,
+    pub last_audit: Option<entity::audit::Model>,
 }
 
 impl CertificateCheck {
@@ -90,10 +99,25 @@ pub async fn check_certificate(db: &DatabaseConnection, number: &str, today: Nai
             .map(|holder| (certification, holder)),
         None => None,
     };
+    let mut trust = Trust::default();
+    if let Some((certification, _)) = &found {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        if let Some(body_id) = certification.body_id {
+            trust.body = entity::certification_body::Entity::find_by_id(body_id).one(db).await?;
+        }
+        trust.last_audit = entity::audit::Entity::find()
+            .filter(entity::audit::Column::CertificationId.eq(certification.id))
+            .filter(entity::audit::Column::ArchivedAt.is_null())
+            .order_by_desc(entity::audit::Column::StartedOn)
+            .order_by_desc(entity::audit::Column::Id)
+            .one(db)
+            .await?;
+    }
     Ok(CertificateCheck {
         number: number.trim().to_owned(),
         found,
         today,
+        trust,
     })
 }
 
