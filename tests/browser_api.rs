@@ -331,7 +331,7 @@ async fn the_widget_script_is_cacheable_javascript_with_a_strong_etag() {
         .to_owned();
     assert_ne!(gzip_etag, etag, "each content coding has its own strong validator");
     let body_bytes = raw.len() - split;
-    assert!(body_bytes < 12 * 1024, "the gzipped widget is {body_bytes} bytes");
+    assert!(body_bytes < 13 * 1024, "the gzipped widget is {body_bytes} bytes");
     eprintln!(
         "embed.js: {} bytes, about {body_bytes} bytes gzipped on the wire",
         script.len()
@@ -826,8 +826,20 @@ const innerBadge = inner && inner.shadowRoot && inner.shadowRoot.querySelector('
 const ld = card && card.querySelector(':scope > script[type="application/ld+json"]');
 const directory = document.querySelector('recruitment-directory');
 const label = directory && directory.shadowRoot && directory.shadowRoot.querySelector('label[for=q]');
+const help = document.querySelector('help-panel');
+const helpRoot = help && help.shadowRoot && help.shadowRoot.querySelector('section');
 return {
   ar: badge('ar'), ne: badge('ne'),
+  help: helpRoot ? {
+    title: helpRoot.querySelector('h3').textContent,
+    sides: [...helpRoot.querySelectorAll('[data-country]')].map((side) => side.dataset.country),
+    first: [...helpRoot.querySelectorAll('[data-country]')].map((side) => {
+      const service = side.querySelector('.service strong');
+      return service ? service.textContent : null;
+    }),
+    links: [...helpRoot.querySelectorAll('a[href]')].map((link) => link.getAttribute('href')),
+    text: helpRoot.textContent,
+  } : null,
   card: article ? { text: article.textContent, direction: getComputedStyle(article).direction } : null,
   jsonLd: ld ? JSON.parse(ld.textContent) : null,
   label: label ? label.textContent : null,
@@ -879,7 +891,8 @@ async fn the_widget_and_the_verification_page_speak_arabic_right_to_left_and_nep
 <recruiter-card id="card" slug="{slug}"></recruiter-card>
 <certificate-badge id="ar" number="{number}"></certificate-badge>
 <section lang="ne-NP"><certificate-badge id="ne" number="{number}"></certificate-badge>
-<recruitment-directory></recruitment-directory></section>
+<recruitment-directory></recruitment-directory>
+<help-panel origin="NP" destination="QA"></help-panel></section>
 </body></html>"#,
         api = server.url,
         slug = text(&recruiter["slug"]),
@@ -924,6 +937,34 @@ async fn visit_in_languages(browser: Client, partner_origin: String, api: String
     assert_eq!(page["card"]["direction"], "rtl");
     assert_eq!(page["ne"]["direction"], "ltr");
     assert!(text(&page["ar"]["text"]).contains(&number));
+    // The help panel, in Nepali: both ends of the corridor, services helping in Nepali first,
+    // channels as links a phone can follow.
+    let page = eventually_seen(browser, LANGUAGE_SNAPSHOT, "the Nepali help panel", |page| {
+        page["help"].is_object()
+    })
+    .await;
+    let help = &page["help"];
+    assert_eq!(help["title"], said(&nepali, "help.title").as_str(), "{help:#}");
+    assert_eq!(help["sides"], json!(["NP", "QA"]));
+    assert_eq!(help["first"][0], "Migrant Resource Centre Kathmandu", "{help:#}");
+    assert!(
+        text(&help["text"]).contains(&said(&nepali, "help.kind.labour_attache")),
+        "{help:#}"
+    );
+    let links: Vec<&str> = help["links"].as_array().unwrap().iter().map(text).collect();
+    assert!(links.iter().any(|link| link.starts_with("tel:+977")), "{links:?}");
+    assert!(
+        links.iter().any(|link| link.starts_with("https://wa.me/977")),
+        "{links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .all(|link| ["tel:", "https://", "http://", "mailto:", "viber://"]
+                .iter()
+                .any(|scheme| link.starts_with(scheme))),
+        "{links:?}"
+    );
     // The badges inside the card (in its shadow root, where the page's `lang` cannot be seen)
     // speak the card's language too.
     let certificate_word = said(&arabic, "verify.certificate");

@@ -199,6 +199,8 @@ async fn the_change_feed_is_the_public_part_of_the_log() {
         "commitment",
         "training_provider",
         "training_listing",
+        "support_service",
+        "authorised_channel",
     ];
     let logged: Vec<(i64, String, String)> = rows
         .iter()

@@ -200,7 +200,7 @@ async fn filters_apply_inside_the_index_and_facets_count_the_whole_result() {
         .sum();
     assert_eq!(by_type, total, "record-type facet counts add up to the total");
     assert!(
-        everything["facets"]["recordType"].as_array().unwrap().len() == 4,
+        everything["facets"]["recordType"].as_array().unwrap().len() == 5,
         "{}",
         everything["facets"]["recordType"]
     );

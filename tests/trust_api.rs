@@ -351,7 +351,7 @@ async fn while_a_body_is_suspended_its_decisions_are_refused_and_watchers_are_to
     );
 
     // Only the secretariat decides a body's approval.
-    let decide = "mutation($id: ID!, $v: Int!, $to: ApprovalStatus!, $r: String!) {
+    let decide = "mutation($id: ID!, $v: Int!, $to: BodyStatus!, $r: String!) {
         decideCertificationBody(id: $id, expectedVersion: $v, to: $to, reasonCategory: $r) {
           version status inGoodStanding history { from to reasonCategory recordedBy } } }";
     let version = client
@@ -854,7 +854,7 @@ async fn the_secretariat_keeps_the_registers_and_each_can_be_found_by_what_it_is
         .await;
     assert_eq!(code, "CONFLICT", "{message}");
     assert!(message.contains("certification body name"), "{message}");
-    let decide = "mutation($id: ID!, $v: Int!, $to: ApprovalStatus!) {
+    let decide = "mutation($id: ID!, $v: Int!, $to: BodyStatus!) {
         decideCertificationBody(id: $id, expectedVersion: $v, to: $to, reasonCategory: \"approval_granted\") { version status } }";
     let approved = client
         .data_as(

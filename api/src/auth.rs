@@ -24,6 +24,9 @@ pub enum Role {
     Certifier,
     /// A brand or partner system: registers webhooks and sees only its own (`sub` names it).
     Partner,
+    /// A civil-society intake partner or resource centre: records complaints on workers'
+    /// behalf, and sees and moves only those it recorded (`sub` names it).
+    Intake,
 }
 
 impl Role {
@@ -33,6 +36,7 @@ impl Role {
             Role::Editor => "editor",
             Role::Certifier => "certifier",
             Role::Partner => "partner",
+            Role::Intake => "intake",
         }
     }
 }

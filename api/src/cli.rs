@@ -364,6 +364,8 @@ async fn load_sample(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     match import::import(db, &records, &Actor::system("sample-data")).await {
         Ok(summary) => {
+            // Complaints and misuse reports are private, outside the interchange format.
+            crate::service::voice_sample::load(db, crate::clock::now()).await?;
             tracing::info!(
                 records = summary.total(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
@@ -440,7 +442,8 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
             let counts = format!(
                 "{} recruiters, {} certifications, {} trademark rights, {} organisations, {} commitments, \
                  {} training providers, {} training listings, {} licensing authorities, {} certification bodies, \
-                 {} auditors, {} principles, {} audits; {} unchanged; {} values normalised",
+                 {} auditors, {} principles, {} audits, {} support services, {} authorised channels; {} unchanged; \
+                 {} values normalised",
                 summary.recruiters,
                 summary.certifications,
                 summary.trademark_rights,
@@ -453,6 +456,8 @@ async fn import_file(config: &Config, file: &std::path::Path, check: bool) -> an
                 summary.auditors,
                 summary.principles,
                 summary.audits,
+                summary.support_services,
+                summary.authorised_channels,
                 summary.unchanged,
                 summary.normalised
             );

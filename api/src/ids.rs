@@ -22,10 +22,14 @@ pub enum Kind {
     Auditor,
     LicensingAuthority,
     Audit,
+    SupportService,
+    AuthorisedChannel,
+    Complaint,
+    MisuseReport,
 }
 
 impl Kind {
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 15] = [
         Kind::CertificationBody,
         Kind::Auditor,
         Kind::LicensingAuthority,
@@ -37,6 +41,10 @@ impl Kind {
         Kind::Commitment,
         Kind::TrainingProvider,
         Kind::TrainingListing,
+        Kind::SupportService,
+        Kind::AuthorisedChannel,
+        Kind::Complaint,
+        Kind::MisuseReport,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +60,10 @@ impl Kind {
             Kind::Auditor => "Auditor",
             Kind::LicensingAuthority => "LicensingAuthority",
             Kind::Audit => "Audit",
+            Kind::SupportService => "SupportService",
+            Kind::AuthorisedChannel => "AuthorisedChannel",
+            Kind::Complaint => "Complaint",
+            Kind::MisuseReport => "MisuseReport",
         }
     }
 }

@@ -317,6 +317,8 @@ async fn external_ids(db: &DatabaseConnection, table: &str, ids: &[i64]) -> AppR
         "auditor" => export::external_ids_of::<auditor::Entity>(db, ids, false).await?,
         "principle" => export::external_ids_of::<principle::Entity>(db, ids, false).await?,
         "audit" => export::external_ids_of::<audit::Entity>(db, ids, false).await?,
+        "support_service" => export::external_ids_of::<support_service::Entity>(db, ids, false).await?,
+        "authorised_channel" => export::external_ids_of::<authorised_channel::Entity>(db, ids, false).await?,
         _ => export::ExternalIds::new(),
     })
 }

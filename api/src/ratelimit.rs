@@ -253,21 +253,34 @@ impl RateLimiter {
             Client::Key(_) => self.inner.keyed,
             Client::Address(_) => self.inner.anonymous,
         };
-        let cost = cost.clamp(1, limit.max(1));
         let interval_ms = WINDOW.as_millis() as f64 / limit.max(1) as f64;
-        let bucket = client.bucket();
+        self.take(&client.bucket(), interval_ms, limit, cost).await
+    }
+
+    /// Counts one event of a kind limited on its own, whatever the cost budget (a misuse
+    /// report, say): at most `per_hour` per client, all at once if saved up. Shared by every
+    /// server when Redis is set, like the cost budget.
+    pub async fn take_event(&self, account: &str, client: &Client, per_hour: u64) -> Decision {
+        let interval_ms = 3_600_000.0 / per_hour.max(1) as f64;
+        let bucket = format!("v1:rate:{account}:{}", client.bucket());
+        self.take(&bucket, interval_ms, per_hour, 1).await
+    }
+
+    /// GCRA on `bucket`: in Redis when it answers, else in this process.
+    async fn take(&self, bucket: &str, interval_ms: f64, limit: u64, cost: u64) -> Decision {
+        let cost = cost.clamp(1, limit.max(1));
         let shared: Option<(i64, i64, i64)> = self
             .inner
             .store
             .eval(
                 &self.inner.script,
-                &[bucket.as_str()],
+                &[bucket],
                 &[interval_ms.to_string(), limit.to_string(), cost.to_string()],
             )
             .await;
         let (allowed, retry_ms, busy_ms) = match shared {
             Some((allowed, retry_ms, busy_ms)) => (allowed == 1, retry_ms.max(0) as f64, busy_ms.max(0) as f64),
-            None => self.take_locally(&bucket, interval_ms, limit, cost),
+            None => self.take_locally(bucket, interval_ms, limit, cost),
         };
         // Units still available: the budget minus what the bucket holds.
         let remaining = ((limit as f64 * interval_ms - busy_ms) / interval_ms).floor().max(0.0) as u64;

@@ -132,6 +132,115 @@ vocabulary!(FindingRating {
     MajorNonconformity = "major_nonconformity",
 });
 
+vocabulary!(
+    /// What a support service is.
+    SupportKind {
+        MigrantResourceCentre = "migrant_resource_centre",
+        HelpDesk = "help_desk",
+        Hotline = "hotline",
+        LegalAid = "legal_aid",
+        LabourAttache = "labour_attache",
+    }
+);
+vocabulary!(
+    /// How a support service is reached.
+    ServiceChannelKind {
+        Phone = "phone",
+        Whatsapp = "whatsapp",
+        Viber = "viber",
+        Messenger = "messenger",
+        Email = "email",
+        WalkIn = "walk_in",
+        Web = "web",
+    }
+);
+vocabulary!(
+    /// What an authorised channel of a recruiter is.
+    AuthorisedChannelKind {
+        HeadOffice = "head_office",
+        BranchOffice = "branch_office",
+        Representative = "representative",
+    }
+);
+vocabulary!(
+    /// A day of the week in opening hours.
+    Weekday { Mon = "mon", Tue = "tue", Wed = "wed", Thu = "thu", Fri = "fri", Sat = "sat", Sun = "sun" }
+);
+
+vocabulary!(
+    /// What a complaint is about.
+    ComplaintCategory {
+        RecruitmentFees = "recruitment_fees",
+        ContractSubstitution = "contract_substitution",
+        DocumentsWithheld = "documents_withheld",
+        DeceptionAboutJob = "deception_about_job",
+        WagesWithheld = "wages_withheld",
+        RestrictedMovement = "restricted_movement",
+        HarassmentOrViolence = "harassment_or_violence",
+        Other = "other",
+    }
+);
+vocabulary!(
+    /// Where a complaint is in its handling.
+    ComplaintStage {
+        Received = "received",
+        Referred = "referred",
+        UnderInvestigation = "under_investigation",
+        Resolved = "resolved",
+        Closed = "closed",
+    }
+);
+vocabulary!(
+    /// How a resolved complaint ended.
+    ComplaintOutcome { Upheld = "upheld", NotUpheld = "not_upheld", Remediated = "remediated" }
+);
+vocabulary!(
+    /// The remedy of a remediated complaint.
+    Remedy {
+        FeesReimbursed = "fees_reimbursed",
+        CompensationPaid = "compensation_paid",
+        ContractHonoured = "contract_honoured",
+        DocumentsReturned = "documents_returned",
+        Other = "other",
+    }
+);
+vocabulary!(
+    /// What a misuse report is about.
+    MisuseKind {
+        /// A web domain or page showing the certification mark without the right.
+        MarkDisplay = "mark_display",
+        /// A certificate number used by someone other than its holder.
+        CertificateNumber = "certificate_number",
+        /// Someone posing as a recruiter's agent: a phone number, a page or an agent number.
+        FakeAgent = "fake_agent",
+    }
+);
+vocabulary!(
+    /// A misuse report's review by the secretariat.
+    MisuseStatus { Received = "received", Confirmed = "confirmed", Rejected = "rejected" }
+);
+
+/// An IANA time zone name (`Asia/Kathmandu`).
+pub fn check_time_zone(name: &str) -> Result<(), Violation> {
+    match name.parse::<chrono_tz::Tz>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!(
+            "unknown time zone `{}`: use an IANA name such as `Asia/Kathmandu`",
+            shorten(name)
+        )),
+    }
+}
+
+/// A time of day `HH:MM` (`24:00` is the end of the day), as minutes since midnight.
+pub fn parse_time_of_day(text: &str) -> Result<u32, Violation> {
+    let parsed = text.split_once(':').and_then(|(hours, minutes)| {
+        let well_formed = hours.len() == 2 && minutes.len() == 2;
+        let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+        (well_formed && minutes < 60 && (hours < 24 || (hours == 24 && minutes == 0))).then_some(hours * 60 + minutes)
+    });
+    parsed.ok_or_else(|| format!("invalid time `{}`: use HH:MM, such as `09:30`", shorten(text)))
+}
+
 /// Sectors stay strings in the API (the list grows with the scheme) but are checked here, against
 /// the interchange format's list.
 pub use interchange::SECTORS;
@@ -267,6 +376,17 @@ pub fn check_org_identifier(identifier: &str) -> Result<(), Violation> {
         return Ok(());
     }
     Err(format!("invalid identifier `{}`: {advice}", shorten(identifier)))
+}
+
+/// An organisation's public e-mail address.
+pub fn check_email(email: &str) -> Result<(), Violation> {
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+    });
+    if valid {
+        return Ok(());
+    }
+    Err(format!("email `{}` is not an e-mail address", shorten(email)))
 }
 
 /// An absolute `http(s)` address.

@@ -13,6 +13,9 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub reason: String,
     pub recorded_by: String,
+    /// Public case numbers of the complaints the decision rests on, a JSON array.
+    #[sea_orm(column_type = "Text")]
+    pub complaint_cases: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -50,6 +50,8 @@ pub enum Record {
     Commitment(CommitmentRecord),
     TrainingProvider(TrainingProviderRecord),
     TrainingListing(TrainingListingRecord),
+    SupportService(SupportServiceRecord),
+    AuthorisedChannel(AuthorisedChannelRecord),
 }
 
 impl Record {
@@ -68,6 +70,8 @@ impl Record {
             Record::Commitment(_) => "commitment",
             Record::TrainingProvider(_) => "training_provider",
             Record::TrainingListing(_) => "training_listing",
+            Record::SupportService(_) => "support_service",
+            Record::AuthorisedChannel(_) => "authorised_channel",
         }
     }
 
@@ -86,6 +90,8 @@ impl Record {
             Record::Commitment(_) => 9,
             Record::TrainingProvider(_) => 10,
             Record::TrainingListing(_) => 11,
+            Record::SupportService(_) => 12,
+            Record::AuthorisedChannel(_) => 13,
         }
     }
 
@@ -103,6 +109,8 @@ impl Record {
             Record::Commitment(r) => &r.external_id,
             Record::TrainingProvider(r) => &r.external_id,
             Record::TrainingListing(r) => &r.external_id,
+            Record::SupportService(r) => &r.external_id,
+            Record::AuthorisedChannel(r) => &r.external_id,
         }
     }
 }
@@ -212,6 +220,10 @@ pub struct StatusChangeRecord {
     pub reason: String,
     /// The organisation that recorded it (secretariat or a certification body), never a person.
     pub recorded_by: String,
+    /// Public case numbers of the complaints the decision rests on (`C-2026-000042`); left out
+    /// of the line when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complaint_cases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,4 +442,91 @@ pub struct CorrectiveActionRecord {
     pub due_on: NaiveDate,
     #[serde(default)]
     pub closed_on: Option<NaiveDate>,
+}
+
+/// Where a migrant worker or jobseeker can get help: a Migrant Resource Centre, a civil-society
+/// help desk, a hotline, legal aid, a labour attaché.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportServiceRecord {
+    pub external_id: String,
+    pub name: String,
+    /// `migrant_resource_centre`, `help_desk`, `hotline`, `legal_aid`, `labour_attache`.
+    pub kind: String,
+    /// Who runs it (a ministry, an NGO, a trade union, an embassy).
+    pub operator: String,
+    /// Countries where it is, or which it serves (ISO 3166-1 alpha-2).
+    pub countries: Vec<String>,
+    #[serde(default)]
+    pub cities: Vec<String>,
+    /// Corridors it serves; empty: every migrant in its countries.
+    #[serde(default)]
+    pub corridors: Vec<CorridorRecord>,
+    /// Languages it helps in (ISO 639-1).
+    pub languages: Vec<String>,
+    /// How to reach it, each with its opening hours.
+    pub channels: Vec<ServiceChannelRecord>,
+    /// Whether help costs the worker nothing.
+    pub free: bool,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+/// One way of reaching a support service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceChannelRecord {
+    /// `phone`, `whatsapp`, `viber`, `messenger`, `email`, `walk_in`, `web`.
+    pub kind: String,
+    /// A phone number with its country code, an address, a web address; for `walk_in`, the
+    /// street address.
+    pub address: String,
+    /// When it answers; empty: hours not published.
+    #[serde(default)]
+    pub hours: Vec<OpeningHoursRecord>,
+    /// IANA time zone of the hours, e.g. `Asia/Kathmandu`.
+    pub time_zone: String,
+}
+
+/// Days of the week and the times of day, in the channel's time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningHoursRecord {
+    /// `mon` .. `sun`.
+    pub days: Vec<String>,
+    /// `HH:MM`.
+    pub opens: String,
+    /// `HH:MM`, after `opens`; `24:00` for midnight.
+    pub closes: String,
+}
+
+/// A branch office or authorised representative of a recruiter, with its public business
+/// contacts, so that a jobseeker can tell a real agent from an impersonator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorisedChannelRecord {
+    pub external_id: String,
+    /// External id of the recruiter.
+    pub recruiter: String,
+    /// `head_office`, `branch_office`, `representative`.
+    pub kind: String,
+    /// The office's or the representative business's name.
+    pub name: String,
+    pub country: String,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Business phone numbers, international format (stored and shown as E.164).
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// Web and social-media pages (`https://www.facebook.com/...`).
+    #[serde(default)]
+    pub web_addresses: Vec<String>,
+    /// Agent registration numbers issued by the national authority.
+    #[serde(default)]
+    pub agent_numbers: Vec<String>,
+    pub valid_from: NaiveDate,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
 }

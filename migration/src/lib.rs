@@ -10,6 +10,8 @@ mod m20261130_000003_keys_and_secrets;
 mod m20261130_000004_list_indexes;
 mod m20261201_000001_identifiers;
 mod m20261202_000001_chain_of_trust;
+mod m20261203_000001_worker_voice;
+mod m20261203_000002_complaints_and_reports;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_list_indexes::Migration),
             Box::new(m20261201_000001_identifiers::Migration),
             Box::new(m20261202_000001_chain_of_trust::Migration),
+            Box::new(m20261203_000001_worker_voice::Migration),
+            Box::new(m20261203_000002_complaints_and_reports::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod help;
 mod trust;
 
 use interchange::{
@@ -118,7 +119,14 @@ pub fn shift_dates(records: &mut [Record], days: i64) {
                     }
                 }
             }
-            Record::Organisation(_) | Record::TrainingProvider(_) | Record::Principle(_) => {}
+            Record::AuthorisedChannel(channel) => {
+                date(&mut channel.valid_from);
+                optional(&mut channel.valid_until);
+            }
+            Record::Organisation(_)
+            | Record::TrainingProvider(_)
+            | Record::Principle(_)
+            | Record::SupportService(_) => {}
         }
     }
 }
@@ -165,6 +173,7 @@ pub fn generated_directory(recruiters: usize, seed: u64) -> Vec<Record> {
     out.extend(listings.into_iter().map(Record::TrainingListing));
     mutual_partners(&mut out);
     trust::add_chain_of_trust(&mut out);
+    help::add_help(&mut out);
     // Referenced types first, as the format asks (a stable sort: each type keeps its order).
     out.sort_by_key(Record::type_order);
     out
@@ -1830,6 +1839,7 @@ fn history(rng: &mut Random, script: &Script, body: &str, not_before: NaiveDate)
             at,
             reason: step.reason.to_string(),
             recorded_by: if step.by_body { body } else { SECRETARIAT }.to_string(),
+            complaint_cases: Vec::new(),
         });
         from = Some(step.to);
     }
@@ -2497,7 +2507,7 @@ mod tests {
         // Order of record types and the external id formats.
         let ranks: Vec<usize> = records.iter().map(rank).collect();
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "record types out of order");
-        let mut counters = [0usize; 12];
+        let mut counters = [0usize; 14];
         for record in records {
             let r = rank(record);
             counters[r] += 1;
@@ -2523,6 +2533,8 @@ mod tests {
                 Record::Commitment(_) => ("com-", 6),
                 Record::TrainingProvider(_) => ("tp-", 5),
                 Record::TrainingListing(_) => ("tl-", 6),
+                Record::SupportService(_) => ("sup-", 4),
+                Record::AuthorisedChannel(_) => ("chan-", 6),
             };
             assert!(is_id(id, prefix, digits), "bad external id {id}");
             assert_eq!(id, serial_id(prefix, counters[r], digits), "ids are numbered in order");
@@ -2547,6 +2559,7 @@ mod tests {
                 Record::TrademarkRight(t) => vec![&t.recruiter],
                 Record::Commitment(c) => vec![&c.organisation],
                 Record::TrainingListing(l) => vec![&l.provider],
+                Record::AuthorisedChannel(c) => vec![&c.recruiter],
                 _ => vec![],
             };
             for target in refs {

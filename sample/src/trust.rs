@@ -92,6 +92,7 @@ fn entry(from: Option<&str>, to: &str, when: DateTime<Utc>, reason: &str) -> Sta
         at: when,
         reason: reason.to_owned(),
         recorded_by: SECRETARIAT.to_owned(),
+        complaint_cases: Vec::new(),
     }
 }
 

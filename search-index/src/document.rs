@@ -10,14 +10,16 @@ pub enum RecordType {
     Organisation,
     TrainingProvider,
     TrainingListing,
+    SupportService,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 4] = [
+    pub const ALL: [RecordType; 5] = [
         RecordType::Recruiter,
         RecordType::Organisation,
         RecordType::TrainingProvider,
         RecordType::TrainingListing,
+        RecordType::SupportService,
     ];
 
     /// The value stored in the index and reported in the record-type facet.
@@ -27,6 +29,7 @@ impl RecordType {
             RecordType::Organisation => "organisation",
             RecordType::TrainingProvider => "training_provider",
             RecordType::TrainingListing => "training_listing",
+            RecordType::SupportService => "support_service",
         }
     }
 }
@@ -39,7 +42,9 @@ impl fmt::Display for RecordType {
 
 /// The value was not one of [`RecordType::as_str`]'s.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown record type {0:?}; expected recruiter, organisation, training_provider or training_listing")]
+#[error(
+    "unknown record type {0:?}; expected recruiter, organisation, training_provider, training_listing or support_service"
+)]
 pub struct UnknownRecordType(pub String);
 
 impl FromStr for RecordType {

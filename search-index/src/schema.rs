@@ -12,7 +12,7 @@ use crate::tokenizer::{TOKENIZER_NAME, normalize_identifier, normalize_phrase};
 
 /// Bumped whenever the schema, the tokenizer's output or the document mapping changes, so an index
 /// written by an older build is rebuilt instead of silently answering differently.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field, resolved once when the schema is built.
 #[derive(Debug, Clone, Copy)]

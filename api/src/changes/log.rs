@@ -49,6 +49,25 @@ pub struct Change {
     pub after: Option<String>,
 }
 
+impl Change {
+    /// A change of one row, with its JSON images before (absent for a creation) and after.
+    pub fn of<T: serde::Serialize>(
+        entity_type: &'static str,
+        entity_id: i64,
+        operation: &'static str,
+        before: Option<&T>,
+        after: &T,
+    ) -> Self {
+        Self {
+            entity_type,
+            entity_id,
+            operation,
+            before: before.and_then(|row| serde_json::to_string(row).ok()),
+            after: serde_json::to_string(after).ok(),
+        }
+    }
+}
+
 /// How long a writer waits for the write lock (`WRITE_LOCK_TIMEOUT`), in milliseconds.
 static WRITE_LOCK_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5_000);
 

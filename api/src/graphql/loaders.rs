@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    audit, audit_policy, auditor, certification, certification_body, commitment, licence, licensing_authority,
-    organisation, principle, recruiter, recruiter_partner, status_change, trademark_right, training_listing,
-    training_provider,
+    audit, audit_policy, auditor, authorised_channel, certification, certification_body, commitment, complaint,
+    licence, licensing_authority, organisation, principle, recruiter, recruiter_partner, status_change,
+    support_service, trademark_right, training_listing, training_provider,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -69,7 +69,10 @@ by_id_loader!(ListingById, training_listing);
 by_id_loader!(BodyById, certification_body);
 by_id_loader!(AuditorById, auditor);
 by_id_loader!(AuthorityById, licensing_authority);
+by_id_loader!(ServiceById, support_service);
 children_loader!(AuditsByCertification, audit, CertificationId, certification_id, StartedOn, live: ArchivedAt);
+children_loader!(ComplaintsByRecruiter, complaint, RecruiterId, recruiter_id, Id);
+children_loader!(ChannelsByRecruiter, authorised_channel, RecruiterId, recruiter_id, ValidFrom, live: ArchivedAt);
 
 /// Every principle of every scheme; keyed by `()` so a request reads the small table once.
 pub struct Principles(DatabaseConnection);
@@ -168,6 +171,9 @@ pub struct Loaders {
     pub authority: DataLoader<AuthorityById>,
     pub audits: DataLoader<AuditsByCertification>,
     pub principles: DataLoader<Principles>,
+    pub channels: DataLoader<ChannelsByRecruiter>,
+    pub service: DataLoader<ServiceById>,
+    pub complaints: DataLoader<ComplaintsByRecruiter>,
 }
 
 impl Loaders {
@@ -193,6 +199,9 @@ impl Loaders {
             authority: loader(AuthorityById(db.clone())),
             audits: loader(AuditsByCertification(db.clone())),
             principles: loader(Principles(db.clone())),
+            channels: loader(ChannelsByRecruiter(db.clone())),
+            service: loader(ServiceById(db.clone())),
+            complaints: loader(ComplaintsByRecruiter(db.clone())),
         }
     }
 }

@@ -5,6 +5,7 @@
  *   <recruiter-card slug="himalayan-overseas-manpower"></recruiter-card>
  *   <certificate-badge number="ERS-NP-2024-0000012"></certificate-badge>   live status
  *   <certificate-badge></certificate-badge>                  a "verify a certificate" form
+ *   <help-panel origin="NP" destination="QA"></help-panel>   where to get help on a corridor
  *
  * Every element takes `api` (the directory's base URL; by default where this script came
  * from) and speaks the language of its `lang` attribute (its own or its nearest ancestor's),
@@ -202,6 +203,7 @@ a{color:var(--a)}
 .ok{color:#0d5c2e;background:#e6f4ea}.warn{color:#6b3900;background:#fff4e5}
 .bad{color:#8b1a1a;background:#fdecec}.info{color:#333;background:#f0f0f0}
 .small{font-size:.9em}
+.services>li+li{margin-top:.75rem}.service strong{display:block}.channels li{margin-top:.15rem}
 @media (forced-colors:active){.badge{border-color:CanvasText}}`;
   const shadow = (el) => {
     const root = el.shadowRoot || el.attachShadow({ mode: 'open' });
@@ -521,7 +523,81 @@ a{color:var(--a)}
     }
   }
 
+  /* ---- <help-panel origin="NP" destination="QA" [api]>: where a migrant of the corridor gets
+   * help, before leaving and abroad, those helping in the visitor's language first ---- */
+  const SERVICE = `nodes{name kind operator languages free openNow website
+    channels{kind address openNow}}`;
+  const HELP = `query($o:String!,$d:String!){corridor(origin:$o,destination:$d){
+    supportAtOrigin(first:20){${SERVICE}} supportAtDestination(first:20){${SERVICE}}}}`;
+  /* A channel as a link the phone can follow; only links we build, or http(s) addresses. */
+  const channelLink = (channel) => {
+    const digits = channel.address.replace(/[^\d+]/g, '');
+    switch (channel.kind) {
+      case 'PHONE': return `tel:${digits}`;
+      case 'WHATSAPP': return `https://wa.me/${digits.replace(/^\+/, '')}`;
+      case 'VIBER': return `viber://chat?number=${encodeURIComponent(digits)}`;
+      case 'EMAIL': return `mailto:${channel.address}`;
+      case 'WEB': case 'MESSENGER': return /^https?:\/\//i.test(channel.address) ? channel.address : null;
+      default: return null;
+    }
+  };
+  class HelpPanel extends HTMLElement {
+    static observedAttributes = ['origin', 'destination'];
+    connectedCallback() {
+      this.root = this.root || shadow(this);
+      speak(this).then((t) => { this.t = t; if (this.isConnected) this.load(); });
+    }
+    disconnectedCallback() { if (this.abort) this.abort.abort(); }
+    attributeChangedCallback() { if (this.t) this.load(); }
+    async load() {
+      if (this.abort) this.abort.abort();
+      const abort = (this.abort = new AbortController());
+      const t = this.t;
+      const origin = (this.getAttribute('origin') || '').toUpperCase();
+      const destination = (this.getAttribute('destination') || '').toUpperCase();
+      const status = h('p', { role: 'status', class: 'status' }, t('help.loading'));
+      this.root.replaceChildren(h('style', {}, CSS), status);
+      if (!origin || !destination) return status.replaceChildren(t('help.needCorridor'));
+      try {
+        const { corridor } = await gql(this, HELP, { o: origin, d: destination }, abort.signal);
+        this.root.replaceChildren(h('style', {}, CSS), h('section', { class: 'box', part: 'help', 'aria-labelledby': 'help-title' },
+          h('h3', { id: 'help-title' }, t('help.title')),
+          this.side(t('help.atOrigin', { country: t.country(origin) }), corridor.supportAtOrigin.nodes, origin),
+          this.side(t('help.atDestination', { country: t.country(destination) }), corridor.supportAtDestination.nodes, destination)));
+      } catch (error) {
+        if (!aborted(error)) status.replaceChildren(t('help.failed', { error: error.message }));
+      }
+    }
+    /* One end of the corridor: services that help in the visitor's language first. */
+    side(title, services, country) {
+      const t = this.t;
+      const speaks = (s) => s.languages.includes(t.code);
+      const ordered = [...services.filter(speaks), ...services.filter((s) => !speaks(s))];
+      const others = [...new Set(services.flatMap((s) => s.languages))].map(t.language).join(', ');
+      return h('div', { 'data-country': country },
+        h('h4', {}, title),
+        services.length === 0 && h('p', { class: 'small' }, t('help.none')),
+        services.length > 0 && !services.some(speaks) && t.code !== 'en' && h('p', { class: 'small', role: 'note' }, t('help.otherLanguages', { languages: others })),
+        h('ul', { class: 'services' }, ordered.map((s) => h('li', {}, this.service(s, country)))));
+    }
+    service(s, country) {
+      const t = this.t;
+      return h('div', { class: 'service', 'data-kind': s.kind },
+        txt('strong', s.name, country),
+        h('span', { class: 'small' }, [t(`help.kind.${s.kind.toLowerCase()}`), t('help.runBy', { operator: s.operator }),
+          t(s.free ? 'help.free' : 'help.paid'), s.openNow != null && t(s.openNow ? 'help.openNow' : 'help.closedNow')]
+          .filter(Boolean).join(' · ')),
+        h('ul', { class: 'channels' }, s.channels.map((c) => {
+          const href = channelLink(c);
+          const label = `${t(`help.channel.${c.kind.toLowerCase()}`)}: `;
+          const address = h('span', { dir: 'ltr' }, c.address);
+          return h('li', { 'data-channel': c.kind }, label, href ? h('a', { href, rel: 'noopener', target: '_blank' }, address) : address);
+        })));
+    }
+  }
+
   customElements.define('certificate-badge', CertificateBadge);
   customElements.define('recruiter-card', RecruiterCard);
   customElements.define('recruitment-directory', RecruitmentDirectory);
+  customElements.define('help-panel', HelpPanel);
 })();

@@ -240,3 +240,37 @@ pub async fn listings(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<D
         })
         .collect())
 }
+
+/// Support services: found by name, operator, cities and kind, filtered by countries,
+/// corridors and languages like the rest.
+pub async fn support_services(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Document>> {
+    let rows = entity::support_service::Entity::find()
+        .filter(entity::support_service::Column::Id.is_in(ids.iter().copied()))
+        .filter(entity::support_service::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut document = Document::new(
+                RecordType::SupportService,
+                row.id,
+                key(RecordType::SupportService, row.id),
+                row.name.clone(),
+            );
+            document.names = vec![row.operator.clone()];
+            document.body = std::iter::once(row.kind.replace('_', " "))
+                .chain(json_list::<String>(&row.cities))
+                .collect();
+            let countries: Vec<String> = json_list(&row.countries);
+            document.country = countries.first().cloned();
+            document.countries = countries;
+            document.corridors = json_list::<CorridorRecord>(&row.corridors)
+                .into_iter()
+                .map(|corridor| (corridor.origin, corridor.destination))
+                .collect();
+            document.languages = json_list(&row.languages);
+            document
+        })
+        .collect())
+}

@@ -337,6 +337,11 @@ async fn affected_documents(
             .into_iter()
             .map(|id| (RecordType::TrainingListing, id)),
     );
+    affected.extend(
+        ids_of("support_service")
+            .into_iter()
+            .map(|id| (RecordType::SupportService, id)),
+    );
     let owned = [
         (
             owners::<certification::Entity>(db, &ids_of("certification"), "recruiter_id").await?,
@@ -430,6 +435,7 @@ async fn documents_of(db: &DatabaseConnection, record_type: RecordType, ids: &[i
         RecordType::Organisation => documents::organisations(db, ids).await,
         RecordType::TrainingProvider => documents::providers(db, ids).await,
         RecordType::TrainingListing => documents::listings(db, ids).await,
+        RecordType::SupportService => documents::support_services(db, ids).await,
     }
 }
 
@@ -442,6 +448,7 @@ pub async fn all_documents(db: &DatabaseConnection, progress: &ProgressBar) -> A
             RecordType::Organisation => live_ids::<entity::organisation::Entity>(db).await?,
             RecordType::TrainingProvider => live_ids::<training_provider::Entity>(db).await?,
             RecordType::TrainingListing => live_ids::<training_listing::Entity>(db).await?,
+            RecordType::SupportService => live_ids::<entity::support_service::Entity>(db).await?,
         };
         live.push((record_type, ids));
     }

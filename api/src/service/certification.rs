@@ -335,6 +335,7 @@ mod tests {
             at: Utc.with_ymd_and_hms(date.0, date.1, date.2, 10, 0, 0).unwrap(),
             reason: "audit_passed".to_owned(),
             recorded_by: "secretariat".to_owned(),
+            complaint_cases: "[]".to_owned(),
         }
     }
 

@@ -14,16 +14,17 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    audit, auditor, certification, certification_body, commitment, licence, licensing_authority, organisation,
-    principle, recruiter, recruiter_partner, status_change, trademark_right, training_listing, training_provider,
+    audit, auditor, authorised_channel, certification, certification_body, commitment, licence, licensing_authority,
+    organisation, principle, recruiter, recruiter_partner, status_change, support_service, trademark_right,
+    training_listing, training_provider,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PartialModelTrait, QueryFilter};
 
 use super::records::{
     CertificationRow, CommitmentRow, LicenceRow, ListingRow, OrganisationRow, ProviderRow, RecruiterRow,
-    StatusChangeRow, TrademarkRightRow, audit_record, auditor_record, authority_record, body_record,
-    certification_record, commitment_record, listing_record, organisation_record, principle_record, provider_record,
-    recruiter_record, trademark_right_record,
+    StatusChangeRow, TrademarkRightRow, audit_record, auditor_record, authorised_channel_record, authority_record,
+    body_record, certification_record, commitment_record, listing_record, organisation_record, principle_record,
+    provider_record, recruiter_record, support_service_record, trademark_right_record,
 };
 use crate::{error::AppResult, interchange::Record};
 
@@ -77,6 +78,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         (licence_rows, certifications, history_rows, rights, organisations, commitments, providers, listings),
     ) = tokio::try_join!(recruiter_reads, other_reads)?;
     let trust = Trust::read(db).await?;
+    let help = Help::read(db).await?;
 
     let mut out = Vec::with_capacity(
         recruiters.len()
@@ -192,6 +194,17 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
         out.push(Record::TrainingListing(listing_record(row, provider)?));
     }
 
+    for row in sorted(help.services, |row| &row.external_id) {
+        out.push(Record::SupportService(support_service_record(row)?));
+    }
+    let channels = help
+        .channels
+        .into_iter()
+        .filter_map(|row| Some((recruiter_ids.get(&row.recruiter_id)?.clone(), row)));
+    for (recruiter, row) in sorted(channels.collect(), |(_, row)| &row.external_id) {
+        out.push(Record::AuthorisedChannel(authorised_channel_record(row, recruiter)?));
+    }
+
     Ok(out)
 }
 
@@ -199,7 +212,7 @@ pub async fn export(db: &impl ConnectionTrait) -> AppResult<Vec<Record>> {
 pub type RecordKey = (&'static str, i64);
 
 /// The interchange tables, as `change_log.entity_type` names them: the public records.
-pub const PUBLIC_TABLES: [&str; 12] = [
+pub const PUBLIC_TABLES: [&str; 14] = [
     "licensing_authority",
     "certification_body",
     "auditor",
@@ -212,6 +225,8 @@ pub const PUBLIC_TABLES: [&str; 12] = [
     "commitment",
     "training_provider",
     "training_listing",
+    "support_service",
+    "authorised_channel",
 ];
 
 /// The live records among `wanted`, as [`export`] writes them (a record that refers to an
@@ -372,6 +387,43 @@ pub async fn records_of(db: &impl ConnectionTrait, wanted: &[RecordKey]) -> AppR
         }
     }
     out.extend(trust_records_of(db, &ids).await?);
+    out.extend(help_records_of(db, &ids).await?);
+    Ok(out)
+}
+
+/// [`records_of`] for support services and authorised channels.
+async fn help_records_of(
+    db: &impl ConnectionTrait,
+    ids: &impl Fn(&str) -> Vec<i64>,
+) -> AppResult<HashMap<RecordKey, Record>> {
+    let mut out = HashMap::new();
+    for row in
+        among::<support_service::Entity, _, _, _>(support_service::Column::Id, &ids("support_service"), |query| {
+            query.filter(support_service::Column::ArchivedAt.is_null()).all(db)
+        })
+        .await?
+    {
+        out.insert(
+            ("support_service", row.id),
+            Record::SupportService(support_service_record(row)?),
+        );
+    }
+    let channels = among::<authorised_channel::Entity, _, _, _>(
+        authorised_channel::Column::Id,
+        &ids("authorised_channel"),
+        |query| query.filter(authorised_channel::Column::ArchivedAt.is_null()).all(db),
+    )
+    .await?;
+    let owners: Vec<i64> = channels.iter().map(|row| row.recruiter_id).collect();
+    let owners = external_ids_of::<recruiter::Entity>(db, &owners, true).await?;
+    for row in channels {
+        if let Some(recruiter) = owners.get(&row.recruiter_id).cloned() {
+            out.insert(
+                ("authorised_channel", row.id),
+                Record::AuthorisedChannel(authorised_channel_record(row, recruiter)?),
+            );
+        }
+    }
     Ok(out)
 }
 
@@ -479,6 +531,27 @@ impl Trust {
                 .await?,
             audits: audit::Entity::find()
                 .filter(audit::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+        })
+    }
+}
+
+/// Support services and authorised channels, read whole (thousands of rows at most).
+struct Help {
+    services: Vec<support_service::Model>,
+    channels: Vec<authorised_channel::Model>,
+}
+
+impl Help {
+    async fn read(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        Ok(Self {
+            services: support_service::Entity::find()
+                .filter(support_service::Column::ArchivedAt.is_null())
+                .all(db)
+                .await?,
+            channels: authorised_channel::Entity::find()
+                .filter(authorised_channel::Column::ArchivedAt.is_null())
                 .all(db)
                 .await?,
         })
@@ -662,7 +735,7 @@ mod tests {
     };
 
     /// The statements one export runs, whatever the size of the directory.
-    const EXPORT_STATEMENTS: u64 = 15;
+    const EXPORT_STATEMENTS: u64 = 17;
 
     /// A SQLite file in the system's temporary directory, removed when dropped.
     struct TempDb {
@@ -903,6 +976,8 @@ mod tests {
                 Record::Commitment(c) => c.organisation != organisation,
                 Record::TrainingProvider(p) => p.external_id != provider,
                 Record::TrainingListing(l) => l.provider != provider,
+                Record::SupportService(_) => true,
+                Record::AuthorisedChannel(c) => c.recruiter != recruiter,
             };
             if keep {
                 let mut record = record;

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    audit, auditor, certification, certification_body, commitment, licence, licensing_authority, organisation,
-    principle, recruiter, status_change, trademark_right, training_listing, training_provider,
+    audit, auditor, authorised_channel, certification, certification_body, commitment, licence, licensing_authority,
+    organisation, principle, recruiter, status_change, support_service, trademark_right, training_listing,
+    training_provider,
 };
 use sea_orm::{ActiveValue::Set, DerivePartialModel};
 use serde::de::DeserializeOwned;
@@ -322,6 +323,7 @@ pub(crate) struct StatusChangeRow {
     pub(crate) at: DateTime<Utc>,
     pub(crate) reason: String,
     pub(crate) recorded_by: String,
+    pub(crate) complaint_cases: String,
 }
 
 #[derive(DerivePartialModel)]
@@ -478,6 +480,7 @@ pub(crate) fn certification_record(
                 at: change.at,
                 reason: change.reason,
                 recorded_by: change.recorded_by,
+                complaint_cases: crate::db::json_list(&change.complaint_cases),
             })
             .collect(),
         body,
@@ -634,5 +637,96 @@ pub(crate) fn audit_record(
         workers_interviewed: u32::try_from(row.workers_interviewed).unwrap_or_default(),
         sites_visited: u32::try_from(row.sites_visited).unwrap_or_default(),
         outcome: row.outcome,
+    })
+}
+
+// ---- help and worker voice ----
+
+/// The `support_service` row of a record (without the shared record columns).
+pub(crate) fn support_service_row(record: &SupportServiceRecord, id: i64) -> support_service::ActiveModel {
+    support_service::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        name: Set(record.name.trim().to_owned()),
+        kind: Set(record.kind.clone()),
+        operator: Set(record.operator.trim().to_owned()),
+        countries: Set(crate::db::to_json_text(&record.countries)),
+        cities: Set(crate::db::to_json_text(&record.cities)),
+        corridors: Set(crate::db::to_json_text(&record.corridors)),
+        languages: Set(crate::db::to_json_text(&record.languages)),
+        channels: Set(crate::db::to_json_text(&record.channels)),
+        free: Set(record.free),
+        website: Set(record.website.clone()),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn support_service_record(row: support_service::Model) -> AppResult<SupportServiceRecord> {
+    let id = row.external_id.as_str();
+    Ok(SupportServiceRecord {
+        countries: json_list(&row.countries, "countries", id)?,
+        cities: json_list(&row.cities, "cities", id)?,
+        corridors: json_list(&row.corridors, "corridors", id)?,
+        languages: json_list(&row.languages, "languages", id)?,
+        channels: json_list(&row.channels, "channels", id)?,
+        external_id: row.external_id,
+        name: row.name,
+        kind: row.kind,
+        operator: row.operator,
+        free: row.free,
+        website: row.website,
+    })
+}
+
+/// The `authorised_channel` row of a record. Phones are stored in E.164 (validation has
+/// checked that each one reads in the channel's country).
+pub(crate) fn authorised_channel_row(
+    record: &AuthorisedChannelRecord,
+    id: i64,
+    recruiter_id: i64,
+) -> authorised_channel::ActiveModel {
+    let phones: Vec<String> = record
+        .phones
+        .iter()
+        .map(|phone| {
+            crate::service::contact::normalise_phone(phone, Some(&record.country)).unwrap_or_else(|_| phone.clone())
+        })
+        .collect();
+    authorised_channel::ActiveModel {
+        id: Set(id),
+        external_id: Set(record.external_id.clone()),
+        recruiter_id: Set(recruiter_id),
+        kind: Set(record.kind.clone()),
+        name: Set(record.name.trim().to_owned()),
+        country: Set(record.country.clone()),
+        city: Set(record.city.clone()),
+        address: Set(record.address.clone()),
+        phones: Set(crate::db::to_json_text(&phones)),
+        web_addresses: Set(crate::db::to_json_text(&record.web_addresses)),
+        agent_numbers: Set(crate::db::to_json_text(&record.agent_numbers)),
+        valid_from: Set(record.valid_from),
+        valid_until: Set(record.valid_until),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn authorised_channel_record(
+    row: authorised_channel::Model,
+    recruiter: String,
+) -> AppResult<AuthorisedChannelRecord> {
+    let id = row.external_id.as_str();
+    Ok(AuthorisedChannelRecord {
+        phones: json_list(&row.phones, "phones", id)?,
+        web_addresses: json_list(&row.web_addresses, "web_addresses", id)?,
+        agent_numbers: json_list(&row.agent_numbers, "agent_numbers", id)?,
+        external_id: row.external_id,
+        recruiter,
+        kind: row.kind,
+        name: row.name,
+        country: row.country,
+        city: row.city,
+        address: row.address,
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
     })
 }

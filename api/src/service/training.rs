@@ -45,7 +45,7 @@ pub struct TrainingListingFilter {
 
 /// `owner IN (SELECT owner_column FROM table WHERE value_column = value)`: a list-valued
 /// field's filter, read from its join table's `(value, owner)` index.
-fn listed_in<E: EntityTrait>(
+pub(crate) fn listed_in<E: EntityTrait>(
     owner: impl IntoColumnRef,
     table: E,
     owner_column: E::Column,

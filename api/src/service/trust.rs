@@ -485,6 +485,7 @@ mod tests {
             at: Utc.with_ymd_and_hms(day.0, day.1, day.2, 10, 0, 0).unwrap(),
             reason: "audit_passed".to_owned(),
             recorded_by: "secretariat".to_owned(),
+            complaint_cases: "[]".to_owned(),
         }
     }
 
@@ -522,6 +523,7 @@ mod tests {
             at: at(day),
             reason: "approval_granted".to_owned(),
             recorded_by: "secretariat".to_owned(),
+            complaint_cases: Vec::new(),
         };
         let history = vec![
             entry(None, "applicant", 1),

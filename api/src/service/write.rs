@@ -54,7 +54,7 @@ fn import_error(error: ImportError) -> AppError {
     }
 }
 
-fn stale(kind: &str, current: i32, expected: i32) -> AppError {
+pub(crate) fn stale(kind: &str, current: i32, expected: i32) -> AppError {
     AppError::Conflict(format!(
         "this {kind} was changed by someone else (it is at version {current}, you sent {expected}): reload it and apply your change again"
     ))
@@ -117,6 +117,8 @@ pub struct Decision {
     pub reason: String,
     pub issued_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
+    /// Public case numbers of the complaints the decision rests on.
+    pub complaint_cases: Vec<String>,
 }
 
 /// Certificates run three years unless the decision says otherwise.
@@ -146,6 +148,7 @@ pub async fn decide(
     check_transition(Some(from), decision.to).map_err(AppError::Conflict)?;
     crate::service::trust::check_decision_allowed(&*txn, &current, decision.to, identity.role == Role::Certifier)
         .await?;
+    let cited = crate::service::complaint::check_cited(&*txn, current.recruiter_id, &decision.complaint_cases).await?;
     let mut updated: certification::ActiveModel = current.clone().into();
     if decision.to == CertificationStatus::Certified && from != CertificationStatus::Suspended {
         // A certification or recertification starts a new validity period.
@@ -178,6 +181,7 @@ pub async fn decide(
         at: Set(now),
         reason: Set(reason.to_owned()),
         recorded_by: Set(recorded_by(identity)),
+        complaint_cases: Set(crate::db::to_json_text(&cited)),
         ..Default::default()
     }
     .insert(&*txn)
@@ -310,6 +314,7 @@ pub async fn approval_of(
                 at: now,
                 reason: "application_received".to_owned(),
                 recorded_by: recorded_by(identity),
+                complaint_cases: Vec::new(),
             }],
         )),
     }
@@ -365,6 +370,7 @@ pub async fn decide_approval(
         at: now,
         reason: reason.to_owned(),
         recorded_by: recorded_by(identity),
+        complaint_cases: Vec::new(),
     });
     match &mut record {
         Record::CertificationBody(body) => {
@@ -593,6 +599,13 @@ pub async fn archive(
         Kind::CertificationBody => archive_row!(certification_body, "certification_body"),
         Kind::Auditor => archive_row!(auditor, "auditor"),
         Kind::LicensingAuthority => archive_row!(licensing_authority, "licensing_authority"),
+        Kind::SupportService => archive_row!(support_service, "support_service"),
+        Kind::AuthorisedChannel => archive_row!(authorised_channel, "authorised_channel"),
+        Kind::Complaint | Kind::MisuseReport => {
+            return Err(AppError::bad_input(
+                "complaints are closed (`moveComplaint`) and misuse reports rejected (`decideMisuseReport`), not archived",
+            ));
+        }
     };
     let audited = (change.entity_type == "audit")
         .then_some(change.before.as_deref())

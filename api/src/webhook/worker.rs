@@ -786,6 +786,7 @@ mod tests {
             at,
             reason: "application_received".to_owned(),
             recorded_by: "secretariat".to_owned(),
+            complaint_cases: "[]".to_owned(),
         }
     }
 

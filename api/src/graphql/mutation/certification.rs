@@ -75,6 +75,7 @@ impl CertificationMutation {
                 at: facts.now,
                 reason: "application_received".to_owned(),
                 recorded_by: write::recorded_by(identity),
+                complaint_cases: Vec::new(),
             }],
             body: body_record.map(|body| body.external_id),
         };
@@ -98,6 +99,11 @@ impl CertificationMutation {
         #[graphql(desc = "Public reason category, e.g. `audit_passed`, `complaint_upheld`.")] reason_category: String,
         issued_on: Option<NaiveDate>,
         expires_on: Option<NaiveDate>,
+        #[graphql(
+            desc = "Public case numbers of upheld or remediated complaints about the recruiter that the decision rests on (`C-2026-000042`); they appear in the public history.",
+            default
+        )]
+        complaint_cases: Vec<String>,
     ) -> async_graphql::Result<Certification> {
         let identity = require(ctx, &[Role::Certifier])?;
         let certification_id = ids::decode_id_of(Kind::Certification, &id)?;
@@ -106,6 +112,7 @@ impl CertificationMutation {
             reason: reason_category,
             issued_on,
             expires_on,
+            complaint_cases,
         };
         let now = graphql::facts(ctx)?.now;
         let saved = write::decide(

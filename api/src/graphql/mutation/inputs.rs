@@ -6,8 +6,9 @@ use async_graphql::InputObject;
 use chrono::NaiveDate;
 
 use crate::interchange::{
-    CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OrganisationRecord, RecruiterRecord,
-    TrademarkRightRecord, TrainingListingRecord, TrainingProviderRecord,
+    AuthorisedChannelRecord, CommitmentRecord, CorridorRecord, FeeRecord, LicenceRecord, OpeningHoursRecord,
+    OrganisationRecord, RecruiterRecord, ServiceChannelRecord, SupportServiceRecord, TrademarkRightRecord,
+    TrainingListingRecord, TrainingProviderRecord,
 };
 
 /// An origin -> destination pair of ISO 3166-1 alpha-2 codes.
@@ -303,6 +304,128 @@ impl From<FeeInput> for FeeRecord {
         Self {
             amount: input.amount,
             currency: input.currency,
+        }
+    }
+}
+
+/// A support service, as the `support_service` line of the interchange format.
+#[derive(Debug, Clone, InputObject)]
+pub struct SupportServiceInput {
+    pub external_id: String,
+    pub name: String,
+    /// `migrant_resource_centre`, `help_desk`, `hotline`, `legal_aid`, `labour_attache`.
+    pub kind: String,
+    pub operator: String,
+    pub countries: Vec<String>,
+    #[graphql(default)]
+    pub cities: Vec<String>,
+    /// Empty: it helps every migrant in its countries.
+    #[graphql(default)]
+    pub corridors: Vec<CorridorPairInput>,
+    pub languages: Vec<String>,
+    pub channels: Vec<ServiceChannelInput>,
+    pub free: bool,
+    #[graphql(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, InputObject)]
+pub struct ServiceChannelInput {
+    /// `phone`, `whatsapp`, `viber`, `messenger`, `email`, `walk_in`, `web`.
+    pub kind: String,
+    pub address: String,
+    #[graphql(default)]
+    pub hours: Vec<OpeningHoursInput>,
+    /// IANA time zone, e.g. `Asia/Kathmandu`.
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, InputObject)]
+pub struct OpeningHoursInput {
+    /// `mon` .. `sun`.
+    pub days: Vec<String>,
+    /// `HH:MM`.
+    pub opens: String,
+    /// `HH:MM` (`24:00` for midnight).
+    pub closes: String,
+}
+
+impl From<SupportServiceInput> for SupportServiceRecord {
+    fn from(input: SupportServiceInput) -> Self {
+        Self {
+            external_id: input.external_id,
+            name: input.name,
+            kind: input.kind,
+            operator: input.operator,
+            countries: input.countries,
+            cities: input.cities,
+            corridors: input.corridors.into_iter().map(Into::into).collect(),
+            languages: input.languages,
+            channels: input
+                .channels
+                .into_iter()
+                .map(|channel| ServiceChannelRecord {
+                    kind: channel.kind,
+                    address: channel.address,
+                    hours: channel
+                        .hours
+                        .into_iter()
+                        .map(|hours| OpeningHoursRecord {
+                            days: hours.days,
+                            opens: hours.opens,
+                            closes: hours.closes,
+                        })
+                        .collect(),
+                    time_zone: channel.time_zone,
+                })
+                .collect(),
+            free: input.free,
+            website: input.website,
+        }
+    }
+}
+
+/// A recruiter's branch office or authorised representative, as the `authorised_channel` line
+/// of the interchange format.
+#[derive(Debug, Clone, InputObject)]
+pub struct AuthorisedChannelInput {
+    pub external_id: String,
+    /// External id of the recruiter.
+    pub recruiter: String,
+    /// `head_office`, `branch_office`, `representative`.
+    pub kind: String,
+    pub name: String,
+    pub country: String,
+    #[graphql(default)]
+    pub city: Option<String>,
+    #[graphql(default)]
+    pub address: Option<String>,
+    #[graphql(default)]
+    pub phones: Vec<String>,
+    #[graphql(default)]
+    pub web_addresses: Vec<String>,
+    #[graphql(default)]
+    pub agent_numbers: Vec<String>,
+    pub valid_from: NaiveDate,
+    #[graphql(default)]
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl From<AuthorisedChannelInput> for AuthorisedChannelRecord {
+    fn from(input: AuthorisedChannelInput) -> Self {
+        Self {
+            external_id: input.external_id,
+            recruiter: input.recruiter,
+            kind: input.kind,
+            name: input.name,
+            country: input.country,
+            city: input.city,
+            address: input.address,
+            phones: input.phones,
+            web_addresses: input.web_addresses,
+            agent_numbers: input.agent_numbers,
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
         }
     }
 }

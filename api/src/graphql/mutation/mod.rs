@@ -3,9 +3,10 @@
 //! the audit trail.
 
 mod certification;
-mod inputs;
+pub(crate) mod inputs;
 mod records;
 mod trust;
+mod voice;
 mod webhook;
 
 use async_graphql::{Context, ID, Object};
@@ -23,6 +24,7 @@ pub struct Mutation(
     records::RecordMutation,
     certification::CertificationMutation,
     trust::TrustMutation,
+    voice::VoiceMutation,
     ArchiveMutation,
     webhook::WebhookMutation,
     ApiKeyMutation,

@@ -3,7 +3,8 @@ use sea_orm::EntityTrait;
 
 use super::{
     inputs::{
-        CommitmentInput, MarkRightInput, OrganisationInput, RecruiterInput, TrainingListingInput, TrainingProviderInput,
+        AuthorisedChannelInput, CommitmentInput, MarkRightInput, OrganisationInput, RecruiterInput,
+        SupportServiceInput, TrainingListingInput, TrainingProviderInput,
     },
     require,
 };
@@ -13,7 +14,10 @@ use crate::{
     error::AppError,
     graphql::{
         self,
-        types::{Commitment, MarkRight, Organisation, Recruiter, TrainingListing, TrainingProvider},
+        types::{
+            AuthorisedChannel, Commitment, MarkRight, Organisation, Recruiter, SupportService, TrainingListing,
+            TrainingProvider,
+        },
     },
     interchange::Record,
     service::{
@@ -42,6 +46,8 @@ pub struct ImportResult {
     auditors: usize,
     principles: usize,
     audits: usize,
+    support_services: usize,
+    authorised_channels: usize,
     /// Values taken in their canonical form instead of as written, such as the host names of
     /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
     normalised: usize,
@@ -63,6 +69,8 @@ impl From<ImportSummary> for ImportResult {
             auditors: summary.auditors,
             principles: summary.principles,
             audits: summary.audits,
+            support_services: summary.support_services,
+            authorised_channels: summary.authorised_channels,
             normalised: summary.normalised,
         }
     }
@@ -172,6 +180,47 @@ impl RecordMutation {
         .await?;
         Ok(TrainingListing(
             reload::<entity::training_listing::Entity>(ctx, id).await?,
+        ))
+    }
+
+    /// Creates a support service, or replaces it when `expectedVersion` is given.
+    async fn save_support_service(
+        &self,
+        ctx: &Context<'_>,
+        input: SupportServiceInput,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<SupportService> {
+        let identity = require(ctx, &[Role::Editor])?;
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::SupportService(input.into()),
+            expected_version,
+        )
+        .await?;
+        Ok(SupportService(
+            reload::<entity::support_service::Entity>(ctx, id).await?,
+        ))
+    }
+
+    /// Creates a recruiter's branch office or authorised representative, or replaces it when
+    /// `expectedVersion` is given. `recruiter` is the recruiter's external id.
+    async fn save_authorised_channel(
+        &self,
+        ctx: &Context<'_>,
+        input: AuthorisedChannelInput,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<AuthorisedChannel> {
+        let identity = require(ctx, &[Role::Editor])?;
+        let id = write::save(
+            graphql::db(ctx)?,
+            identity,
+            Record::AuthorisedChannel(input.into()),
+            expected_version,
+        )
+        .await?;
+        Ok(AuthorisedChannel(
+            reload::<entity::authorised_channel::Entity>(ctx, id).await?,
         ))
     }
 

@@ -48,6 +48,10 @@ fn kind_of(entity_type: &str) -> Option<Kind> {
         "auditor" => Kind::Auditor,
         "licensing_authority" => Kind::LicensingAuthority,
         "audit" => Kind::Audit,
+        "support_service" => Kind::SupportService,
+        "authorised_channel" => Kind::AuthorisedChannel,
+        "complaint" => Kind::Complaint,
+        "misuse_report" => Kind::MisuseReport,
         _ => return None,
     })
 }
@@ -65,6 +69,10 @@ fn entity_type_of(kind: Kind) -> &'static str {
         Kind::Auditor => "auditor",
         Kind::LicensingAuthority => "licensing_authority",
         Kind::Audit => "audit",
+        Kind::SupportService => "support_service",
+        Kind::AuthorisedChannel => "authorised_channel",
+        Kind::Complaint => "complaint",
+        Kind::MisuseReport => "misuse_report",
     }
 }
 

@@ -6,9 +6,12 @@ use chrono::NaiveDate;
 
 use super::super::types::enums::{
     self, Audience, CbpLevel, CertificationStatus, CommitmentScope, CommitmentStatus, Delivery, OrderDirection,
-    OrganisationKind, Programme, ProviderKind, RecruiterOrderField,
+    OrganisationKind, Programme, ProviderKind, RecruiterOrderField, ServiceChannelKind, SupportKind,
 };
-use crate::service::{commitment, recruiter, training, trust};
+use crate::{
+    error::{AppError, AppResult},
+    service::{commitment, recruiter, support, training, trust},
+};
 
 /// An origin -> destination pair; either end may be left out to mean "any".
 #[derive(InputObject, Debug, Clone, Default)]
@@ -225,5 +228,49 @@ pub struct LicensingAuthorityFilter {
 impl From<LicensingAuthorityFilter> for trust::AuthorityFilter {
     fn from(input: LicensingAuthorityFilter) -> Self {
         Self { country: input.country }
+    }
+}
+
+/// Narrows the support services; every criterion given must hold.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct SupportServiceFilter {
+    /// Services in, or serving, this country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Services for migrants of this corridor (both ends): those listed for it, and those
+    /// that help every migrant in one of its two countries.
+    pub corridor: Option<CorridorInput>,
+    /// Services that help in this language (ISO 639-1).
+    pub language: Option<String>,
+    pub kind: Option<Vec<SupportKind>>,
+    /// Services reachable on any of these channels.
+    pub channel: Option<Vec<ServiceChannelKind>>,
+    /// `true`: free services only; `false`: paid only.
+    pub free: Option<bool>,
+}
+
+impl TryFrom<SupportServiceFilter> for support::SupportServiceFilter {
+    type Error = AppError;
+
+    fn try_from(input: SupportServiceFilter) -> AppResult<Self> {
+        let corridor = match input.corridor {
+            None => None,
+            Some(CorridorInput {
+                origin: Some(origin),
+                destination: Some(destination),
+            }) => Some((origin, destination)),
+            Some(_) => {
+                return Err(AppError::bad_input(
+                    "`filter.corridor` needs both `origin` and `destination`; use `country` for one country",
+                ));
+            }
+        };
+        Ok(Self {
+            country: input.country,
+            corridor,
+            language: input.language,
+            kind: input.kind.map(|values| values.into_iter().map(Into::into).collect()),
+            channel: input.channel.map(|values| values.into_iter().map(Into::into).collect()),
+            free: input.free,
+        })
     }
 }

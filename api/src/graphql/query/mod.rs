@@ -4,11 +4,13 @@ mod audit;
 mod commitment;
 mod corridor;
 pub(crate) mod filters;
+mod help;
 mod recruiter;
 mod search;
 mod training;
 mod trust;
 mod verification;
+mod voice;
 mod webhook;
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -19,6 +21,8 @@ pub struct Query(
     commitment::CommitmentQuery,
     training::TrainingQuery,
     trust::TrustQuery,
+    help::HelpQuery,
+    voice::VoiceQuery,
     audit::AuditQuery,
     search::SearchQuery,
     webhook::WebhookQuery,

@@ -88,6 +88,25 @@ impl RecruiterQuery {
                 .map_err(AppError::from)?
                 .filter(|row| live(row.archived_at))
                 .map(|row| Node::Audit(crate::graphql::types::Audit(row))),
+            Kind::SupportService => entity::support_service::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::SupportService(crate::graphql::types::SupportService(row))),
+            // A channel goes with its recruiter when it is archived.
+            Kind::AuthorisedChannel => entity::authorised_channel::Entity::find_by_id(key)
+                .filter(crate::service::certification::live_recruiter((
+                    entity::authorised_channel::Entity,
+                    entity::authorised_channel::Column::RecruiterId,
+                )))
+                .one(db)
+                .await
+                .map_err(AppError::from)?
+                .filter(|row| live(row.archived_at))
+                .map(|row| Node::AuthorisedChannel(crate::graphql::types::AuthorisedChannel(row))),
+            // Private records: never reachable by id in public.
+            Kind::Complaint | Kind::MisuseReport => None,
         };
         Ok(node)
     }

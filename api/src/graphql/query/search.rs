@@ -10,7 +10,9 @@ use crate::{
     graphql::{
         self,
         query::filters::CorridorInput,
-        types::{Organisation, Recruiter, TrainingListing, TrainingProvider, enums::CertificationStatus},
+        types::{
+            Organisation, Recruiter, SupportService, TrainingListing, TrainingProvider, enums::CertificationStatus,
+        },
     },
     ids,
     search::{OwnedSearchRequest, Search},
@@ -26,6 +28,7 @@ pub enum SearchRecordType {
     Organisation,
     TrainingProvider,
     TrainingListing,
+    SupportService,
 }
 
 impl From<SearchRecordType> for RecordType {
@@ -35,6 +38,7 @@ impl From<SearchRecordType> for RecordType {
             SearchRecordType::Organisation => RecordType::Organisation,
             SearchRecordType::TrainingProvider => RecordType::TrainingProvider,
             SearchRecordType::TrainingListing => RecordType::TrainingListing,
+            SearchRecordType::SupportService => RecordType::SupportService,
         }
     }
 }
@@ -96,6 +100,7 @@ pub enum SearchHit {
     Recruiter(Recruiter),
     Organisation(Organisation),
     TrainingProvider(TrainingProvider),
+    SupportService(SupportService),
     TrainingListing(TrainingListing),
 }
 
@@ -216,11 +221,12 @@ impl SearchQuery {
                 .map(|hit| hit.id)
                 .collect()
         };
-        let (recruiters, organisations, providers, listings) = futures_util::try_join!(
+        let (recruiters, organisations, providers, listings, services) = futures_util::try_join!(
             loaders.recruiter.load_many(ids_of(RecordType::Recruiter)),
             loaders.organisation.load_many(ids_of(RecordType::Organisation)),
             loaders.provider.load_many(ids_of(RecordType::TrainingProvider)),
             loaders.listing.load_many(ids_of(RecordType::TrainingListing)),
+            loaders.service.load_many(ids_of(RecordType::SupportService)),
         )?;
         let has_next = (offset + results.hits.len()) < usize::try_from(results.total).unwrap_or(usize::MAX);
         let totals = SearchTotals {
@@ -255,6 +261,10 @@ impl SearchQuery {
                     .get(&hit.id)
                     .cloned()
                     .map(|row| SearchHit::TrainingListing(TrainingListing(row))),
+                RecordType::SupportService => services
+                    .get(&hit.id)
+                    .cloned()
+                    .map(|row| SearchHit::SupportService(SupportService(row))),
             };
             if let Some(node) = node {
                 let cursor = ids::encode_cursor("search", &json!(offset + position));

@@ -37,6 +37,8 @@ pub struct StatusChange {
     pub reason_category: String,
     /// The organisation that recorded it: the secretariat or a certification body.
     pub recorded_by: String,
+    /// Public case numbers of the upheld complaints the decision rests on.
+    pub complaint_cases: Vec<String>,
 }
 
 impl TryFrom<status_change::Model> for StatusChange {
@@ -54,6 +56,7 @@ impl TryFrom<status_change::Model> for StatusChange {
             at: model.at,
             reason_category: model.reason,
             recorded_by: model.recorded_by,
+            complaint_cases: crate::db::json_list(&model.complaint_cases),
         })
     }
 }

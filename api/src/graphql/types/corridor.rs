@@ -1,12 +1,13 @@
 use async_graphql::{Context, Object};
 
-use super::{Commitment, CountedConnection, Recruiter, TrainingListing, connection};
+use super::{Commitment, CountedConnection, Recruiter, SupportService, TrainingListing, connection};
 use crate::{
     graphql,
     service::{
         commitment, corridor,
         page::PageArgs,
         recruiter::CorridorInput,
+        support::{self, SupportServiceFilter},
         training::{self, TrainingListingFilter},
     },
 };
@@ -18,6 +19,25 @@ pub struct Corridor {
 }
 
 impl Corridor {
+    /// The corridor's support services in `country` (one of its ends), in `language` if given.
+    async fn support_in(
+        &self,
+        ctx: &Context<'_>,
+        country: &str,
+        language: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<SupportService>> {
+        let filter = SupportServiceFilter {
+            country: Some(country.to_owned()),
+            corridor: Some((self.origin.clone(), self.destination.clone())),
+            language,
+            ..Default::default()
+        };
+        let listing = support::list(graphql::db(ctx)?, &filter, &PageArgs::forward(first, after)).await?;
+        Ok(connection(listing, SupportService))
+    }
+
     fn input(&self) -> CorridorInput {
         CorridorInput {
             origin: Some(self.origin.clone()),
@@ -104,5 +124,33 @@ impl Corridor {
         };
         let listing = training::listings(graphql::db(ctx)?, &filter, &PageArgs::forward(first, after)).await?;
         Ok(connection(listing, TrainingListing))
+    }
+
+    /// Where a migrant of this corridor gets help before leaving: services in the country of
+    /// origin listed for the corridor or helping every migrant there. `language` keeps those
+    /// that help in it (ISO 639-1).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    async fn support_at_origin(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<SupportService>> {
+        self.support_in(ctx, &self.origin, language, first, after).await
+    }
+
+    /// Where a migrant of this corridor gets help abroad: services in the country of
+    /// destination (resource centres, help desks, the origin country's labour attachés) listed
+    /// for the corridor or helping every migrant there.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    async fn support_at_destination(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<SupportService>> {
+        self.support_in(ctx, &self.destination, language, first, after).await
     }
 }

@@ -175,9 +175,10 @@ pub enum OrderDirection {
     Desc,
 }
 
-/// A certification body's or an auditor's approval by the scheme.
+/// A certification body's or an auditor's approval by the scheme (`BodyStatus`, the name
+/// partners were given for it).
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[graphql(remote = "crate::vocab::ApprovalStatus")]
+#[graphql(remote = "crate::vocab::ApprovalStatus", name = "BodyStatus")]
 pub enum ApprovalStatus {
     Applicant,
     Approved,
@@ -201,4 +202,122 @@ pub enum FindingRating {
     Observation,
     MinorNonconformity,
     MajorNonconformity,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::SupportKind")]
+pub enum SupportKind {
+    MigrantResourceCentre,
+    HelpDesk,
+    Hotline,
+    LegalAid,
+    LabourAttache,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::ServiceChannelKind")]
+pub enum ServiceChannelKind {
+    Phone,
+    Whatsapp,
+    Viber,
+    Messenger,
+    Email,
+    WalkIn,
+    Web,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::AuthorisedChannelKind")]
+pub enum AuthorisedChannelKind {
+    HeadOffice,
+    BranchOffice,
+    Representative,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::Weekday")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// What `verifyContact` read the value as.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContactKind {
+    Phone,
+    Web,
+    AgentNumber,
+}
+
+impl From<crate::service::contact::ContactKind> for ContactKind {
+    fn from(kind: crate::service::contact::ContactKind) -> Self {
+        use crate::service::contact::ContactKind as Kind;
+        match kind {
+            Kind::Phone => ContactKind::Phone,
+            Kind::Web => ContactKind::Web,
+            Kind::AgentNumber => ContactKind::AgentNumber,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::ComplaintCategory")]
+pub enum ComplaintCategory {
+    RecruitmentFees,
+    ContractSubstitution,
+    DocumentsWithheld,
+    DeceptionAboutJob,
+    WagesWithheld,
+    RestrictedMovement,
+    HarassmentOrViolence,
+    Other,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::ComplaintStage")]
+pub enum ComplaintStage {
+    Received,
+    Referred,
+    UnderInvestigation,
+    Resolved,
+    Closed,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::ComplaintOutcome")]
+pub enum ComplaintOutcome {
+    Upheld,
+    NotUpheld,
+    Remediated,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::Remedy")]
+pub enum Remedy {
+    FeesReimbursed,
+    CompensationPaid,
+    ContractHonoured,
+    DocumentsReturned,
+    Other,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::MisuseKind")]
+pub enum MisuseKind {
+    MarkDisplay,
+    CertificateNumber,
+    FakeAgent,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(remote = "crate::vocab::MisuseStatus")]
+pub enum MisuseStatus {
+    Received,
+    Confirmed,
+    Rejected,
 }

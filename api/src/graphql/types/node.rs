@@ -3,6 +3,7 @@ use async_graphql::{ID, Interface};
 use super::{
     Audit, Auditor, Certification, CertificationBody, Commitment, LicensingAuthority, MarkRight, Organisation,
     Recruiter, TrainingListing, TrainingProvider,
+    help::{AuthorisedChannel, SupportService},
 };
 
 /// Any record with a global ID; fetch it again with `node(id:)`.
@@ -20,4 +21,6 @@ pub enum Node {
     Auditor(Auditor),
     LicensingAuthority(LicensingAuthority),
     Audit(Audit),
+    SupportService(SupportService),
+    AuthorisedChannel(AuthorisedChannel),
 }

@@ -155,6 +155,41 @@ impl Recruiter {
             .filter(|_| standing::in_force(self.0.certified_until, today)))
     }
 
+    /// Complaints recorded about it, as counts by category and by outcome; null when fewer
+    /// than 3 were recorded, and any count under 3 is left out, so that no single complaint
+    /// (and no worker) can be recognised.
+    async fn complaint_summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::ComplaintSummary>> {
+        let complaints = graphql::loaders(ctx)?
+            .complaints
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(crate::service::complaint::summarise(&complaints).map(super::ComplaintSummary))
+    }
+
+    /// Its branch offices and authorised representatives with their public business contacts,
+    /// oldest first. `onlyValidToday` (the default) leaves out those past or not yet valid.
+    #[graphql(
+        complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::CERTIFICATIONS, child_complexity)"
+    )]
+    async fn authorised_channels(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] only_valid_today: bool,
+    ) -> async_graphql::Result<Vec<super::AuthorisedChannel>> {
+        let today = graphql::facts(ctx)?.today;
+        let channels = graphql::loaders(ctx)?
+            .channels
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(channels
+            .into_iter()
+            .filter(|channel| !only_valid_today || crate::service::contact::channel_valid(channel, today))
+            .map(super::AuthorisedChannel)
+            .collect())
+    }
+
     #[graphql(
         complexity = "crate::graphql::limits::list_cost(crate::graphql::limits::typical::CERTIFICATIONS, child_complexity)"
     )]

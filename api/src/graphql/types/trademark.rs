@@ -114,4 +114,11 @@ impl MarkUseVerification {
     async fn mark_right(&self) -> Option<MarkRight> {
         self.0.right.clone().map(MarkRight)
     }
+
+    /// Set when the secretariat confirmed a report that this domain shows the mark falsely.
+    async fn warning(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Option<String>> {
+        let key = format!("domain:{}", self.0.domain);
+        let report = crate::service::misuse::confirmed_for(crate::graphql::db(ctx)?, &[key]).await?;
+        Ok(report.as_ref().map(crate::service::misuse::warning))
+    }
 }

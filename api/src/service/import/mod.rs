@@ -82,6 +82,8 @@ pub struct ImportSummary {
     pub auditors: usize,
     pub principles: usize,
     pub audits: usize,
+    pub support_services: usize,
+    pub authorised_channels: usize,
     /// Values taken in their canonical form instead of as written, such as the host names of
     /// mark rights (`https://www.Example.COM./shop` is stored as `example.com`).
     pub normalised: usize,
@@ -101,6 +103,8 @@ impl ImportSummary {
             + self.auditors
             + self.principles
             + self.audits
+            + self.support_services
+            + self.authorised_channels
     }
 }
 

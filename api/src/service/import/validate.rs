@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Errors, record_type};
 use crate::service::certification::{CertificationStatus, check_transition};
+use crate::service::contact;
 use crate::{
     interchange::*,
     vocab::{self, Violation, normalise_domain, normalise_key},
@@ -149,7 +150,8 @@ impl Outline {
                     ));
                 }
             }
-            Record::TrainingProvider(_) => {}
+            Record::TrainingProvider(_) | Record::SupportService(_) => {}
+            Record::AuthorisedChannel(channel) => self.want("recruiter", &channel.recruiter),
         }
         self.keys.extend(keys);
     }
@@ -246,6 +248,8 @@ pub fn validate(record: &Record) -> Vec<Violation> {
             check.run(vocab::check_not_blank(&principle.title, "title"));
         }
         Record::Audit(audit) => check.audit(audit),
+        Record::SupportService(service) => check.support_service(service),
+        Record::AuthorisedChannel(channel) => check.authorised_channel(channel),
     }
     check.violations
 }
@@ -341,6 +345,117 @@ impl Checker {
         }
     }
 
+    pub(super) fn support_service(&mut self, service: &SupportServiceRecord) {
+        self.run(vocab::check_not_blank(&service.name, "name"));
+        self.run(vocab::check_not_blank(&service.operator, "operator"));
+        self.run(vocab::check_vocab(
+            &service.kind,
+            "support service kind",
+            vocab::SupportKind::VALUES,
+        ));
+        if service.countries.is_empty() {
+            self.violations
+                .push("countries must name at least one country the service is in or serves".to_owned());
+        }
+        self.countries(&service.countries);
+        for city in &service.cities {
+            self.run(vocab::check_not_blank(city, "a city"));
+        }
+        self.corridors(&service.corridors, false);
+        self.languages(&service.languages, true);
+        self.optional_url(service.website.as_deref(), "website");
+        if service.channels.is_empty() {
+            self.violations
+                .push("channels must name at least one way of reaching the service".to_owned());
+        }
+        for (index, channel) in service.channels.iter().enumerate() {
+            let at = format!("channels[{index}]");
+            let kind = vocab::ServiceChannelKind::parse(&channel.kind);
+            self.run(vocab::check_vocab(
+                &channel.kind,
+                &format!("{at} kind"),
+                vocab::ServiceChannelKind::VALUES,
+            ));
+            self.run(vocab::check_not_blank(&channel.address, &format!("{at} address")));
+            self.run(vocab::check_time_zone(&channel.time_zone).map_err(|message| format!("{at}: {message}")));
+            let address = match kind {
+                Some(
+                    vocab::ServiceChannelKind::Phone
+                    | vocab::ServiceChannelKind::Whatsapp
+                    | vocab::ServiceChannelKind::Viber,
+                ) => contact::normalise_phone(&channel.address, None).map(drop),
+                Some(vocab::ServiceChannelKind::Web | vocab::ServiceChannelKind::Messenger) => {
+                    vocab::check_url(&channel.address, "address")
+                }
+                Some(vocab::ServiceChannelKind::Email) => vocab::check_email(&channel.address),
+                _ => Ok(()),
+            };
+            self.run(address.map_err(|message| format!("{at}: {message}")));
+            for (position, hours) in channel.hours.iter().enumerate() {
+                let at = format!("{at}.hours[{position}]");
+                if hours.days.is_empty() {
+                    self.violations.push(format!("{at}: days must name at least one day"));
+                }
+                for day in &hours.days {
+                    self.run(vocab::check_vocab(day, &format!("{at} day"), vocab::Weekday::VALUES));
+                }
+                self.no_duplicates(&hours.days, &format!("{at} days"));
+                match (
+                    vocab::parse_time_of_day(&hours.opens),
+                    vocab::parse_time_of_day(&hours.closes),
+                ) {
+                    (Ok(opens), Ok(closes)) if closes <= opens => self.violations.push(format!(
+                        "{at}: closes ({}) must be after opens ({})",
+                        hours.closes, hours.opens
+                    )),
+                    (opens, closes) => {
+                        self.run(opens.map(drop).map_err(|message| format!("{at} opens: {message}")));
+                        self.run(closes.map(drop).map_err(|message| format!("{at} closes: {message}")));
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn authorised_channel(&mut self, channel: &AuthorisedChannelRecord) {
+        self.run(vocab::check_not_blank(&channel.recruiter, "recruiter"));
+        self.run(vocab::check_not_blank(&channel.name, "name"));
+        self.run(vocab::check_vocab(
+            &channel.kind,
+            "authorised channel kind",
+            vocab::AuthorisedChannelKind::VALUES,
+        ));
+        self.run(vocab::check_country(&channel.country));
+        self.optional_text(channel.city.as_deref(), "city");
+        self.optional_text(channel.address.as_deref(), "address");
+        self.run(vocab::check_date_order(
+            Some(channel.valid_from),
+            channel.valid_until,
+            "valid_from",
+            "valid_until",
+        ));
+        if channel.phones.is_empty() && channel.web_addresses.is_empty() && channel.agent_numbers.is_empty() {
+            self.violations
+                .push("an authorised channel lists at least one phone, web address or agent number".to_owned());
+        }
+        if channel.phones.len() + channel.web_addresses.len() + channel.agent_numbers.len() > 50 {
+            self.violations
+                .push("an authorised channel lists at most 50 contacts".to_owned());
+        }
+        if vocab::check_country(&channel.country).is_ok() {
+            for phone in &channel.phones {
+                self.run(contact::normalise_phone(phone, Some(&channel.country)).map(drop));
+            }
+        }
+        for address in &channel.web_addresses {
+            self.run(vocab::check_url(address, "web address"));
+            self.run(contact::normalise_web(address).map(drop));
+        }
+        for number in &channel.agent_numbers {
+            self.run(contact::normalise_agent_number(number).map(drop));
+        }
+    }
+
     pub(super) fn recruiter(&mut self, recruiter: &RecruiterRecord) {
         self.run(vocab::check_not_blank(&recruiter.legal_name, "legal_name"));
         for name in recruiter.trading_names.iter().chain(&recruiter.former_names) {
@@ -354,13 +469,7 @@ impl Checker {
         self.optional_text(recruiter.phone.as_deref(), "phone");
         self.optional_url(recruiter.website.as_deref(), "website");
         if let Some(email) = &recruiter.email {
-            let valid = email
-                .split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-            if !valid {
-                self.violations
-                    .push(format!("email `{email}` is not an e-mail address"));
-            }
+            self.run(vocab::check_email(email));
         }
         if let Some(description) = &recruiter.description
             && description.chars().count() > 5_000

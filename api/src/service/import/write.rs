@@ -6,11 +6,13 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    audit, audit_policy, auditor, certification, certification_body, commitment, commitment_corridor,
-    commitment_sector, licence, licensing_authority, organisation, organisation_identifier, principle, recruiter,
-    recruiter_corridor, recruiter_identifier, recruiter_language, recruiter_partner, recruiter_sector, status_change,
-    trademark_domain, trademark_right, training_listing, training_listing_language, training_provider,
-    training_provider_country, training_provider_language,
+    audit, audit_policy, auditor, authorised_channel, authorised_contact, certification, certification_body,
+    commitment, commitment_corridor, commitment_sector, licence, licensing_authority, organisation,
+    organisation_identifier, principle, recruiter, recruiter_corridor, recruiter_identifier, recruiter_language,
+    recruiter_partner, recruiter_sector, status_change, support_service, support_service_channel,
+    support_service_corridor, support_service_country, support_service_language, trademark_domain, trademark_right,
+    training_listing, training_listing_language, training_provider, training_provider_country,
+    training_provider_language,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, Iterable,
@@ -19,6 +21,7 @@ use sea_orm::{
 
 use super::{Errors, ImportError, ImportSummary, Mode, Outline, Source, record_type, validate::KeyKind};
 use crate::service::{
+    contact,
     records::{self, AuditRefs},
     trust,
 };
@@ -106,13 +109,20 @@ pub(super) struct Batch {
     pub(super) auditors: Vec<auditor::ActiveModel>,
     pub(super) principles: Vec<principle::ActiveModel>,
     pub(super) audits: Vec<audit::ActiveModel>,
+    pub(super) services: Vec<support_service::ActiveModel>,
+    pub(super) service_countries: Vec<support_service_country::ActiveModel>,
+    pub(super) service_corridors: Vec<support_service_corridor::ActiveModel>,
+    pub(super) service_languages: Vec<support_service_language::ActiveModel>,
+    pub(super) service_channels: Vec<support_service_channel::ActiveModel>,
+    pub(super) channels: Vec<authorised_channel::ActiveModel>,
+    pub(super) contacts: Vec<authorised_contact::ActiveModel>,
     /// Existing records being replaced: their children are deleted before the inserts.
     pub(super) updated: HashMap<&'static str, Vec<i64>>,
     /// `(line, recruiter id, partner's external id)`, resolved after every line is read.
     pub(super) pending_partners: Vec<(usize, i64, String)>,
 }
 
-pub(super) const TABLES: [&str; 14] = [
+pub(super) const TABLES: [&str; 16] = [
     "licensing_authority",
     "certification_body",
     "auditor",
@@ -127,6 +137,8 @@ pub(super) const TABLES: [&str; 14] = [
     "commitment",
     "training_provider",
     "training_listing",
+    "support_service",
+    "authorised_channel",
 ];
 
 /// SHA-256 of the record's canonical JSON.
@@ -337,6 +349,8 @@ impl<'a> Writer<'a> {
                 id
             }
             Record::Audit(record) => self.audit(line, record, existing, hash, now, batch),
+            Record::SupportService(record) => self.support_service(record, existing, hash, now, batch),
+            Record::AuthorisedChannel(record) => self.authorised_channel(line, record, existing, hash, now, batch),
         };
         *summary_count(&mut outcome.summary, record) += 1;
         let operation = if existing.is_some() { "update" } else { "create" };
@@ -414,6 +428,16 @@ impl<'a> Writer<'a> {
                         row_json::<principle::Entity>(self.txn, principle::Column::Id, chunk, |row| row.id).await?
                     }
                     "audit" => row_json::<audit::Entity>(self.txn, audit::Column::Id, chunk, |row| row.id).await?,
+                    "support_service" => {
+                        row_json::<support_service::Entity>(self.txn, support_service::Column::Id, chunk, |row| row.id)
+                            .await?
+                    }
+                    "authorised_channel" => {
+                        row_json::<authorised_channel::Entity>(self.txn, authorised_channel::Column::Id, chunk, |row| {
+                            row.id
+                        })
+                        .await?
+                    }
                     _ => {
                         row_json::<training_listing::Entity>(self.txn, training_listing::Column::Id, chunk, |row| {
                             row.id
@@ -445,6 +469,8 @@ impl<'a> Writer<'a> {
                     "auditor" => select_existing::<auditor::Entity>(self.txn, chunk).await?,
                     "principle" => select_existing::<principle::Entity>(self.txn, chunk).await?,
                     "audit" => select_existing::<audit::Entity>(self.txn, chunk).await?,
+                    "support_service" => select_existing::<support_service::Entity>(self.txn, chunk).await?,
+                    "authorised_channel" => select_existing::<authorised_channel::Entity>(self.txn, chunk).await?,
                     _ => select_existing::<training_listing::Entity>(self.txn, chunk).await?,
                 };
                 for (id, external_id, version, hash) in found {
@@ -734,6 +760,7 @@ impl<'a> Writer<'a> {
                     at: change.at,
                     reason: change.reason.clone(),
                     recorded_by: change.recorded_by.clone(),
+                    complaint_cases: crate::db::to_json_text(&change.complaint_cases),
                 })
                 .collect();
             let policy = crate::service::certification::policy_for(&self.policies, &record.scheme);
@@ -789,6 +816,7 @@ impl<'a> Writer<'a> {
                 at: Set(change.at),
                 reason: Set(change.reason.clone()),
                 recorded_by: Set(change.recorded_by.clone()),
+                complaint_cases: Set(crate::db::to_json_text(&change.complaint_cases)),
             });
         }
         id
@@ -935,6 +963,87 @@ impl<'a> Writer<'a> {
             batch.listing_languages.push(training_listing_language::ActiveModel {
                 listing_id: Set(id),
                 language: Set(language.clone()),
+            });
+        }
+        id
+    }
+
+    pub(super) fn support_service(
+        &mut self,
+        record: &SupportServiceRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        use sea_orm::ActiveValue::Set;
+        let id = self.id_for("support_service", existing);
+        batch.services.push(record_columns!(
+            records::support_service_row(record, id),
+            existing,
+            hash,
+            now
+        ));
+        for country in &record.countries {
+            batch.service_countries.push(support_service_country::ActiveModel {
+                service_id: Set(id),
+                country: Set(country.clone()),
+            });
+        }
+        for corridor in &record.corridors {
+            batch.service_corridors.push(support_service_corridor::ActiveModel {
+                service_id: Set(id),
+                origin: Set(corridor.origin.clone()),
+                destination: Set(corridor.destination.clone()),
+            });
+        }
+        for language in &record.languages {
+            batch.service_languages.push(support_service_language::ActiveModel {
+                service_id: Set(id),
+                language: Set(language.clone()),
+            });
+        }
+        let kinds: std::collections::BTreeSet<&String> = record.channels.iter().map(|channel| &channel.kind).collect();
+        for kind in kinds {
+            batch.service_channels.push(support_service_channel::ActiveModel {
+                service_id: Set(id),
+                kind: Set(kind.clone()),
+            });
+        }
+        id
+    }
+
+    pub(super) fn authorised_channel(
+        &mut self,
+        line: usize,
+        record: &AuthorisedChannelRecord,
+        existing: Option<Existing>,
+        hash: String,
+        now: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> i64 {
+        use sea_orm::ActiveValue::Set;
+        let recruiter_id = self.reference(line, "recruiter", &record.recruiter);
+        let id = self.id_for("authorised_channel", existing);
+        batch.channels.push(record_columns!(
+            records::authorised_channel_row(record, id, recruiter_id),
+            existing,
+            hash,
+            now
+        ));
+        // Validation has normalised every contact already; a failure here cannot happen.
+        let keys = contact::channel_keys(
+            &record.country,
+            &record.phones,
+            &record.web_addresses,
+            &record.agent_numbers,
+        )
+        .unwrap_or_default();
+        for (kind, key) in keys {
+            batch.contacts.push(authorised_contact::ActiveModel {
+                channel_id: Set(id),
+                kind: Set(kind.as_str().to_owned()),
+                contact_key: Set(key),
             });
         }
         id
@@ -1138,6 +1247,19 @@ impl<'a> Writer<'a> {
             delete_owned::<training_listing_language::Entity>(txn, training_listing_language::Column::ListingId, ids)
                 .await?;
         }
+        for ids in updated_of("support_service").chunks(500) {
+            delete_owned::<support_service_country::Entity>(txn, support_service_country::Column::ServiceId, ids)
+                .await?;
+            delete_owned::<support_service_corridor::Entity>(txn, support_service_corridor::Column::ServiceId, ids)
+                .await?;
+            delete_owned::<support_service_language::Entity>(txn, support_service_language::Column::ServiceId, ids)
+                .await?;
+            delete_owned::<support_service_channel::Entity>(txn, support_service_channel::Column::ServiceId, ids)
+                .await?;
+        }
+        for ids in updated_of("authorised_channel").chunks(500) {
+            delete_owned::<authorised_contact::Entity>(txn, authorised_contact::Column::ChannelId, ids).await?;
+        }
         upsert_all(self.txn, batch.authorities, &updated_of("licensing_authority"), |row| {
             row.id.clone().unwrap()
         })
@@ -1200,6 +1322,19 @@ impl<'a> Writer<'a> {
         })
         .await?;
         insert_all(self.txn, batch.listing_languages).await?;
+        upsert_all(self.txn, batch.services, &updated_of("support_service"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
+        insert_all(self.txn, batch.service_countries).await?;
+        insert_all(self.txn, batch.service_corridors).await?;
+        insert_all(self.txn, batch.service_languages).await?;
+        insert_all(self.txn, batch.service_channels).await?;
+        upsert_all(self.txn, batch.channels, &updated_of("authorised_channel"), |row| {
+            row.id.clone().unwrap()
+        })
+        .await?;
+        insert_all(self.txn, batch.contacts).await?;
         Ok(())
     }
 
@@ -1234,6 +1369,8 @@ pub(super) fn summary_count<'s>(summary: &'s mut ImportSummary, record: &Record)
         Record::Auditor(_) => &mut summary.auditors,
         Record::Principle(_) => &mut summary.principles,
         Record::Audit(_) => &mut summary.audits,
+        Record::SupportService(_) => &mut summary.support_services,
+        Record::AuthorisedChannel(_) => &mut summary.authorised_channels,
     }
 }
 
@@ -1361,6 +1498,8 @@ pub async fn current_version(txn: &DatabaseTransaction, record: &Record) -> Resu
         Record::Auditor(_) => select_existing::<auditor::Entity>(txn, &external_ids).await,
         Record::Principle(_) => select_existing::<principle::Entity>(txn, &external_ids).await,
         Record::Audit(_) => select_existing::<audit::Entity>(txn, &external_ids).await,
+        Record::SupportService(_) => select_existing::<support_service::Entity>(txn, &external_ids).await,
+        Record::AuthorisedChannel(_) => select_existing::<authorised_channel::Entity>(txn, &external_ids).await,
     };
     match found {
         Ok(rows) => Ok(rows.first().map(|(id, _, version, _)| (*id, *version))),

@@ -1,0 +1,19 @@
+//! Index of the corridors a support service is listed for, for filtering.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "support_service_corridor")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub service_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub origin: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub destination: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
