@@ -582,3 +582,96 @@ async fn misuse_reports_are_rate_limited_per_client() {
     let read = client.data("{ misuseReports { totalCount } }", json!({})).await;
     assert_eq!(read["misuseReports"]["totalCount"], 2);
 }
+
+/// Runs `directory <args>` and returns its standard output, failing with its error output.
+fn run(server: &Server, args: &[&str]) -> String {
+    let output = server.cli(args);
+    assert!(
+        output.status.success(),
+        "directory {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+#[tokio::test]
+async fn the_private_ledger_has_its_own_file_all_or_nothing_and_never_in_the_open_data() {
+    let server = Server::start();
+    let client = server.client();
+    let admin = token("admin", "secretariat-admin", None);
+    let ledger = run(&server, &["export-ledger", "-"]);
+    let lines: Vec<Value> = ledger
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(
+        lines.iter().filter(|line| line["type"] == "complaint").count(),
+        7,
+        "the sample's complaints"
+    );
+    assert_eq!(lines.iter().filter(|line| line["type"] == "misuse_report").count(), 3);
+    for line in lines.iter().filter(|line| line["type"] == "complaint") {
+        assert_eq!(
+            line["reference_hash"].as_str().unwrap().len(),
+            64,
+            "only the hash: {line}"
+        );
+    }
+    // The open data has none of it.
+    let open = run(&server, &["export", "-"]);
+    assert!(!open.contains("\"type\":\"complaint\"") && !open.contains("\"type\":\"misuse_report\""));
+
+    // Importing it again changes nothing.
+    let file = server.data_dir().join("ledger.jsonl");
+    std::fs::write(&file, &ledger).expect("write the ledger");
+    let again = run(&server, &["import-ledger", file.to_str().unwrap()]);
+    assert!(
+        again.contains("0 complaints, 0 misuse reports; 10 unchanged"),
+        "{again}"
+    );
+
+    // A bad line anywhere: every one is named and nothing is written, not even the good ones.
+    let mut good = lines[0].clone();
+    good["case_number"] = json!("C-2026-900001");
+    good["reference_hash"] = json!("ab".repeat(32));
+    let mut skipped_stage = lines[0].clone();
+    skipped_stage["case_number"] = json!("C-2026-900002");
+    skipped_stage["reference_hash"] = json!("cd".repeat(32));
+    skipped_stage["stage"] = json!("closed");
+    skipped_stage["stage_history"] = json!([
+        { "from": null, "to": "received", "at": "2026-01-15T09:00:00Z" },
+        { "from": "closed", "to": "referred", "at": "2026-01-16T09:00:00Z" } ]);
+    let mut unknown = lines[0].clone();
+    unknown["case_number"] = json!("C-2026-900003");
+    unknown["reference_hash"] = json!("ef".repeat(32));
+    unknown["recruiter"] = json!("rec-9999999");
+    let bad = [&good, &skipped_stage, &unknown]
+        .iter()
+        .map(|line| line.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&file, &bad).expect("write");
+    let refused = server.cli(&["import-ledger", file.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("line 2") && said.contains("order of stages"), "{said}");
+    assert!(said.contains("line 3") && said.contains("rec-9999999"), "{said}");
+    assert_eq!(run(&server, &["export-ledger", "-"]), ledger, "nothing was written");
+
+    // The good line alone lands, with its audit entry.
+    std::fs::write(&file, good.to_string()).expect("write");
+    let landed = run(&server, &["import-ledger", file.to_str().unwrap()]);
+    assert!(landed.contains("1 complaints, 0 misuse reports"), "{landed}");
+    let all = client
+        .data_as(
+            Some(&admin),
+            "{ complaints(first: 100) { totalCount } auditLog(first: 1) { nodes { action actor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(all["complaints"]["totalCount"], 8);
+    assert_eq!(
+        all["auditLog"]["nodes"][0],
+        json!({ "action": "complaint.import", "actor": "import-ledger" })
+    );
+}

@@ -52,6 +52,12 @@ enum Command {
     /// Export the whole directory as JSON Lines of the open-data format (`-` for standard
     /// output); importing the file into an empty directory gives the same directory.
     Export { file: PathBuf },
+    /// Write the private ledger (complaints and misuse reports, which the open-data format
+    /// leaves out) as JSON Lines to FILE (`-` for standard output). Keep it as safe as a backup.
+    ExportLedger { file: PathBuf },
+    /// Import a ledger file written by `export-ledger`: all or nothing, naming every bad line;
+    /// the recruiters it names must be in the directory. Re-importing changes nothing.
+    ImportLedger { file: PathBuf },
     /// Rebuild the search index from the database, beside the live one, then swap it in;
     /// running servers switch to it within a second.
     Reindex,
@@ -162,6 +168,35 @@ fn run() -> anyhow::Result<()> {
             Command::Serve => serve(cli.config).await,
             Command::Import { file, check } => import_file(&cli.config, &file, check).await,
             Command::Export { file } => export_file(&cli.config, &file).await,
+            Command::ExportLedger { file } => {
+                let (db, _) = db::connect(&cli.config).await?;
+                let records = crate::service::ledger::export(&db).await?;
+                let text = crate::service::ledger::to_json_lines(&records);
+                if file.as_os_str() == "-" {
+                    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+                } else {
+                    std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
+                    println!("exported {} ledger records to {}", records.len(), file.display());
+                }
+                Ok(())
+            }
+            Command::ImportLedger { file } => {
+                let (db, _) = db::connect(&cli.config).await?;
+                let text = if file.as_os_str() == "-" {
+                    std::io::read_to_string(std::io::stdin())?
+                } else {
+                    std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?
+                };
+                let records = crate::service::ledger::parse(&text)?;
+                let summary =
+                    crate::service::ledger::import(&db, &records, &Actor::system("import-ledger"), crate::clock::now())
+                        .await?;
+                println!(
+                    "imported the ledger: {} complaints, {} misuse reports; {} unchanged",
+                    summary.complaints, summary.misuse_reports, summary.unchanged
+                );
+                Ok(())
+            }
             Command::Reindex => {
                 let (db, _) = db::connect(&cli.config).await?;
                 let started = std::time::Instant::now();

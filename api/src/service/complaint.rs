@@ -110,6 +110,44 @@ fn next_stages(from: ComplaintStage) -> &'static [ComplaintStage] {
     }
 }
 
+/// A stage history as the ledger keeps it: it starts with the complaint received, each move is
+/// one the order of stages allows, from where the previous one ended and no earlier, and it
+/// ends at `stage`.
+pub fn check_history(history: &[StageChange], stage: &str) -> Result<(), String> {
+    let starts_received = history
+        .first()
+        .is_some_and(|first| first.from.is_none() && first.to == ComplaintStage::Received.as_str());
+    if !starts_received {
+        return Err("stage_history must start with the complaint received (`from: null, to: received`)".to_owned());
+    }
+    for pair in history.windows(2) {
+        let (before, change) = (&pair[0], &pair[1]);
+        let from = change.from.as_deref().and_then(ComplaintStage::parse);
+        let to = ComplaintStage::parse(&change.to);
+        let allowed = match (from, to) {
+            (Some(from), Some(to)) => {
+                change.from.as_deref() == Some(before.to.as_str()) && next_stages(from).contains(&to)
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(format!(
+                "stage_history moves from {} to {} after reaching {}: not a move the order of stages allows",
+                change.from.as_deref().unwrap_or("nothing"),
+                change.to,
+                before.to
+            ));
+        }
+        if change.at < before.at {
+            return Err(format!("stage_history goes back in time at {}", change.at));
+        }
+    }
+    if history.last().is_some_and(|last| last.to != stage) {
+        return Err(format!("stage is {stage} but stage_history ends elsewhere"));
+    }
+    Ok(())
+}
+
 /// Records a complaint; returns it with the worker's tracking reference, shown this once.
 pub async fn record(
     db: &sea_orm::DatabaseConnection,

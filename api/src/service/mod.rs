@@ -9,6 +9,7 @@ pub mod contact;
 pub mod corridor;
 pub mod export;
 pub mod import;
+pub mod ledger;
 pub mod misuse;
 pub mod page;
 pub mod records;
