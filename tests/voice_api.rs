@@ -674,4 +674,13 @@ async fn the_private_ledger_has_its_own_file_all_or_nothing_and_never_in_the_ope
         all["auditLog"]["nodes"][0],
         json!({ "action": "complaint.import", "actor": "import-ledger" })
     );
+
+    // Numbering goes on after the highest number of the year, imported ones included.
+    let intake = token("intake", "pourakhi-nepal", None);
+    let recruiter = client
+        .data("{ recruiters(first: 1) { nodes { id } } }", json!({}))
+        .await["recruiters"]["nodes"][0]
+        .clone();
+    let next = record(&client, &intake, &recruiter, &["OTHER"]).await;
+    assert_eq!(next["complaint"]["caseNumber"], "C-2026-900002");
 }

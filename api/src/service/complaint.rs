@@ -15,9 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{complaint, recruiter};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Digest;
@@ -182,10 +180,16 @@ pub async fn record(
         .await?
         .ok_or_else(|| AppError::NotFound("no recruiter with that id".to_owned()))?;
     let year = complaint.received_on.year();
-    let of_year = complaint::Entity::find()
-        .filter(complaint::Column::CaseNumber.starts_with(format!("C-{year}-")))
-        .count(&*txn)
-        .await?;
+    // The next number after the year's highest (numbers are zero-padded, so the highest sorts
+    // last); taken under the write lock, so two writers never draw the same one.
+    let prefix = format!("C-{year}-");
+    let highest = complaint::Entity::find()
+        .filter(complaint::Column::CaseNumber.starts_with(prefix.as_str()))
+        .order_by_desc(complaint::Column::CaseNumber)
+        .one(&*txn)
+        .await?
+        .and_then(|row| row.case_number[prefix.len()..].parse::<u64>().ok())
+        .unwrap_or(0);
     let reference = new_reference()?;
     let history = vec![StageChange {
         from: None,
@@ -194,7 +198,7 @@ pub async fn record(
     }];
     let (origin, destination) = complaint.corridor.unzip();
     let saved = complaint::ActiveModel {
-        case_number: Set(format!("C-{year}-{:06}", of_year + 1)),
+        case_number: Set(format!("{prefix}{:06}", highest + 1)),
         reference_hash: Set(reference_hash(&reference)),
         recruiter_id: Set(complaint.recruiter_id),
         origin: Set(origin),
