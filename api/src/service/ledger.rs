@@ -304,6 +304,44 @@ pub async fn import(
         .into_iter()
         .map(|row| (row.external_id, row.id))
         .collect();
+    // What the directory already holds of the file, read once, a bounded list at a time: the
+    // complaints by case number and by reference hash, the reports by compared value.
+    let mut case_numbers = Vec::new();
+    let mut reference_hashes = Vec::new();
+    for (_, record) in lines {
+        if let LedgerRecord::Complaint(complaint) = record {
+            case_numbers.push(complaint.case_number.clone());
+            reference_hashes.push(complaint.reference_hash.clone());
+        }
+    }
+    let value_keys: Vec<String> = keys.values().cloned().collect();
+    let mut by_case: HashMap<String, complaint::Model> = HashMap::new();
+    let mut by_hash: HashMap<String, String> = HashMap::new();
+    for (column, wanted) in [
+        (complaint::Column::CaseNumber, &case_numbers),
+        (complaint::Column::ReferenceHash, &reference_hashes),
+    ] {
+        for chunk in wanted.chunks(500) {
+            for row in complaint::Entity::find()
+                .filter(column.is_in(chunk.iter().cloned()))
+                .all(&*txn)
+                .await?
+            {
+                by_hash.insert(row.reference_hash.clone(), row.case_number.clone());
+                by_case.insert(row.case_number.clone(), row);
+            }
+        }
+    }
+    let mut reports: HashMap<(String, String, DateTime<Utc>), misuse_report::Model> = HashMap::new();
+    for chunk in value_keys.chunks(500) {
+        for row in misuse_report::Entity::find()
+            .filter(misuse_report::Column::ValueKey.is_in(chunk.iter().cloned()))
+            .all(&*txn)
+            .await?
+        {
+            reports.insert((row.kind.clone(), row.value_key.clone(), row.reported_at), row);
+        }
+    }
     let mut summary = LedgerSummary::default();
     let mut logged = Vec::new();
     for (line, record) in lines {
@@ -321,15 +359,9 @@ pub async fn import(
                 if !errors.is_empty() {
                     continue;
                 }
-                let stored = complaint::Entity::find()
-                    .filter(complaint::Column::CaseNumber.eq(line_record.case_number.as_str()))
-                    .one(&*txn)
-                    .await?;
-                let holder = complaint::Entity::find()
-                    .filter(complaint::Column::ReferenceHash.eq(line_record.reference_hash.as_str()))
-                    .one(&*txn)
-                    .await?;
-                if holder.is_some_and(|holder| holder.case_number != line_record.case_number) {
+                let stored = by_case.get(&line_record.case_number).cloned();
+                let holder = by_hash.get(&line_record.reference_hash);
+                if holder.is_some_and(|holder| *holder != line_record.case_number) {
                     errors.push(format!(
                         "line {line}: the reference_hash belongs to another complaint of the directory"
                     ));
@@ -395,12 +427,9 @@ pub async fn import(
                 if !errors.is_empty() {
                     continue;
                 }
-                let stored = misuse_report::Entity::find()
-                    .filter(misuse_report::Column::Kind.eq(report.kind.as_str()))
-                    .filter(misuse_report::Column::ValueKey.eq(key.as_str()))
-                    .filter(misuse_report::Column::ReportedAt.eq(report.reported_at))
-                    .one(&*txn)
-                    .await?;
+                let stored = reports
+                    .get(&(report.kind.clone(), key.clone(), report.reported_at))
+                    .cloned();
                 let unchanged = stored.as_ref().is_some_and(|stored| {
                     stored.value == report.value
                         && stored.recruiter_id == recruiter_id
