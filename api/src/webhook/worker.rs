@@ -339,20 +339,7 @@ async fn queue_changes(
                 });
             }
         }
-        for chunk in rows.chunks(500) {
-            queued += chunk.len();
-            webhook_delivery::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::columns([
-                        webhook_delivery::Column::WebhookId,
-                        webhook_delivery::Column::StatusChangeId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-        }
+        queued += insert_deliveries(txn, &rows).await?;
     }
     Ok(queued)
 }
@@ -435,22 +422,28 @@ async fn queue_body_standing(
                 });
             }
         }
-        for rows in rows.chunks(500) {
-            queued += rows.len();
-            webhook_delivery::Entity::insert_many(rows.to_vec())
-                .on_conflict(
-                    OnConflict::columns([
-                        webhook_delivery::Column::WebhookId,
-                        webhook_delivery::Column::StatusChangeId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-        }
+        queued += insert_deliveries(txn, &rows).await?;
     }
     Ok(queued)
+}
+
+/// Inserts deliveries, 500 a statement; one already queued for its (webhook, event) is kept as
+/// it is, so following the same entry twice queues nothing twice. Returns how many were offered.
+async fn insert_deliveries(txn: &DatabaseTransaction, rows: &[webhook_delivery::ActiveModel]) -> AppResult<usize> {
+    for chunk in rows.chunks(500) {
+        webhook_delivery::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    webhook_delivery::Column::WebhookId,
+                    webhook_delivery::Column::StatusChangeId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 /// The change-log entry that wrote a status-history entry, among its certification's entries
