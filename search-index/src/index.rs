@@ -29,8 +29,6 @@ use crate::tokenizer::{MultilingualTokenizer, TOKENIZER_NAME};
 const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
 /// Indexing threads, at most; the machine's cores are shared with the API.
 const MAX_WRITER_THREADS: usize = 4;
-/// Search threads per index, at most.
-const MAX_SEARCH_THREADS: usize = 4;
 /// `offset + limit` beyond this is refused: deep pages cost memory and nobody reads them.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// Certified-today records get this much more score: about one BM25 word's worth, which decides
@@ -527,17 +525,12 @@ fn certified_until_column(segment_reader: &SegmentReader) -> Column<u64> {
         })
 }
 
-/// What every opened index needs and Tantivy does not store: the tokenizer, and a search thread
-/// per core (segments are searched in parallel, which matters most for queries matching much of
-/// the index).
+/// What every opened index needs and Tantivy does not store: the tokenizer. A search runs its
+/// segments on the calling thread: the server runs one search per core at once, so handing
+/// segments to a pool of search threads only added hand-offs between threads (perf showed a
+/// third of a search's CPU outside Tantivy's own work).
 fn prepare(index: &mut Index) -> tantivy::Result<()> {
     register_tokenizer(index);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |cores| cores.get())
-        .clamp(1, MAX_SEARCH_THREADS);
-    if threads > 1 {
-        index.set_multithread_executor(threads)?;
-    }
     Ok(())
 }
 

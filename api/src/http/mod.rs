@@ -45,7 +45,12 @@ pub struct AppState {
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
+    // `/graphql` first: actix tries routes in the order they are registered, and the others
+    // are patterns matched with a regular expression each, on every request that passes them.
     config
+        .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
+        .route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get))
         .service(graphiql::page)
         .service(graphiql::asset)
         .service(healthz)
@@ -57,10 +62,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(verify::routes)
         .service(wellknown::jwks)
         .configure(open_data::routes)
-        .configure(credentials::routes)
-        .app_data(web::PayloadConfig::new(graphql::MAX_BODY_BYTES))
-        .route("/graphql", web::post().to(graphql::post))
-        .route("/graphql", web::get().to(graphql::get));
+        .configure(credentials::routes);
 }
 
 pub use graphiql::warm as warm_assets;

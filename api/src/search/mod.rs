@@ -44,6 +44,10 @@ struct Inner {
     writing: Mutex<()>,
     /// Whether the last write to the index succeeded, for `/readyz`.
     health: std::sync::Mutex<IndexHealth>,
+    /// Searches running at once: one per core. More only queue inside the kernel's scheduler
+    /// and each keeps a thread of the blocking pool (and its allocator's memory) alive; fewer
+    /// leave a core idle.
+    searching: tokio::sync::Semaphore,
 }
 
 /// Whether the index can be written (a full disk or an unwritable directory make commits
@@ -146,6 +150,9 @@ impl Search {
                 generation: RwLock::new(generation),
                 writing: Mutex::new(()),
                 health: std::sync::Mutex::new(IndexHealth::default()),
+                searching: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+                ),
             }),
         };
         let latest = changes::latest_seq(&search.inner.db).await?;
@@ -244,6 +251,7 @@ impl Search {
     }
 
     pub async fn search(&self, request: OwnedSearchRequest) -> AppResult<SearchResults> {
+        let _slot = self.inner.searching.acquire().await.map_err(AppError::internal)?;
         let index = self.index();
         blocking(move || {
             let search = SearchRequest {

@@ -7,7 +7,7 @@
 use chrono::{Months, NaiveDate};
 use entity::{audit_policy, certification, status_change};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Query, SelectStatement},
 };
 
@@ -264,6 +264,28 @@ pub async fn find_by_number(db: &DatabaseConnection, number: &str) -> AppResult<
         .filter(holder_is_live())
         .one(db)
         .await?)
+}
+
+/// [`find_by_number`] with its holder, in one statement: a lookup that shows the holder would
+/// otherwise need a second one (each statement is a round trip to the database).
+pub async fn find_with_holder_by_number(
+    db: &DatabaseConnection,
+    number: &str,
+) -> AppResult<Option<(certification::Model, entity::recruiter::Model)>> {
+    use entity::recruiter;
+    let holder = certification::Entity::belongs_to(recruiter::Entity)
+        .from(certification::Column::RecruiterId)
+        .to(recruiter::Column::Id)
+        .into();
+    let found = certification::Entity::find()
+        .join(sea_orm::JoinType::InnerJoin, holder)
+        .filter(certification::Column::NumberKey.eq(crate::vocab::normalise_key(number)))
+        .filter(certification::Column::ArchivedAt.is_null())
+        .filter(recruiter::Column::ArchivedAt.is_null())
+        .select_also(recruiter::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(certification, holder)| Some((certification, holder?))))
 }
 
 pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> AppResult<Option<certification::Model>> {

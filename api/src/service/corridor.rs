@@ -4,14 +4,15 @@
 //! The page is read from `recruiter_corridor` alone, through one index on (origin, destination,
 //! listed, legal_name, recruiter_id, certified_until): the rows carry the recruiter's name and
 //! standing (kept by `standing.rs` in every write), so ordering, paging and counting a corridor
-//! never touch the recruiters' own rows; only the page's recruiters are loaded, by id.
+//! never touch the recruiters' own rows; only the page's recruiters are read, by id, in the
+//! same statement.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{recruiter, recruiter_corridor};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::json;
@@ -97,13 +98,13 @@ pub async fn recruiters(
     check(origin, destination)?;
     let ordering = certified_first(today);
     let request = args.validate()?;
-    let listing = if request.backward {
-        // Paging backwards is rare: the general keyset query (it sorts the corridor's entries).
-        let select = rows(origin, destination, certified_only, today);
-        page::fetch(db, select, &ordering, args, |row| sort_key(row, today)).await?
-    } else {
-        forward(db, origin, destination, certified_only, &ordering, &request, today).await?
-    };
+    if !request.backward {
+        return forward(db, origin, destination, certified_only, &ordering, &request, today).await;
+    }
+    // Paging backwards is rare: the general keyset query (it sorts the corridor's entries), then
+    // the page's recruiters by id.
+    let select = rows(origin, destination, certified_only, today);
+    let listing = page::fetch(db, select, &ordering, args, |row| sort_key(row, today)).await?;
     let ids: Vec<i64> = listing.edges.iter().map(|(_, row)| row.recruiter_id).collect();
     let mut found: HashMap<i64, recruiter::Model> = recruiter::Entity::find()
         .filter(recruiter::Column::Id.is_in(ids.iter().copied()))
@@ -119,12 +120,7 @@ pub async fn recruiters(
             found
                 .remove(&row.recruiter_id)
                 .map(|recruiter| (cursor, recruiter))
-                .ok_or_else(|| {
-                    AppError::internal(anyhow::anyhow!(
-                        "corridor row of recruiter {} has no recruiter",
-                        row.recruiter_id
-                    ))
-                })
+                .ok_or_else(|| missing_recruiter(row.recruiter_id))
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(Listing {
@@ -135,9 +131,15 @@ pub async fn recruiters(
     })
 }
 
+fn missing_recruiter(id: i64) -> AppError {
+    AppError::internal(anyhow::anyhow!("corridor row of recruiter {id} has no recruiter"))
+}
+
 /// A page forwards as at most two walks of the index in name order, which stop as soon as the
 /// page is full: the certified recruiters from the cursor on, then the others. Nothing is
-/// sorted, whatever the corridor's size.
+/// sorted, whatever the corridor's size. Each walk joins the recruiters' rows by primary key,
+/// so the page's recruiters come with it: no third statement (each statement is a round trip
+/// to the database, and with SQLite two hand-offs between threads).
 async fn forward(
     db: &impl ConnectionTrait,
     origin: &str,
@@ -146,7 +148,7 @@ async fn forward(
     ordering: &Ordering,
     request: &page::PageRequest,
     today: NaiveDate,
-) -> AppResult<Listing<recruiter_corridor::Model>> {
+) -> AppResult<Listing<recruiter::Model>> {
     let malformed = || AppError::bad_input("malformed cursor: use a cursor returned by this query");
     let after: Option<(i64, String, i64)> = match &request.cursor {
         Some(cursor) => {
@@ -174,9 +176,11 @@ async fn forward(
             select = select.filter(key.gt(Expr::tuple([Expr::val(name), Expr::val(id)])));
         }
         select
+            .join(JoinType::InnerJoin, holder())
             .order_by_asc(recruiter_corridor::Column::LegalName)
             .order_by_asc(recruiter_corridor::Column::RecruiterId)
             .limit(limit)
+            .select_also(recruiter::Entity)
             .all(db)
     };
     let (certified_from, others_from) = match after {
@@ -200,12 +204,23 @@ async fn forward(
         edges: page
             .rows
             .into_iter()
-            .map(|row| (ordering.encode(sort_key(&row, today)), row))
-            .collect(),
+            .map(|(row, recruiter)| {
+                let recruiter = recruiter.ok_or_else(|| missing_recruiter(row.recruiter_id))?;
+                Ok((ordering.encode(sort_key(&row, today)), recruiter))
+            })
+            .collect::<AppResult<Vec<_>>>()?,
         has_previous_page: page.has_previous_page,
         has_next_page: page.has_next_page,
         counter: page::Counter::of(&rows(origin, destination, certified_only, today)),
     })
+}
+
+/// A corridor row's recruiter.
+fn holder() -> sea_orm::RelationDef {
+    recruiter_corridor::Entity::belongs_to(recruiter::Entity)
+        .from(recruiter_corridor::Column::RecruiterId)
+        .to(recruiter::Column::Id)
+        .into()
 }
 
 /// How many recruiters serving the corridor are certified on `today`.

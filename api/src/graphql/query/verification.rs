@@ -46,18 +46,25 @@ impl VerificationQuery {
             return Err(AppError::bad_input("`number` must be a certificate number of 1 to 100 characters").into());
         }
         let facts = graphql::facts(ctx)?;
-        let found = lifecycle::find_by_number(graphql::db(ctx)?, &number).await?;
-        let (receipt, holder) = if receipt.unwrap_or(false) {
-            let found = std::slice::from_ref(&found);
-            let holders = holders(
-                ctx,
-                found.iter().flatten().map(|certification| certification.recruiter_id),
-            )
-            .await?;
-            let receipt = certificates_receipt(ctx, std::slice::from_ref(&number), found, &holders, facts).await?;
-            (Some(receipt), holders.into_values().next())
+        let db = graphql::db(ctx)?;
+        let receipt = receipt.unwrap_or(false);
+        let fields = ctx.look_ahead();
+        // The holder in the same statement when the answer shows it.
+        let (found, holder) = if receipt || fields.field("recruiter").exists() || fields.field("licenceGap").exists() {
+            match lifecycle::find_with_holder_by_number(db, &number).await? {
+                Some((certification, holder)) => (Some(certification), Some(holder)),
+                None => (None, None),
+            }
         } else {
-            (None, None)
+            (lifecycle::find_by_number(db, &number).await?, None)
+        };
+        let receipt = if receipt {
+            let holders: HashMap<i64, recruiter::Model> =
+                holder.iter().map(|holder| (holder.id, holder.clone())).collect();
+            let found = std::slice::from_ref(&found);
+            Some(certificates_receipt(ctx, std::slice::from_ref(&number), found, &holders, facts).await?)
+        } else {
+            None
         };
         Ok(CertificateVerification {
             number,
