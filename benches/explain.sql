@@ -1,12 +1,18 @@
-.print "-- a. lookup by certificate number (verifyCertificate)"
+.print "-- a. lookup by certificate number (verifyCertificate), the holder joined in the same statement"
+EXPLAIN QUERY PLAN SELECT certification.*, recruiter.* FROM certification INNER JOIN recruiter ON certification.recruiter_id = recruiter.id WHERE certification.number_key = 'ers-np-2024-0000001' AND certification.archived_at IS NULL AND recruiter.archived_at IS NULL LIMIT 1;
+.print "-- a. lookup when the answer does not show the holder"
 EXPLAIN QUERY PLAN SELECT * FROM certification WHERE number_key = 'ers-np-2024-0000001' AND archived_at IS NULL AND EXISTS (SELECT 1 FROM recruiter AS holder WHERE holder.id = certification.recruiter_id AND holder.archived_at IS NULL) LIMIT 1;
-.print "-- b. corridor page: first 21 rows, certified first, then by name"
+.print "-- b. corridor page forwards, first walk: the certified, by name, with their recruiters"
+EXPLAIN QUERY PLAN SELECT recruiter_corridor.*, recruiter.* FROM recruiter_corridor INNER JOIN recruiter ON recruiter_corridor.recruiter_id = recruiter.id WHERE recruiter_corridor.origin = 'ID' AND recruiter_corridor.destination = 'HK' AND recruiter_corridor.listed = 1 AND recruiter_corridor.certified_until >= '2026-11-30' ORDER BY recruiter_corridor.legal_name, recruiter_corridor.recruiter_id LIMIT 21;
+.print "-- b. corridor page forwards, second walk (when the certified do not fill the page): the others"
+EXPLAIN QUERY PLAN SELECT recruiter_corridor.*, recruiter.* FROM recruiter_corridor INNER JOIN recruiter ON recruiter_corridor.recruiter_id = recruiter.id WHERE recruiter_corridor.origin = 'ID' AND recruiter_corridor.destination = 'HK' AND recruiter_corridor.listed = 1 AND (recruiter_corridor.certified_until IS NULL OR recruiter_corridor.certified_until < '2026-11-30') AND (recruiter_corridor.legal_name, recruiter_corridor.recruiter_id) > ('M', 5) ORDER BY recruiter_corridor.legal_name, recruiter_corridor.recruiter_id LIMIT 21;
+.print "-- b. corridor page backwards (rare): the general keyset query, certified first, then by name"
 EXPLAIN QUERY PLAN SELECT * FROM recruiter_corridor WHERE origin = 'ID' AND destination = 'HK' AND listed = 1 ORDER BY CASE WHEN certified_until >= '2026-11-30' THEN 0 ELSE 1 END, legal_name, recruiter_id LIMIT 21;
-.print "-- b. corridor page after a cursor (row-value seek)"
+.print "-- b. corridor page backwards after a cursor (row-value seek)"
 EXPLAIN QUERY PLAN SELECT * FROM recruiter_corridor WHERE origin = 'ID' AND destination = 'HK' AND listed = 1 AND (CASE WHEN certified_until >= '2026-11-30' THEN 0 ELSE 1 END, legal_name, recruiter_id) > (0, 'M', 5) ORDER BY CASE WHEN certified_until >= '2026-11-30' THEN 0 ELSE 1 END, legal_name, recruiter_id LIMIT 21;
 .print "-- b. corridor totalCount"
 EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT * FROM recruiter_corridor WHERE origin = 'ID' AND destination = 'HK' AND listed = 1) AS filtered;
-.print "-- b. the page's recruiters"
+.print "-- b. the page's recruiters (backwards pages only)"
 EXPLAIN QUERY PLAN SELECT * FROM recruiter WHERE id IN (1, 2, 3);
 .print "-- recruiters(filter: {certified: true}) by name"
 EXPLAIN QUERY PLAN SELECT * FROM recruiter WHERE archived_at IS NULL AND certified_until >= '2026-11-30' ORDER BY legal_name, id LIMIT 21;

@@ -68,8 +68,13 @@ impl ResponseCache {
         hasher.update([0]);
         hasher.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
         hasher.update([0]);
-        let variables = serde_json::to_value(&request.variables).unwrap_or_default();
-        hasher.update(canonical_json(&variables).as_bytes());
+        // Most requests over GET carry no variables: no JSON to build for them.
+        if request.variables.is_empty() {
+            hasher.update(b"{}");
+        } else {
+            let variables = serde_json::to_value(&request.variables).unwrap_or_default();
+            hasher.update(canonical_json(&variables).as_bytes());
+        }
         hasher.update([0]);
         hasher.update(today.to_string().as_bytes());
         format!("v2:answer:{generation}:{}", hex::encode(hasher.finalize()))
