@@ -128,6 +128,12 @@ impl SearchIndex {
         Self::initialise_new(index, fields).map_err(|error| locked_or(error, dir))
     }
 
+    /// Removes the index files in `dir` (Tantivy's own: meta, lock and segment files), leaving
+    /// anything else there.
+    pub fn remove_files(dir: &Path) -> Result<(), Error> {
+        remove_index_files(dir)
+    }
+
     /// An index that lives in memory only, for tests. It starts empty, with `needs_rebuild()`.
     pub fn open_in_ram() -> Result<Self, Error> {
         let (schema, fields) = build_schema();

@@ -8,6 +8,14 @@
 //! they are answered, and on a timer for writes made elsewhere). Documents hold a recruiter's
 //! standing as dates and each search compares them with its own day, so nothing is recomputed
 //! when the date changes.
+//!
+//! On disk the index lives in `DATA_DIR/search/<generation>/`, and the file
+//! `DATA_DIR/search/CURRENT` names the generation in use. `directory reindex` builds a new
+//! generation beside the live one and then replaces `CURRENT` in one rename; no directory an
+//! index is open in is ever renamed. (Tantivy finds its files by path: a server still holding
+//! an index whose directory was renamed away, as reindexing once did, committed into and
+//! garbage-collected the new index put at that path until it noticed the swap.) A server
+//! switches to the new generation on its next step and then deletes the one it left.
 
 pub mod documents;
 
@@ -36,7 +44,8 @@ pub struct Search {
 
 struct Inner {
     db: DatabaseConnection,
-    directory: PathBuf,
+    /// `DATA_DIR/search`: `CURRENT` and a directory per generation.
+    root: PathBuf,
     index: RwLock<Arc<SearchIndex>>,
     /// The generation of the index directory this server has open (see `reindex`).
     generation: RwLock<String>,
@@ -128,24 +137,45 @@ async fn blocking<T: Send + 'static>(
         .map_err(index_error)
 }
 
-fn read_generation(directory: &Path) -> String {
-    std::fs::read_to_string(directory.join("GENERATION")).unwrap_or_default()
+/// The file under `DATA_DIR/search` that names the generation in use.
+const CURRENT: &str = "CURRENT";
+/// The generation of an index no reindex has replaced yet.
+const FIRST_GENERATION: &str = "initial";
+
+/// The generation `CURRENT` names (the first one when there is none, or when it names something
+/// that is not a plain directory name).
+fn read_generation(root: &Path) -> String {
+    std::fs::read_to_string(root.join(CURRENT))
+        .map(|text| text.trim().to_owned())
+        .ok()
+        .filter(|name| {
+            !name.is_empty()
+                && name.len() <= 64
+                && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        })
+        .unwrap_or_else(|| FIRST_GENERATION.to_owned())
 }
 
 impl Search {
     /// Opens the index under `DATA_DIR/search` and brings it up to date with the database.
     pub async fn open(db: DatabaseConnection, data_dir: &Path) -> anyhow::Result<Self> {
-        let directory = data_dir.join("search");
-        std::fs::create_dir_all(&directory)?;
-        let generation = read_generation(&directory);
+        let root = data_dir.join("search");
+        std::fs::create_dir_all(&root)?;
+        if root.join("meta.json").exists() {
+            // An index of the layout before generations, in `search/` itself: it is rebuilt in
+            // its generation's directory below; its files are only in the way.
+            tracing::info!(dir = %root.display(), "removing the search index of the earlier layout");
+            SearchIndex::remove_files(&root)?;
+        }
+        let generation = read_generation(&root);
         let opened = {
-            let directory = directory.clone();
+            let directory = root.join(&generation);
             tokio::task::spawn_blocking(move || SearchIndex::open(&directory)).await??
         };
         let search = Self {
             inner: Arc::new(Inner {
                 db,
-                directory,
+                root,
                 index: RwLock::new(Arc::new(opened)),
                 generation: RwLock::new(generation),
                 writing: Mutex::new(()),
@@ -284,12 +314,13 @@ impl Search {
     /// live one holds: a rebuild started before the latest writes is caught up first, so the
     /// server never answers from (or publishes as if from) an earlier position.
     async fn reopen_if_reindexed(&self) -> AppResult<()> {
-        let current = read_generation(&self.inner.directory);
-        if current == self.generation() {
+        let current = read_generation(&self.inner.root);
+        let left = self.generation();
+        if current == left {
             return Ok(());
         }
         let _writing = self.inner.writing.lock().await;
-        let directory = self.inner.directory.clone();
+        let directory = self.inner.root.join(&current);
         let reopened = Arc::new(blocking(move || SearchIndex::open(&directory)).await?);
         self.catch_up(&reopened).await?;
         if let Ok(mut index) = self.inner.index.write() {
@@ -299,6 +330,12 @@ impl Search {
             *generation = current;
         }
         tracing::info!("switched to the rebuilt search index");
+        // Nothing writes the generation left any more (writes hold `writing`); searches still
+        // running on it keep their open files, which outlive the names.
+        let left = self.inner.root.join(left);
+        if let Err(error) = std::fs::remove_dir_all(&left) {
+            tracing::warn!(%error, dir = %left.display(), "cannot remove the search index left behind");
+        }
         Ok(())
     }
 }
@@ -487,32 +524,42 @@ async fn live_ids<E: EntityTrait>(db: &DatabaseConnection) -> AppResult<Vec<i64>
 /// `directory reindex`: builds a fresh index beside the live one and swaps it in; running
 /// servers notice the new generation and switch without a restart.
 pub async fn reindex(db: &DatabaseConnection, data_dir: &Path, progress: &Progress) -> anyhow::Result<usize> {
-    let live = data_dir.join("search");
-    let staging = data_dir.join(format!("search.building-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)?;
+    let root = data_dir.join("search");
+    let generation = format!("{}-{}", chrono::Utc::now().timestamp_millis(), std::process::id());
+    let building = root.join(&generation);
+    std::fs::create_dir_all(&building)?;
     let position = changes::latest_seq(db).await?;
     let documents = all_documents(db, progress.phase("reading", Unit::Records, None)).await?;
     let count = documents.len();
     // Tantivy builds the index in one call: a spinner with the time it takes.
     progress.phase("indexing", Unit::Records, None);
-    {
-        let staging = staging.clone();
+    let built = {
+        let building = building.clone();
         tokio::task::spawn_blocking(move || -> Result<(), search_index::Error> {
-            let index = SearchIndex::open(&staging)?;
+            let index = SearchIndex::open(&building)?;
             index.replace_all(documents, u64::try_from(position).unwrap_or(0))
         })
-        .await??;
+        .await?
+    };
+    if let Err(error) = built {
+        let _ = std::fs::remove_dir_all(&building);
+        return Err(error.into());
     }
-    let generation = format!("{}-{}", chrono::Utc::now().timestamp_millis(), std::process::id());
-    std::fs::write(staging.join("GENERATION"), &generation)?;
-    let retired = data_dir.join(format!("search.retired-{}", std::process::id()));
-    if live.exists() {
-        std::fs::rename(&live, &retired)?;
+    // The swap: one rename of a small file. A running server opens the new generation on its
+    // next step (and deletes the one it leaves); with none running, the left one goes now.
+    let left = read_generation(&root);
+    let draft = root.join(format!(".{CURRENT}.{}", std::process::id()));
+    std::fs::write(&draft, &generation)?;
+    std::fs::rename(&draft, root.join(CURRENT))?;
+    if !server_holds(&root.join(&left)) {
+        let _ = std::fs::remove_dir_all(root.join(&left));
     }
-    std::fs::rename(&staging, &live)?;
-    let _ = std::fs::remove_dir_all(&retired);
     Ok(count)
+}
+
+/// Whether a process has the index in `directory` open for writing (a running server does).
+fn server_holds(directory: &Path) -> bool {
+    matches!(SearchIndex::open(directory), Err(search_index::Error::Locked { .. }))
 }
 
 impl changes::Index for Search {
