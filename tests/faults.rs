@@ -456,9 +456,15 @@ impl Tmpfs {
 
     /// `chattr +i` on the root directory: no file can be created in it, even by root (a
     /// read-only remount is refused while the index holds files open for writing).
+    /// Makes the file system's root and the directories in it (the index's generations)
+    /// immutable, or writable again.
     fn immutable(&self, immutable: bool) -> Result<(), String> {
         let flag = if immutable { "+i" } else { "-i" };
-        run(Command::new("chattr").arg(flag).arg(&self.path)).map(|_| ())
+        let mut directories = vec![self.path.clone()];
+        if let Ok(entries) = std::fs::read_dir(&self.path) {
+            directories.extend(entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()));
+        }
+        run(Command::new("chattr").arg(flag).args(&directories)).map(|_| ())
     }
 }
 
