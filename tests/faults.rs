@@ -462,7 +462,12 @@ impl Tmpfs {
         let flag = if immutable { "+i" } else { "-i" };
         let mut directories = vec![self.path.clone()];
         if let Ok(entries) = std::fs::read_dir(&self.path) {
-            directories.extend(entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()));
+            directories.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.path())
+                    .filter(|path| path.is_dir()),
+            );
         }
         run(Command::new("chattr").arg(flag).args(&directories)).map(|_| ())
     }

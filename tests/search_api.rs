@@ -375,15 +375,25 @@ async fn a_write_is_searchable_when_its_response_arrives_and_a_restart_catches_u
     // renamed under the running server, and the generation it left is deleted once it switched.
     let root = server.data_dir().join("search");
     let current = std::fs::read_to_string(root.join("CURRENT")).expect("search/CURRENT");
-    assert_eq!(Some(current.trim().to_owned()), generation(client.get("/readyz").await.json().await.unwrap()));
+    assert_eq!(
+        Some(current.trim().to_owned()),
+        generation(client.get("/readyz").await.json().await.unwrap())
+    );
     let generations: Vec<String> = std::fs::read_dir(&root)
         .expect("search/")
         .filter_map(Result::ok)
         .filter(|entry| entry.path().is_dir())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(generations, [current.trim().to_owned()], "only the generation in use is left");
-    assert!(!root.join("meta.json").exists(), "no index files outside the generations");
+    assert_eq!(
+        generations,
+        [current.trim().to_owned()],
+        "only the generation in use is left"
+    );
+    assert!(
+        !root.join("meta.json").exists(),
+        "no index files outside the generations"
+    );
 }
 
 #[tokio::test]
