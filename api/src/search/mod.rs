@@ -551,8 +551,9 @@ pub async fn reindex(db: &DatabaseConnection, data_dir: &Path, progress: &Progre
     let draft = root.join(format!(".{CURRENT}.{}", std::process::id()));
     std::fs::write(&draft, &generation)?;
     std::fs::rename(&draft, root.join(CURRENT))?;
-    if !server_holds(&root.join(&left)) {
-        let _ = std::fs::remove_dir_all(root.join(&left));
+    let left = root.join(left);
+    if left.is_dir() && !server_holds(&left) {
+        let _ = std::fs::remove_dir_all(&left);
     }
     Ok(count)
 }
